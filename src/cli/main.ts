@@ -1,0 +1,31 @@
+import { PIPELINE_USAGE, runPipelineCommand } from "./pipeline-command.ts";
+
+const USAGE = `Usage: chaos-control <command> [options]
+
+Commands:
+  pipeline     run the Scale pipeline (see: chaos-control pipeline --help)
+  toxiproxy    run the Toxiproxy-compatible fault server (--listen host:port)
+  help         this text
+`;
+
+/** Dispatches a command line; resolves to the process exit code. */
+export async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  switch (command) {
+    case "pipeline":
+      return runPipelineCommand(rest);
+    case "toxiproxy": {
+      const { runToxiproxyCommand } = await import("../chaos/toxiproxy/cli.ts");
+      return runToxiproxyCommand(rest);
+    }
+    case undefined:
+    case "help":
+    case "--help":
+    case "-h":
+      process.stdout.write(`${USAGE}\n${PIPELINE_USAGE}`);
+      return command === undefined ? 2 : 0;
+    default:
+      process.stderr.write(`chaos-control: unknown command ${JSON.stringify(command)}\n\n${USAGE}`);
+      return 2;
+  }
+}

@@ -1,0 +1,164 @@
+import { parseArgs } from "node:util";
+import {
+  ConfigError,
+  describeError,
+  PipelineMetrics,
+  resolvePipelineConfig,
+  RunAbortedError,
+  runPipeline,
+  serveMetrics,
+  type MetricsServer,
+  type PipelineConfigInput,
+  type PipelineSummary,
+  type StageName,
+  type TokenMode,
+} from "../pipeline/index.ts";
+import { EmbeddedEnvironment, type StartedEmbeddedEnvironment } from "../chaos/env/index.ts";
+import { loadBundledCorpus } from "./bundled-corpus.ts";
+import { formatSummary } from "./summary-table.ts";
+import { ProgressReporter } from "./progress-reporter.ts";
+
+export const PIPELINE_USAGE = `Usage: chaos-control pipeline [options]
+
+Runs the Scale pipeline: MIDI files in S3 -> instruments -> similarity -> PostgreSQL.
+
+Where the data is (or --embedded):
+  --database-url URL     PostgreSQL connection string (default: $DATABASE_URL)
+  --s3-endpoint URL      S3-compatible endpoint (omit for AWS S3; default: $S3_ENDPOINT)
+  --bucket NAME          bucket holding the MIDI files (default: $S3_BUCKET)
+  --prefix PREFIX        only keys under this prefix (default: "")
+  --region REGION        S3 region (default: $AWS_REGION or us-east-1)
+                         S3 credentials come from the AWS SDK's default chain
+                         (AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, profiles, IRSA).
+  --embedded             start a local PostgreSQL and S3 server, seed the bundled
+                         corpus, run, print the summary and stop everything
+  --corpus DIR           with --embedded: also seed every .mid/.midi file under DIR
+
+Run options:
+  --concurrency N        downloads in flight (default 8)
+  --token-mode MODE      default | scale-compat (drums as their kit program, as Scale did)
+  --similarity MODE      lsh | exact (default lsh)
+  --bands N --rows N     LSH banding (default 10 x 1, Scale's 10 hash tables)
+  --shard-index I --shard-count N
+                         extract only shard I of N of the keys
+  --stages LIST          extract,similarity (default both)
+  --metrics-port PORT    serve Prometheus metrics on 127.0.0.1:PORT/metrics
+  --json                 print the summary as JSON
+  -h, --help             this text
+`;
+
+/** `chaos-control pipeline`: exit code 0 done, 1 failed, 2 bad usage or configuration, 130 interrupted. */
+export async function runPipelineCommand(argv: string[]): Promise<number> {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      strict: true,
+      options: {
+        "database-url": { type: "string" },
+        "s3-endpoint": { type: "string" },
+        bucket: { type: "string" },
+        prefix: { type: "string" },
+        region: { type: "string" },
+        embedded: { type: "boolean" },
+        corpus: { type: "string" },
+        concurrency: { type: "string" },
+        "token-mode": { type: "string" },
+        similarity: { type: "string" },
+        bands: { type: "string" },
+        rows: { type: "string" },
+        "shard-index": { type: "string" },
+        "shard-count": { type: "string" },
+        stages: { type: "string" },
+        "metrics-port": { type: "string" },
+        json: { type: "boolean" },
+        help: { type: "boolean", short: "h" },
+      },
+    }));
+  } catch (error) {
+    process.stderr.write(`chaos-control pipeline: ${(error as Error).message}\n\n${PIPELINE_USAGE}`);
+    return 2;
+  }
+  if (values.help) {
+    process.stdout.write(PIPELINE_USAGE);
+    return 0;
+  }
+
+  const controller = new AbortController();
+  const onSignal = () => controller.abort(new Error("interrupted"));
+  process.once("SIGINT", onSignal);
+  process.once("SIGTERM", onSignal);
+  let env: StartedEmbeddedEnvironment | undefined;
+  let metricsServer: MetricsServer | undefined;
+  const metrics = new PipelineMetrics();
+  try {
+    if (values["metrics-port"] !== undefined) metricsServer = await serveMetrics(metrics.registry, integer(values["metrics-port"], "--metrics-port"));
+    const input: PipelineConfigInput = {
+      concurrency: optionalInteger(values.concurrency, "--concurrency"),
+      tokenMode: values["token-mode"] as TokenMode | undefined,
+      similarity: {
+        ...(values.similarity !== undefined ? { mode: values.similarity as "lsh" | "exact" } : {}),
+        ...(values.bands !== undefined ? { bands: integer(values.bands, "--bands") } : {}),
+        ...(values.rows !== undefined ? { rows: integer(values.rows, "--rows") } : {}),
+      },
+      shard: { index: optionalInteger(values["shard-index"], "--shard-index"), count: optionalInteger(values["shard-count"], "--shard-count") },
+      stages: values.stages?.split(",").map((stage) => stage.trim()) as StageName[] | undefined,
+    };
+    if (values.embedded) {
+      process.stderr.write("starting the embedded environment (PostgreSQL + S3)...\n");
+      env = await new EmbeddedEnvironment().start();
+      const corpus = await loadBundledCorpus(values.corpus);
+      const seeded = await env.seed(corpus);
+      process.stderr.write(`seeded ${seeded} objects into s3://${env.bucket}\n`);
+      Object.assign(input, env.pipelineConfig());
+    } else {
+      Object.assign(input, {
+        databaseUrl: values["database-url"] ?? process.env.DATABASE_URL,
+        s3: {
+          endpoint: values["s3-endpoint"] ?? process.env.S3_ENDPOINT,
+          bucket: values.bucket ?? process.env.S3_BUCKET,
+          prefix: values.prefix ?? "",
+          region: values.region ?? process.env.AWS_REGION ?? "us-east-1",
+        },
+      });
+    }
+    const config = resolvePipelineConfig(input);
+    if (metricsServer) process.stderr.write(`metrics at ${metricsServer.url}\n`);
+    const progress = new ProgressReporter();
+    let summary: PipelineSummary;
+    try {
+      summary = await runPipeline(config, { metrics, signal: controller.signal, onEvent: progress.onEvent });
+    } finally {
+      progress.finish();
+    }
+    process.stdout.write(values.json ? `${JSON.stringify(summary, null, 2)}\n` : formatSummary(summary));
+    return 0;
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`chaos-control pipeline: ${error.message}\n`);
+      return 2;
+    }
+    if (error instanceof RunAbortedError) {
+      process.stderr.write("interrupted: the run stopped between writes; run it again to resume.\n");
+      return 130;
+    }
+    process.stderr.write(`pipeline failed: ${describeError(error)}\n`);
+    if (error instanceof Error && error.cause) process.stderr.write(`  caused by: ${describeError(error.cause)}\n`);
+    return 1;
+  } finally {
+    process.off("SIGINT", onSignal);
+    process.off("SIGTERM", onSignal);
+    await metricsServer?.close();
+    await env?.stop();
+  }
+}
+
+function integer(text: string, flag: string): number {
+  const value = Number(text);
+  if (!Number.isInteger(value)) throw new ConfigError(flag, `must be an integer, got ${JSON.stringify(text)}`);
+  return value;
+}
+
+function optionalInteger(text: string | undefined, flag: string): number | undefined {
+  return text === undefined ? undefined : integer(text, flag);
+}

@@ -1,0 +1,61 @@
+import { MAX_TOKEN } from "./instrument-tokens.ts";
+
+/** 32-bit words per token bitset: enough for tokens 0..MAX_TOKEN. */
+export const BITSET_WORDS = Math.ceil((MAX_TOKEN + 1) / 32);
+
+/** Exact Jaccard similarity of two sets and Spark's distance derived from it. */
+export interface JaccardScore {
+  /** |A ∩ B| / |A ∪ B|, in [0, 1]. */
+  similarity: number;
+  /** 1 - similarity, computed in doubles exactly as Spark's MinHashLSH.keyDistance does. */
+  distance: number;
+}
+
+/** The score of two sets given the sizes of their intersection and union. */
+export function jaccardScore(intersection: number, union: number): JaccardScore {
+  const similarity = intersection / union;
+  return { similarity, distance: 1 - similarity };
+}
+
+/** Whether a pair is kept: Spark's approxSimilarityJoin keeps `distance < threshold`, strictly. */
+export function qualifies(distance: number, maxDistance: number): boolean {
+  return distance < maxDistance;
+}
+
+/** |A ∩ B| of sets `x` and `y` stored as {@link BITSET_WORDS}-word bitsets in `bits`. */
+export function intersectionSize(bits: Uint32Array, x: number, y: number): number {
+  let count = 0;
+  for (let word = 0, i = x * BITSET_WORDS, j = y * BITSET_WORDS; word < BITSET_WORDS; word++, i++, j++) {
+    count += popcount(bits[i]! & bits[j]!);
+  }
+  return count;
+}
+
+/**
+ * Size bounds that filters may use to discard pairs without computing them. They are
+ * derived from a similarity floor a hair below the true one, so that rounding can only
+ * let extra candidates through (to be rejected by {@link qualifies}), never lose one.
+ */
+export class SizeBounds {
+  private readonly floor: number;
+
+  constructor(maxDistance: number) {
+    this.floor = 1 - maxDistance - 1e-9;
+  }
+
+  /** The smallest partner size a set of `size` tokens can qualify with (|B| > t|A|). */
+  minPartnerSize(size: number): number {
+    return Math.max(1, Math.ceil(this.floor * size));
+  }
+
+  /** How many of a set's tokens, in the global token order, two qualifying sets must overlap within. */
+  prefixLength(size: number): number {
+    return Math.min(size, size - Math.ceil(this.floor * size) + 1);
+  }
+}
+
+function popcount(word: number): number {
+  let v = word - ((word >>> 1) & 0x55555555);
+  v = (v & 0x33333333) + ((v >>> 2) & 0x33333333);
+  return (Math.imul((v + (v >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24);
+}

@@ -1,0 +1,22 @@
+import { S3Client } from "@aws-sdk/client-s3";
+import type { S3SourceConfig } from "../config.ts";
+
+/**
+ * An S3 client for AWS or S3-compatible servers. The SDK's own retries are
+ * off (`maxAttempts: 1`) because the pipeline retries with its own policy and
+ * counts every retry in its metrics; request checksums are only computed
+ * when an operation requires them, as s3rver and older MinIO reject or
+ * corrupt the streamed trailing checksums.
+ */
+export function createS3Client(config: S3SourceConfig, requestTimeoutMs: number): S3Client {
+  return new S3Client({
+    region: config.region,
+    forcePathStyle: config.forcePathStyle,
+    maxAttempts: 1,
+    requestChecksumCalculation: "WHEN_REQUIRED",
+    responseChecksumValidation: "WHEN_REQUIRED",
+    requestHandler: { requestTimeout: requestTimeoutMs, connectionTimeout: Math.min(requestTimeoutMs, 5_000) },
+    ...(config.endpoint ? { endpoint: config.endpoint } : {}),
+    ...(config.credentials ? { credentials: config.credentials } : {}),
+  });
+}

@@ -1,0 +1,79 @@
+import type pg from "pg";
+import { copyRows } from "./copy-rows.ts";
+import type { FileOutcome } from "./file-outcome.ts";
+
+/** Rows a batch added, per table. */
+export interface BatchWriteResult {
+  instrumentRows: number;
+  written: number;
+  quarantined: number;
+  /** Outcomes skipped because the same object (key and ETag) was already recorded with the same outcome. */
+  alreadyRecorded: number;
+}
+
+/**
+ * Writes a batch of file outcomes inside the caller's transaction: instrument
+ * rows, the source-object ledger and the quarantine, all or nothing. An object
+ * already recorded with the same ETag and outcome is skipped, so a retried or
+ * resumed batch never duplicates a row; a changed object replaces its rows.
+ */
+export async function writeExtractionBatch(client: pg.ClientBase, runId: string, outcomes: readonly FileOutcome[]): Promise<BatchWriteResult> {
+  const unique = new Map(outcomes.map((outcome) => [outcome.key, outcome]));
+  const keys = [...unique.keys()];
+  const { rows: existing } = await client.query<{ key: string; etag: string; outcome: string }>(
+    "SELECT key, etag, outcome FROM source_object WHERE key = ANY($1::text[]) FOR UPDATE",
+    [keys],
+  );
+  const recorded = new Map(existing.map((row) => [row.key, row]));
+  const fresh = [...unique.values()].filter((outcome) => {
+    const previous = recorded.get(outcome.key);
+    return !(previous && previous.etag === outcome.etag && previous.outcome === outcome.kind);
+  });
+  const freshKeys = fresh.map((outcome) => outcome.key);
+  if (fresh.length === 0) return { instrumentRows: 0, written: 0, quarantined: 0, alreadyRecorded: unique.size };
+
+  await client.query("DELETE FROM filename_instrument WHERE filename = ANY($1::text[])", [freshKeys]);
+  await client.query("DELETE FROM source_object WHERE key = ANY($1::text[])", [freshKeys]);
+  await client.query("DELETE FROM quarantined_object WHERE key = ANY($1::text[])", [freshKeys]);
+
+  const written = fresh.filter((outcome) => outcome.kind === "written");
+  const quarantined = fresh.filter((outcome) => outcome.kind === "quarantined");
+  let instrumentRows = 0;
+  await copyRows(
+    client,
+    "filename_instrument",
+    ["filename", "instrument_index", "track", "channel", "program", "is_drum", "instrument_name", "note_count"],
+    (function* () {
+      for (const outcome of written) {
+        for (const [index, instrument] of outcome.instruments.entries()) {
+          instrumentRows++;
+          yield [outcome.key, index, instrument.track, instrument.channel, instrument.program, instrument.isDrum, instrument.name, instrument.noteCount];
+        }
+      }
+    })(),
+  );
+  await copyRows(
+    client,
+    "source_object",
+    ["key", "etag", "size", "outcome", "instruments", "run_id"],
+    fresh.map((outcome) => [outcome.key, outcome.etag, outcome.size, outcome.kind, outcome.kind === "written" ? outcome.instruments.length : 0, runId]),
+  );
+  await copyRows(
+    client,
+    "quarantined_object",
+    ["key", "etag", "stage", "reason", "detail", "run_id"],
+    quarantined.map((outcome) => [outcome.key, outcome.etag, outcome.stage, outcome.reason, outcome.detail, runId]),
+  );
+  return { instrumentRows, written: written.length, quarantined: quarantined.length, alreadyRecorded: unique.size - fresh.length };
+}
+
+/** The ledger entries of `keys`: which objects a resumed run can skip. */
+export async function recordedObjects(client: pg.ClientBase, keys: readonly string[]): Promise<Map<string, { etag: string; outcome: string; stage: string | null }>> {
+  const { rows } = await client.query<{ key: string; etag: string; outcome: string; stage: string | null }>(
+    `SELECT s.key, s.etag, s.outcome, q.stage
+       FROM source_object s LEFT JOIN quarantined_object q ON q.key = s.key
+      WHERE s.key = ANY($1::text[])`,
+    [keys],
+  );
+  return new Map(rows.map((row) => [row.key, { etag: row.etag, outcome: row.outcome, stage: row.stage }]));
+}
