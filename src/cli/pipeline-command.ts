@@ -42,6 +42,8 @@ Run options:
   --shard-index I --shard-count N
                          extract only shard I of N of the keys
   --stages LIST          extract,similarity (default both)
+  --write-batch-files N  files written per transaction (default 100)
+  --pair-batch-size N    similar pairs written per transaction (default 5000)
   --metrics-port PORT    serve Prometheus metrics on 127.0.0.1:PORT/metrics
   --json                 print the summary as JSON
   -h, --help             this text
@@ -71,6 +73,8 @@ export async function runPipelineCommand(argv: string[]): Promise<number> {
         "shard-count": { type: "string" },
         stages: { type: "string" },
         "metrics-port": { type: "string" },
+        "write-batch-files": { type: "string" },
+        "pair-batch-size": { type: "string" },
         json: { type: "boolean" },
         help: { type: "boolean", short: "h" },
       },
@@ -95,11 +99,13 @@ export async function runPipelineCommand(argv: string[]): Promise<number> {
     if (values["metrics-port"] !== undefined) metricsServer = await serveMetrics(metrics.registry, integer(values["metrics-port"], "--metrics-port"));
     const input: PipelineConfigInput = {
       concurrency: optionalInteger(values.concurrency, "--concurrency"),
+      writeBatchFiles: optionalInteger(values["write-batch-files"], "--write-batch-files"),
       tokenMode: values["token-mode"] as TokenMode | undefined,
       similarity: {
         ...(values.similarity !== undefined ? { mode: values.similarity as "lsh" | "exact" } : {}),
         ...(values.bands !== undefined ? { bands: integer(values.bands, "--bands") } : {}),
         ...(values.rows !== undefined ? { rows: integer(values.rows, "--rows") } : {}),
+        ...(values["pair-batch-size"] !== undefined ? { batchSize: integer(values["pair-batch-size"], "--pair-batch-size") } : {}),
       },
       shard: { index: optionalInteger(values["shard-index"], "--shard-index"), count: optionalInteger(values["shard-count"], "--shard-count") },
       stages: values.stages?.split(",").map((stage) => stage.trim()) as StageName[] | undefined,

@@ -95,7 +95,10 @@ interface RequiredAttributes {
   noop: never;
 }
 
-export type ToxicAttributesInput<T extends ToxicType> = Pick<ToxicAttributesByType[T], RequiredAttributes[T]> &
+export type ToxicAttributesInput<T extends ToxicType> = Pick<
+  ToxicAttributesByType[T],
+  RequiredAttributes[T] & keyof ToxicAttributesByType[T]
+> &
   Partial<ToxicAttributesByType[T]>;
 
 interface ToxicOptions {

@@ -32,25 +32,37 @@ export function intersectionSize(bits: Uint32Array, x: number, y: number): numbe
 }
 
 /**
- * Size bounds that filters may use to discard pairs without computing them. They are
- * derived from a similarity floor a hair below the true one, so that rounding can only
- * let extra candidates through (to be rejected by {@link qualifies}), never lose one.
+ * Bounds that filters use to discard pairs without scoring them. They derive from a
+ * similarity floor a hair below the true threshold t = 1 - maxDistance, so rounding can
+ * only let extra candidates through (to be rejected by {@link qualifies}), never lose one.
  */
-export class SizeBounds {
+export class PairBounds {
   private readonly floor: number;
+  private readonly overlapShare: number;
 
   constructor(maxDistance: number) {
     this.floor = 1 - maxDistance - 1e-9;
+    this.overlapShare = this.floor / (1 + this.floor);
   }
 
-  /** The smallest partner size a set of `size` tokens can qualify with (|B| > t|A|). */
+  /** The smallest partner size a set of `size` tokens can qualify with: J <= |B| / |A|. */
   minPartnerSize(size: number): number {
     return Math.max(1, Math.ceil(this.floor * size));
   }
 
-  /** How many of a set's tokens, in the global token order, two qualifying sets must overlap within. */
-  prefixLength(size: number): number {
+  /** The overlap two sets of these sizes need: J > t  <=>  |A ∩ B| > t / (1 + t) * (|A| + |B|). */
+  minOverlap(sizeA: number, sizeB: number): number {
+    return Math.ceil(this.overlapShare * (sizeA + sizeB));
+  }
+
+  /** How many leading tokens (in the global token order) of a set must meet a qualifying partner no larger than it. */
+  probePrefixLength(size: number): number {
     return Math.min(size, size - Math.ceil(this.floor * size) + 1);
+  }
+
+  /** The same for a set whose partners are all at least as large: it needs overlap >= 2t / (1 + t) * |A|. */
+  indexPrefixLength(size: number): number {
+    return Math.min(size, size - Math.ceil(2 * this.overlapShare * size) + 1);
   }
 }
 

@@ -1,94 +1,41 @@
-import { intersectionSize, jaccardScore, qualifies, SizeBounds } from "./jaccard.ts";
 import { minHashFamily, minHashSignatures } from "./minhash.ts";
+import { prefixFilterPartners } from "./prefix-filter-partners.ts";
 import type { SimilarityOptions } from "./similarity-options.ts";
 import type { TokenSetGroups } from "./token-set-groups.ts";
 
 /**
  * For each set id x in turn, the ids y < x (ascending) that share at least one LSH band
- * with x and whose exact distance qualifies. Identical sets are already one group, so
- * this only decides between distinct sets; a pair LSH misses is simply not found.
- * Memory: signatures and bucket tables, O(sets x bands).
+ * with x and whose exact distance qualifies: the pairs Spark's approxSimilarityJoin keeps.
+ *
+ * Those are exactly the qualifying pairs that share a band, so this takes the qualifying
+ * pairs from the prefix filter and keeps the ones whose signatures agree on a band. It
+ * does not enumerate the band buckets: with 129 tokens and one MinHash per band, buckets
+ * are keyed by each set's "first" token, and 10 bands make about 70% of all set pairs
+ * candidates (1.97e9 of 2.82e9 on the 176,581-song bench corpus), i.e. brute force.
+ * Identical sets are one group upstream, so LSH only ever decides between distinct sets.
+ *
+ * Memory: one signature per set, O(sets x bands x rows).
  */
 export function* lshPartners(
   groups: TokenSetGroups,
   options: Pick<SimilarityOptions, "bands" | "rows" | "seed" | "maxDistance">,
 ): Generator<number[]> {
-  const { bands, rows, maxDistance } = options;
-  const { count, sizes, bits } = groups;
+  const { bands, rows } = options;
   const signatures = minHashSignatures(groups.tokens, minHashFamily(bands * rows, options.seed));
-  const buckets = bandBuckets(signatures, count, bands, rows);
-  const bounds = new SizeBounds(maxDistance);
-  const firstOfSize = firstIdOfEachSize(sizes);
-  const seenBy = new Int32Array(count).fill(-1);
-  for (let x = 0; x < count; x++) {
-    const size = sizes[x]!;
-    const smallestId = firstOfSize[Math.min(bounds.minPartnerSize(size), size)]!;
-    const partners: number[] = [];
-    for (let band = 0; band < bands; band++) {
-      const bucket = buckets.members[band]![buckets.bucketOf[band]![x]!]!;
-      for (let k = lowerBound(bucket, smallestId); k < bucket.length; k++) {
-        const y = bucket[k]!;
-        if (y >= x) break;
-        if (seenBy[y] === x) continue;
-        seenBy[y] = x;
-        const shared = intersectionSize(bits, x, y);
-        if (qualifies(jaccardScore(shared, size + sizes[y]! - shared).distance, maxDistance)) partners.push(y);
-      }
-    }
-    yield partners.sort((p, q) => p - q);
-  }
-}
-
-interface BandBuckets {
-  /** Per band: the bucket number of each set. */
-  bucketOf: Int32Array[];
-  /** Per band, per bucket: its set ids, ascending. */
-  members: Int32Array[][];
-}
-
-function bandBuckets(signatures: Uint32Array, count: number, bands: number, rows: number): BandBuckets {
   const width = bands * rows;
-  const bucketOf: Int32Array[] = [];
-  const members: Int32Array[][] = [];
-  for (let band = 0; band < bands; band++) {
-    const numbers = new Map<number | string, number>();
-    const lists: number[][] = [];
-    const of = new Int32Array(count);
-    for (let x = 0; x < count; x++) {
-      const start = x * width + band * rows;
-      const key = rows === 1 ? signatures[start]! : signatures.subarray(start, start + rows).join(",");
-      let bucket = numbers.get(key);
-      if (bucket === undefined) {
-        bucket = lists.length;
-        numbers.set(key, bucket);
-        lists.push([]);
-      }
-      lists[bucket]!.push(x);
-      of[x] = bucket;
+  const sharesBand = (x: number, y: number): boolean => {
+    for (let band = 0; band < bands; band++) {
+      let row = 0;
+      const xStart = x * width + band * rows;
+      const yStart = y * width + band * rows;
+      while (row < rows && signatures[xStart + row] === signatures[yStart + row]) row++;
+      if (row === rows) return true;
     }
-    bucketOf.push(of);
-    members.push(lists.map((list) => Int32Array.from(list)));
+    return false;
+  };
+  let x = 0;
+  for (const partners of prefixFilterPartners(groups, options.maxDistance)) {
+    yield partners.filter((y) => sharesBand(x, y));
+    x++;
   }
-  return { bucketOf, members };
-}
-
-/** firstOfSize[s] = the smallest id whose set has at least s tokens (ids are ordered by size). */
-export function firstIdOfEachSize(sizes: Uint8Array): Int32Array {
-  const maxSize = sizes.length === 0 ? 0 : sizes[sizes.length - 1]!;
-  const firstOfSize = new Int32Array(maxSize + 2).fill(sizes.length);
-  for (let id = sizes.length - 1; id >= 0; id--) {
-    for (let s = 0; s <= sizes[id]!; s++) firstOfSize[s] = id;
-  }
-  return firstOfSize;
-}
-
-function lowerBound(sorted: Int32Array, value: number): number {
-  let low = 0;
-  let high = sorted.length;
-  while (low < high) {
-    const mid = (low + high) >>> 1;
-    if (sorted[mid]! < value) low = mid + 1;
-    else high = mid;
-  }
-  return low;
 }

@@ -31,7 +31,8 @@ export const DEFAULT_SIMILARITY_OPTIONS: SimilarityOptions = Object.freeze({
   batchSize: 5_000,
 });
 
-const MAX_HASH_FUNCTIONS = 10_000;
+/** Signatures take sets x bands x rows x 4 bytes; 1,000 functions is already 100x Spark's setting. */
+const MAX_HASH_FUNCTIONS = 1_000;
 const MAX_SEED = 2 ** 32 - 1;
 
 /**

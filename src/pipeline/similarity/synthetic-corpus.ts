@@ -68,7 +68,7 @@ export function syntheticCorpus(shape: SyntheticCorpusShape): SongTokens[] {
       tokens = new Set(arrangements[drawArrangement()]!);
       if (roll >= shape.copyShare) {
         if (tokens.size > 1 && random() < 0.5) tokens.delete([...tokens][randomInt(random, tokens.size)]!);
-        else while (!tokens.has(tokenOrder[drawToken()]!) && tokens.size < MAX_TOKEN + 1) tokens.add(tokenOrder[drawToken()]!);
+        else for (const size = tokens.size; tokens.size === size && size <= MAX_TOKEN; ) tokens.add(tokenOrder[drawToken()]!);
       }
     } else {
       tokens = freshSet(drawSize() + 1);

@@ -1,0 +1,39 @@
+/** Handles for injected faults, so a fixture can always undo them. */
+import { ToxiproxyApiError } from "./errors.ts";
+import type { Toxic } from "./toxic-spec.ts";
+
+/** An injected fault. */
+export interface FaultHandle extends AsyncDisposable {
+  /** Undoes the fault; once it has succeeded, later calls do nothing. */
+  remove(): Promise<void>;
+}
+
+/** A toxic added through `ToxiproxyApi.injectToxic`. */
+export interface ToxicHandle extends FaultHandle {
+  readonly proxy: string;
+  readonly toxic: Toxic;
+}
+
+/**
+ * A handle whose `undo` runs at most once successfully; a 404 counts as
+ * success, since the fault is gone either way (a reset, a deleted proxy).
+ */
+export function faultHandle(undo: () => Promise<void>): FaultHandle {
+  let done = false;
+  let inFlight: Promise<void> | undefined;
+  const remove = (): Promise<void> => {
+    if (done) return Promise.resolve();
+    inFlight ??= undo()
+      .catch((error: unknown) => {
+        if (!(error instanceof ToxiproxyApiError && error.status === 404)) throw error;
+      })
+      .then(() => {
+        done = true;
+      })
+      .finally(() => {
+        inFlight = undefined;
+      });
+    return inFlight;
+  };
+  return { remove, [Symbol.asyncDispose]: remove };
+}
