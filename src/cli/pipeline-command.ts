@@ -16,6 +16,7 @@ import {
 import { EmbeddedEnvironment, type StartedEmbeddedEnvironment } from "../chaos/env/index.ts";
 import { loadBundledCorpus } from "./bundled-corpus.ts";
 import { formatSummary } from "./summary-table.ts";
+import { previewResults } from "./result-preview.ts";
 import { ProgressReporter } from "./progress-reporter.ts";
 
 export const PIPELINE_USAGE = `Usage: chaos-control pipeline [options]
@@ -138,6 +139,7 @@ export async function runPipelineCommand(argv: string[]): Promise<number> {
       progress.finish();
     }
     process.stdout.write(values.json ? `${JSON.stringify(summary, null, 2)}\n` : formatSummary(summary));
+    if (env && !values.json) process.stdout.write(await previewResults(config.databaseUrl));
     return 0;
   } catch (error) {
     if (error instanceof ConfigError) {

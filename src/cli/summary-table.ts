@@ -10,6 +10,9 @@ export function formatSummary(summary: PipelineSummary): string {
       ["  already recorded (skipped)", String(extraction.objectsSkipped)],
       ["  written", String(extraction.objectsWritten)],
       ["  quarantined", String(extraction.objectsQuarantined)],
+      ...Object.entries(extraction.quarantinedByReason)
+        .sort(([, a], [, b]) => b - a)
+        .map(([reason, count]): [string, string] => [`    ${reason}`, String(count)]),
       ["instrument rows written", String(extraction.instrumentRows)],
     );
   }

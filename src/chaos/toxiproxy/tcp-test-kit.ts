@@ -56,6 +56,8 @@ export class TcpTestKit {
     return new Promise((resolve, reject) => {
       socket.once("connect", () => {
         socket.off("error", reject);
+        // Resets are expected here; tests observe them through a SocketReader.
+        socket.on("error", () => {});
         resolve(socket);
       });
       socket.once("error", reject);

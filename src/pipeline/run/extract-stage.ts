@@ -18,6 +18,8 @@ export interface ExtractionSummary {
   objectsSkipped: number;
   objectsWritten: number;
   objectsQuarantined: number;
+  /** Quarantined objects by "stage/reason", e.g. "parse/truncated". */
+  quarantinedByReason: Record<string, number>;
   instrumentRows: number;
 }
 
@@ -28,7 +30,7 @@ export interface ExtractionSummary {
  */
 export async function runExtraction(context: RunContext): Promise<ExtractionSummary> {
   const { config, metrics } = context;
-  const summary: ExtractionSummary = { objectsListed: 0, objectsSkipped: 0, objectsWritten: 0, objectsQuarantined: 0, instrumentRows: 0 };
+  const summary: ExtractionSummary = { objectsListed: 0, objectsSkipped: 0, objectsWritten: 0, objectsQuarantined: 0, quarantinedByReason: {}, instrumentRows: 0 };
   const batcher = new OutcomeBatcher(config.writeBatchFiles, async (batch) => {
     const result = await metrics.timeStage("write-instruments", () =>
       inTransaction(context.pool, "write instruments", config.retry, (client) => writeExtractionBatch(client, context.runId, batch), retryHooksFor(context, "write-instruments")),
@@ -38,6 +40,12 @@ export async function runExtraction(context: RunContext): Promise<ExtractionSumm
     summary.instrumentRows += result.instrumentRows;
     summary.objectsWritten += result.written;
     summary.objectsQuarantined += result.quarantined;
+    for (const outcome of batch) {
+      if (outcome.kind === "quarantined") {
+        const label = `${outcome.stage}/${outcome.reason}`;
+        summary.quarantinedByReason[label] = (summary.quarantinedByReason[label] ?? 0) + 1;
+      }
+    }
     context.emit({ type: "batch-written", step: "write-instruments", files: batch.length, rows: result.instrumentRows });
   });
 

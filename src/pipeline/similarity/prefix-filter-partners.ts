@@ -1,71 +1,86 @@
 import { MAX_TOKEN } from "./instrument-tokens.ts";
-import { intersectionSize, PairBounds, qualifies } from "./jaccard.ts";
+import { BITSET_WORDS, PairBounds, popcount, qualifies } from "./jaccard.ts";
 import type { TokenSetGroups } from "./token-set-groups.ts";
 
 /**
  * For each set id x in turn, every id y < x (ascending) whose exact distance qualifies,
- * without scoring all pairs of sets (PPJoin: prefix, size and positional filters).
+ * without scoring all pairs of sets (PPJoin's prefix, size and positional filters).
  *
- * - Tokens are ranked rarest first. Two sets that overlap in at least α tokens share a
- *   token among the first |A| - α + 1 of A and the first |B| - α + 1 of B, so only sets
- *   meeting in those prefixes are candidates, and rare tokens keep the lists short.
- * - Sets arrive by ascending size, so each set indexes a prefix sized for partners at
- *   least as large as itself, and J > t needs |y| > t|x|: every inverted list is ordered
- *   by size too, and its too-small front is skipped for good.
- * - Where two sets first meet bounds how much more they can overlap; most candidates
- *   fail that before their bitsets are compared.
+ * Tokens are ranked rarest first and each set lists its tokens in that order. Two sets of
+ * sizes s >= m need an overlap of at least α(s, m) to qualify, and then the first token
+ * they share sits at a position below s - α + 1 in the one and m - α + 1 in the other.
+ * So each set indexes its first few tokens under (token, its size, position), and a set
+ * probes exactly the (token, size, position) lists where a qualifying smaller partner can
+ * first meet it: sizes above t*s only, positions inside both bounds. Rare tokens make
+ * those lists short; most of what is left is rejected by a 160-bit bitset intersection.
  *
- * Memory: the inverted index holds each set's prefix once, O(sets x tokens per set).
+ * Memory: each set is indexed once per prefix token, O(sets x tokens per set).
  */
 export function* prefixFilterPartners(groups: TokenSetGroups, maxDistance: number): Generator<number[]> {
   const { count, sizes, bits } = groups;
   const bounds = new PairBounds(maxDistance);
   const rankOf = rarestFirstRanks(groups.tokens);
-  const lists = Array.from({ length: MAX_TOKEN + 1 }, () => new PostingList());
+  const maxSize = count === 0 ? 0 : sizes[count - 1]!;
+  const index = new PrefixIndex(maxSize);
   const seenBy = new Int32Array(count).fill(-1);
   for (let x = 0; x < count; x++) {
     const size = sizes[x]!;
-    const minSize = bounds.minPartnerSize(size);
     const ranked = groups.tokens[x]!.map((token) => rankOf[token]!).sort((p, q) => p - q);
     const partners: number[] = [];
-    for (let p = 0, probe = bounds.probePrefixLength(size); p < probe; p++) {
-      const list = lists[ranked[p]!]!;
-      const { ids, positions } = list;
-      while (list.start < list.length && sizes[ids[list.start]!]! < minSize) list.start++;
-      for (let k = list.start; k < list.length; k++) {
-        const y = ids[k]!;
-        if (seenBy[y] === x) continue;
-        seenBy[y] = x;
-        const ySize = sizes[y]!;
-        if (1 + Math.min(size - p - 1, ySize - positions[k]! - 1) < bounds.minOverlap(size, ySize)) continue;
-        const shared = intersectionSize(bits, x, y);
-        if (qualifies(1 - shared / (size + ySize - shared), maxDistance)) partners.push(y);
+    for (let ySize = bounds.minPartnerSize(size); ySize <= size; ySize++) {
+      const overlap = bounds.minOverlap(size, ySize);
+      for (let p = 0; p <= size - overlap; p++) {
+        for (let q = 0; q <= ySize - overlap; q++) {
+          const list = index.list(ranked[p]!, ySize, q);
+          if (list === undefined) continue;
+          for (let k = 0; k < list.length; k++) {
+            const y = list.ids[k]!;
+            if (seenBy[y] === x) continue;
+            seenBy[y] = x;
+            let shared = 0;
+            for (let w = 0; w < BITSET_WORDS; w++) shared += popcount(bits[x * BITSET_WORDS + w]! & bits[y * BITSET_WORDS + w]!);
+            if (qualifies(1 - shared / (size + ySize - shared), maxDistance)) partners.push(y);
+          }
+        }
       }
     }
-    for (let p = 0, index = bounds.indexPrefixLength(size); p < index; p++) lists[ranked[p]!]!.push(x, p);
+    const indexed = size - bounds.minOverlap(size, size);
+    for (let p = 0; p <= indexed; p++) index.add(ranked[p]!, size, p, x);
     yield partners.sort((p, q) => p - q);
   }
 }
 
-/** The sets (and the position of the token in each) that index one token, in id order. */
-class PostingList {
-  ids = new Int32Array(16);
-  positions = new Uint8Array(16);
-  length = 0;
-  /** Entries before this are too small for every set still to come. */
-  start = 0;
+/** Set ids by (token rank, set size, position of the token in the set), each list ascending. */
+class PrefixIndex {
+  private readonly lists: (IdList | undefined)[];
+  private readonly sizes: number;
 
-  push(id: number, position: number): void {
+  constructor(maxSize: number) {
+    this.sizes = maxSize + 1;
+    this.lists = new Array((MAX_TOKEN + 1) * this.sizes * this.sizes);
+  }
+
+  list(rank: number, size: number, position: number): IdList | undefined {
+    return this.lists[(rank * this.sizes + size) * this.sizes + position];
+  }
+
+  add(rank: number, size: number, position: number, id: number): void {
+    const slot = (rank * this.sizes + size) * this.sizes + position;
+    (this.lists[slot] ??= new IdList()).push(id);
+  }
+}
+
+class IdList {
+  ids = new Int32Array(8);
+  length = 0;
+
+  push(id: number): void {
     if (this.length === this.ids.length) {
-      const ids = new Int32Array(this.length * 2);
-      ids.set(this.ids);
-      this.ids = ids;
-      const positions = new Uint8Array(this.length * 2);
-      positions.set(this.positions);
-      this.positions = positions;
+      const grown = new Int32Array(this.length * 2);
+      grown.set(this.ids);
+      this.ids = grown;
     }
-    this.ids[this.length] = id;
-    this.positions[this.length++] = position;
+    this.ids[this.length++] = id;
   }
 }
 

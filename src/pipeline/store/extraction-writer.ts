@@ -32,14 +32,17 @@ export async function writeExtractionBatch(client: pg.ClientBase, runId: string,
   const freshKeys = fresh.map((outcome) => outcome.key);
   if (fresh.length === 0) return { instrumentRows: 0, written: 0, quarantined: 0, alreadyRecorded: unique.size };
 
-  await client.query("DELETE FROM filename_instrument WHERE filename = ANY($1::text[])", [freshKeys]);
-  await client.query("DELETE FROM source_object WHERE key = ANY($1::text[])", [freshKeys]);
-  await client.query("DELETE FROM quarantined_object WHERE key = ANY($1::text[])", [freshKeys]);
+  const replaced = freshKeys.filter((key) => recorded.has(key));
+  if (replaced.length > 0) {
+    await client.query("DELETE FROM filename_instrument WHERE filename = ANY($1::text[])", [replaced]);
+    await client.query("DELETE FROM source_object WHERE key = ANY($1::text[])", [replaced]);
+    await client.query("DELETE FROM quarantined_object WHERE key = ANY($1::text[])", [replaced]);
+  }
 
   const written = fresh.filter((outcome) => outcome.kind === "written");
   const quarantined = fresh.filter((outcome) => outcome.kind === "quarantined");
   let instrumentRows = 0;
-  await copyRows(
+  if (written.length > 0) await copyRows(
     client,
     "filename_instrument",
     ["filename", "instrument_index", "track", "channel", "program", "is_drum", "instrument_name", "note_count"],
@@ -58,7 +61,7 @@ export async function writeExtractionBatch(client: pg.ClientBase, runId: string,
     ["key", "etag", "size", "outcome", "instruments", "run_id"],
     fresh.map((outcome) => [outcome.key, outcome.etag, outcome.size, outcome.kind, outcome.kind === "written" ? outcome.instruments.length : 0, runId]),
   );
-  await copyRows(
+  if (quarantined.length > 0) await copyRows(
     client,
     "quarantined_object",
     ["key", "etag", "stage", "reason", "detail", "run_id"],
