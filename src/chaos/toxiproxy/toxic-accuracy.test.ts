@@ -55,17 +55,23 @@ async function echoClient(address: string): Promise<{ socket: Socket; reader: So
   return { socket, reader, rtt: () => roundTrip(socket, reader) };
 }
 
+/** Median of `count` samples: one late timer on a busy machine does not decide a test. */
+async function medianOf(count: number, sample: () => Promise<number>): Promise<number> {
+  const samples: number[] = [];
+  for (let i = 0; i < count; i++) samples.push(await sample());
+  samples.sort((a, b) => a - b);
+  return samples[Math.floor(count / 2)] ?? Number.NaN;
+}
+
 async function baselineRtt(echo: string): Promise<number> {
   const direct = await echoClient(echo);
-  const samples = [];
-  for (let i = 0; i < 5; i++) samples.push(await direct.rtt());
-  return samples.sort((a, b) => a - b)[2] ?? 0;
+  return medianOf(5, direct.rtt);
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe("toxic accuracy", () => {
-  it("latency adds the requested delay to each round trip, within jitter + 10 ms", async () => {
+  it("latency adds the requested delay to a round trip, within jitter + 10 ms", async () => {
     kit = new TcpTestKit();
     const echo = await kit.echoServer();
     const baseline = await baselineRtt(echo);
@@ -73,11 +79,14 @@ describe("toxic accuracy", () => {
     const jittery = await proxyTo(echo, [{ type: "latency", stream: "upstream", attributes: { latency: 60, jitter: 20 } }]);
     for (const [proxy, latency, jitter] of [[steady, 100, 0], [jittery, 60, 20]] as const) {
       const client = await echoClient(proxy.listen);
-      for (let i = 0; i < 5; i++) {
-        const added = (await client.rtt()) - baseline;
-        log(`latency ${latency}±${jitter} ms: added ${added.toFixed(2)} ms`);
-        expect(Math.abs(added - latency)).toBeLessThanOrEqual(jitter + SLACK_MS);
-      }
+      const added = await medianOf(7, async () => {
+        const sample = (await client.rtt()) - baseline;
+        // Load can only make a round trip slower, so the lower bound holds for every sample.
+        expect(sample).toBeGreaterThanOrEqual(latency - jitter - 1);
+        return sample;
+      });
+      log(`latency ${latency}±${jitter} ms: median added ${added.toFixed(2)} ms`);
+      expect(Math.abs(added - latency)).toBeLessThanOrEqual(jitter + SLACK_MS);
     }
   });
 
@@ -219,10 +228,10 @@ describe("toxics on open connections", () => {
     expect(await client.rtt()).toBeLessThan(50);
 
     await api.addToxic(proxy.name, { name: "lag", type: "latency", attributes: { latency: 150 } });
-    expect(Math.abs((await client.rtt()) - 150)).toBeLessThanOrEqual(SLACK_MS);
+    expect(Math.abs((await medianOf(3, client.rtt)) - 150)).toBeLessThanOrEqual(SLACK_MS);
 
     await api.updateToxic(proxy.name, "lag", { type: "latency", attributes: { latency: 60 } });
-    expect(Math.abs((await client.rtt()) - 60)).toBeLessThanOrEqual(SLACK_MS);
+    expect(Math.abs((await medianOf(3, client.rtt)) - 60)).toBeLessThanOrEqual(SLACK_MS);
 
     await api.removeToxic(proxy.name, "lag");
     expect(await client.rtt()).toBeLessThan(50);

@@ -1,0 +1,80 @@
+import pg from "pg";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { MIGRATIONS, migrate } from "../../pipeline/index.ts";
+import { PostgresServer } from "./postgres-server.ts";
+
+function processExists(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function query<T extends pg.QueryResultRow>(uri: string, sql: string, params: unknown[] = [], timeoutMs = 5_000): Promise<T[]> {
+  const client = new pg.Client({ connectionString: uri, connectionTimeoutMillis: timeoutMs, query_timeout: timeoutMs });
+  client.on("error", () => undefined);
+  await client.connect();
+  try {
+    return (await client.query<T>(sql, params)).rows;
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+describe("the embedded PostgreSQL server", () => {
+  let server: PostgresServer;
+
+  beforeAll(async () => {
+    server = await PostgresServer.start();
+    await server.createDatabase("scale");
+  });
+
+  afterAll(async () => {
+    await server?.stop();
+  });
+
+  it("applies the migrations once, even when several processes migrate at the same time", async () => {
+    const clients = await Promise.all([1, 2, 3].map(async () => {
+      const client = new pg.Client(server.connectionUri("scale"));
+      await client.connect();
+      return client;
+    }));
+    try {
+      const applied = await Promise.all(clients.map((client) => migrate(client)));
+      expect(applied.flat().sort()).toEqual(MIGRATIONS.map((m) => m.version));
+      expect(await migrate(clients[0]!)).toEqual([]);
+    } finally {
+      await Promise.all(clients.map((client) => client.end()));
+    }
+    const rows = await query<{ version: number }>(server.connectionUri("scale"), "SELECT version FROM schema_migrations ORDER BY version");
+    expect(rows.map((row) => row.version)).toEqual(MIGRATIONS.map((m) => m.version));
+  });
+
+  it("after kill -9 the PID is gone, connections are refused, and a restart on the same data directory keeps committed rows", async () => {
+    const uri = server.connectionUri("scale");
+    await query(uri, "CREATE TABLE IF NOT EXISTS survivor (id int)");
+    await query(uri, "INSERT INTO survivor VALUES (42)");
+    const killed = await server.kill();
+    expect(processExists(killed.pid)).toBe(false);
+    await expect(query(uri, "SELECT 1", [], 1_000)).rejects.toThrow(/ECONNREFUSED|connect/);
+    const restarted = await server.restart();
+    expect(restarted.pid).not.toBe(killed.pid);
+    expect(restarted.readyAfterMs).toBeGreaterThan(0);
+    expect(await query<{ id: number }>(uri, "SELECT id FROM survivor")).toEqual([{ id: 42 }]);
+  });
+
+  it("while paused (SIGSTOP) queries get no answer, and after resume they do", async () => {
+    const uri = server.connectionUri("scale");
+    server.pause();
+    try {
+      const started = performance.now();
+      await expect(query(uri, "SELECT 1", [], 700)).rejects.toThrow();
+      expect(performance.now() - started).toBeGreaterThanOrEqual(650);
+    } finally {
+      server.resume();
+    }
+    expect(await query<{ one: number }>(uri, "SELECT 1 AS one")).toEqual([{ one: 1 }]);
+  });
+});
