@@ -13,6 +13,11 @@ import { startToxiproxyServer, type StartedToxiproxyServer } from "./toxiproxy-s
 
 /** Timer and scheduling slack allowed on top of a toxic's own tolerance. */
 const SLACK_MS = 10;
+/**
+ * Upper slack for one-shot timings (a close, a reset), where no median can
+ * absorb a busy machine: still far below the doubled delay a bug would show.
+ */
+const ONE_SHOT_SLACK_MS = 150;
 const log = process.env["TOXIPROXY_ACCURACY_LOG"] ? console.log : () => {};
 
 let server: StartedToxiproxyServer;
@@ -55,23 +60,28 @@ async function echoClient(address: string): Promise<{ socket: Socket; reader: So
   return { socket, reader, rtt: () => roundTrip(socket, reader) };
 }
 
-/** Median of `count` samples: one late timer on a busy machine does not decide a test. */
-async function medianOf(count: number, sample: () => Promise<number>): Promise<number> {
+/**
+ * `count` samples, fastest first. A busy machine can only make a sample
+ * slower, so the fastest one measures the toxic itself and the rest bound it
+ * from below.
+ */
+async function samplesOf(count: number, sample: () => Promise<number>): Promise<number[]> {
   const samples: number[] = [];
   for (let i = 0; i < count; i++) samples.push(await sample());
-  samples.sort((a, b) => a - b);
-  return samples[Math.floor(count / 2)] ?? Number.NaN;
+  return samples.sort((a, b) => a - b);
 }
+
+const fastest = async (count: number, sample: () => Promise<number>) => (await samplesOf(count, sample))[0] ?? Number.NaN;
 
 async function baselineRtt(echo: string): Promise<number> {
   const direct = await echoClient(echo);
-  return medianOf(5, direct.rtt);
+  return fastest(5, direct.rtt);
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe("toxic accuracy", () => {
-  it("latency adds the requested delay to a round trip, within jitter + 10 ms", async () => {
+  it("latency adds the requested delay to a round trip, within jitter + 10 ms (fastest of 7)", async () => {
     kit = new TcpTestKit();
     const echo = await kit.echoServer();
     const baseline = await baselineRtt(echo);
@@ -79,14 +89,10 @@ describe("toxic accuracy", () => {
     const jittery = await proxyTo(echo, [{ type: "latency", stream: "upstream", attributes: { latency: 60, jitter: 20 } }]);
     for (const [proxy, latency, jitter] of [[steady, 100, 0], [jittery, 60, 20]] as const) {
       const client = await echoClient(proxy.listen);
-      const added = await medianOf(7, async () => {
-        const sample = (await client.rtt()) - baseline;
-        // Load can only make a round trip slower, so the lower bound holds for every sample.
-        expect(sample).toBeGreaterThanOrEqual(latency - jitter - 1);
-        return sample;
-      });
-      log(`latency ${latency}±${jitter} ms: median added ${added.toFixed(2)} ms`);
-      expect(Math.abs(added - latency)).toBeLessThanOrEqual(jitter + SLACK_MS);
+      const added = (await samplesOf(7, client.rtt)).map((rtt) => rtt - baseline);
+      log(`latency ${latency}±${jitter} ms: added ${added.map((ms) => ms.toFixed(1)).join(", ")} ms`);
+      for (const sample of added) expect(sample).toBeGreaterThanOrEqual(latency - jitter - 1);
+      expect(added[0]).toBeLessThanOrEqual(latency + jitter + SLACK_MS);
     }
   });
 
@@ -155,22 +161,24 @@ describe("toxic accuracy", () => {
   it("timeout > 0 closes the connection after that many ms, letting nothing through", async () => {
     kit = new TcpTestKit();
     const proxy = await proxyTo(await kit.echoServer(), [{ type: "timeout", attributes: { timeout: 200 } }]);
-    const client = await echoClient(proxy.listen);
+    // The toxic's clock starts when the proxy accepts, which can be before the client sees `connect`.
     const started = performance.now();
+    const client = await echoClient(proxy.listen);
     client.socket.write("lost");
     const result = await client.reader.untilEnd(2_000);
     const elapsed = result.endedAt - started;
     log(`timeout 200 ms: closed after ${elapsed.toFixed(1)} ms`);
     expect(result.data.length).toBe(0);
     expect(elapsed).toBeGreaterThanOrEqual(200 - 1);
-    expect(elapsed).toBeLessThan(200 + 50);
+    expect(elapsed).toBeLessThan(200 + ONE_SHOT_SLACK_MS);
   });
 
   it("reset_peer makes the client see ECONNRESET after its timeout", async () => {
     kit = new TcpTestKit();
     const proxy = await proxyTo(await kit.blobServer(randomBytes(1000)), [{ type: "reset_peer", attributes: { timeout: 100 } }]);
-    const reader = new SocketReader(await kit.connect(proxy.listen));
+    // Timed from before connecting: the toxic's clock may start before the client sees `connect`.
     const started = performance.now();
+    const reader = new SocketReader(await kit.connect(proxy.listen));
     const result = await reader.untilEnd(2_000);
     log(`reset_peer 100 ms: reset after ${(result.endedAt - started).toFixed(1)} ms`);
     expect(result.error?.code).toBe("ECONNRESET");
@@ -187,27 +195,32 @@ describe("toxic accuracy", () => {
     kit = new TcpTestKit();
     const payload = randomBytes(3000);
     const proxy = await proxyTo(await kit.blobServer(payload), [
-      { type: "slicer", attributes: { average_size: 100, size_variation: 20, delay: 2_000 } },
+      { type: "slicer", attributes: { average_size: 100, size_variation: 20, delay: 5_000 } },
     ]);
+    const started = performance.now();
     const reader = new SocketReader(await kit.connect(proxy.listen));
     const result = await reader.untilEnd(5_000);
-    log(`slicer 100±20 B every 2000 µs: ${result.chunks} chunks for ${payload.length} bytes`);
+    log(`slicer 100±20 B every 5000 µs: ${result.chunks} chunks in ${(result.endedAt - started).toFixed(1)} ms`);
     expect(result.data.equals(payload)).toBe(true);
     expect(result.chunks).toBeGreaterThanOrEqual(15);
-    expect(result.endedAt - (reader.firstDataAt ?? 0)).toBeGreaterThanOrEqual(25 * 2 - SLACK_MS);
+    // About 30 slices, 5 ms apart; the ±20 B variation leaves at least 25.
+    expect(result.endedAt - started).toBeGreaterThanOrEqual(24 * 5 - 1);
   });
 
   it("slow_close holds back the close, not the data", async () => {
     kit = new TcpTestKit();
     const payload = randomBytes(100);
     const proxy = await proxyTo(await kit.blobServer(payload), [{ type: "slow_close", attributes: { delay: 300 } }]);
+    const started = performance.now();
     const reader = new SocketReader(await kit.connect(proxy.listen));
     const result = await reader.untilEnd(2_000);
-    const held = result.endedAt - (reader.firstDataAt ?? 0);
-    log(`slow_close 300 ms: close held ${held.toFixed(1)} ms after the data`);
+    const dataAfter = (reader.firstDataAt ?? Number.NaN) - started;
+    const closedAfter = result.endedAt - started;
+    log(`slow_close 300 ms: data after ${dataAfter.toFixed(1)} ms, close after ${closedAfter.toFixed(1)} ms`);
     expect(result.data.equals(payload)).toBe(true);
-    expect(held).toBeGreaterThanOrEqual(300 - 1);
-    expect(held).toBeLessThan(300 + 50);
+    expect(dataAfter).toBeLessThan(300);
+    expect(closedAfter).toBeGreaterThanOrEqual(300 - 1);
+    expect(closedAfter).toBeLessThan(300 + ONE_SHOT_SLACK_MS);
   });
 
   it("toxicity 0 never applies the toxic; toxicity 1 always does", async () => {
@@ -215,7 +228,8 @@ describe("toxic accuracy", () => {
     const echo = await kit.echoServer();
     const never = await proxyTo(echo, [{ type: "latency", toxicity: 0, attributes: { latency: 200 } }]);
     const always = await proxyTo(echo, [{ type: "latency", toxicity: 1, attributes: { latency: 200 } }]);
-    for (let i = 0; i < 10; i++) expect(await (await echoClient(never.listen)).rtt()).toBeLessThan(50);
+    // 150 ms: far below the toxic's 200 ms, far above any scheduling hiccup.
+    for (let i = 0; i < 10; i++) expect(await (await echoClient(never.listen)).rtt()).toBeLessThan(150);
     for (let i = 0; i < 3; i++) expect(await (await echoClient(always.listen)).rtt()).toBeGreaterThanOrEqual(200 - 1);
   });
 });
@@ -225,16 +239,16 @@ describe("toxics on open connections", () => {
     kit = new TcpTestKit();
     const proxy = await proxyTo(await kit.echoServer());
     const client = await echoClient(proxy.listen);
-    expect(await client.rtt()).toBeLessThan(50);
+    expect(await fastest(3, client.rtt)).toBeLessThan(30);
 
     await api.addToxic(proxy.name, { name: "lag", type: "latency", attributes: { latency: 150 } });
-    expect(Math.abs((await medianOf(3, client.rtt)) - 150)).toBeLessThanOrEqual(SLACK_MS);
+    expect(Math.abs((await fastest(3, client.rtt)) - 150)).toBeLessThanOrEqual(SLACK_MS);
 
     await api.updateToxic(proxy.name, "lag", { type: "latency", attributes: { latency: 60 } });
-    expect(Math.abs((await medianOf(3, client.rtt)) - 60)).toBeLessThanOrEqual(SLACK_MS);
+    expect(Math.abs((await fastest(3, client.rtt)) - 60)).toBeLessThanOrEqual(SLACK_MS);
 
     await api.removeToxic(proxy.name, "lag");
-    expect(await client.rtt()).toBeLessThan(50);
+    expect(await fastest(3, client.rtt)).toBeLessThan(30);
   });
 
   it("removing a latency toxic releases data it was holding at once", async () => {
@@ -246,6 +260,7 @@ describe("toxics on open connections", () => {
     const removedAt = performance.now();
     await api.removeToxic(proxy.name, "long");
     expect((await client.reader.read(7, 1_000)).toString()).toBe("waiting");
-    expect(performance.now() - removedAt).toBeLessThan(100);
+    // The toxic would have held it 10 s; the removal request itself takes a few ms.
+    expect(performance.now() - removedAt).toBeLessThan(1_000);
   });
 });

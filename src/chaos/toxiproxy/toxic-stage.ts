@@ -4,7 +4,7 @@
  * `output` and interrupts the loop when the toxic is updated or removed, so
  * changes reach connections that are already open.
  */
-import { ChunkQueue, HANGUP, type StreamItem } from "./chunk-queue.ts";
+import { ChunkQueue, HANGUP, isEnd, type StreamItem } from "./chunk-queue.ts";
 import type { Toxic } from "./toxic-spec.ts";
 import { bufferBytesOf, runToxic } from "./toxics/registry.ts";
 import { INTERRUPTED, passThrough, type StageContext } from "./toxics/toxic-behaviour.ts";
@@ -99,7 +99,7 @@ export class ToxicStage implements StageContext {
 
   emit(item: StreamItem): void {
     this.out.push(item);
-    if (typeof item === "symbol") this.finished = true;
+    if (isEnd(item)) this.finished = true;
   }
 
   unread(item: StreamItem): void {

@@ -14,3 +14,4 @@ export {
 } from "./similar-pairs.ts";
 export { DEFAULT_SIMILARITY_OPTIONS, type SimilarityOptions, validateSimilarityOptions } from "./similarity-options.ts";
 export type { SongTokens } from "./token-set-groups.ts";
+export { bruteForcePairs } from "./brute-force-pairs.ts";

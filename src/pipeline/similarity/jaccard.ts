@@ -50,19 +50,12 @@ export class PairBounds {
     return Math.max(1, Math.ceil(this.floor * size));
   }
 
-  /** The overlap two sets of these sizes need: J > t  <=>  |A ∩ B| > t / (1 + t) * (|A| + |B|). */
+  /**
+   * The overlap two sets of these sizes need, at least 1:
+   * J > t  <=>  |A ∩ B| > t / (1 + t) * (|A| + |B|), and distance < 1 needs one shared token.
+   */
   minOverlap(sizeA: number, sizeB: number): number {
-    return Math.ceil(this.overlapShare * (sizeA + sizeB));
-  }
-
-  /** How many leading tokens (in the global token order) of a set must meet a qualifying partner no larger than it. */
-  probePrefixLength(size: number): number {
-    return Math.min(size, size - Math.ceil(this.floor * size) + 1);
-  }
-
-  /** The same for a set whose partners are all at least as large: it needs overlap >= 2t / (1 + t) * |A|. */
-  indexPrefixLength(size: number): number {
-    return Math.min(size, size - Math.ceil(2 * this.overlapShare * size) + 1);
+    return Math.max(1, Math.ceil(this.overlapShare * (sizeA + sizeB)));
   }
 }
 

@@ -8,10 +8,12 @@ import type { TokenSetGroups } from "./token-set-groups.ts";
  * with x and whose exact distance qualifies: the pairs Spark's approxSimilarityJoin keeps.
  *
  * Those are exactly the qualifying pairs that share a band, so this takes the qualifying
- * pairs from the prefix filter and keeps the ones whose signatures agree on a band. It
- * does not enumerate the band buckets: with 129 tokens and one MinHash per band, buckets
- * are keyed by each set's "first" token, and 10 bands make about 70% of all set pairs
- * candidates (1.97e9 of 2.82e9 on the 176,581-song bench corpus), i.e. brute force.
+ * pairs from the prefix filter and keeps those whose signatures agree on a band, rather
+ * than enumerating band buckets. With 129 tokens and one MinHash per band, a bucket holds
+ * every set whose "first" token under that hash is the same, and 10 such bands make ~86%
+ * of all distinct-set pairs candidates on the 176,581-song bench corpus (70% even after a
+ * size filter): brute force with extra steps; a bucket-walking version took 104 s there
+ * against ~7 s for this.
  * Identical sets are one group upstream, so LSH only ever decides between distinct sets.
  *
  * Memory: one signature per set, O(sets x bands x rows).

@@ -41,12 +41,12 @@ export interface PairCount {
  * in UTF-8 byte order (sortByFilename), or this throws before yielding anything.
  *
  * Order: for each distinct token set (by size, then tokens), the pairs within it, then
- * its pairs with each qualifying smaller set. Pairs are produced lazily, so memory is
+ * its pairs with each qualifying earlier set. Pairs are produced lazily, so memory is
  * bounded by the number of distinct sets and `batchSize`, never by the number of pairs,
  * even for one set shared by many thousands of songs.
  *
- * @param resumeAfterSeq batches with `seq <= resumeAfterSeq` are skipped without being
- *   built, so a writer that committed batches 1..n resumes exactly with n + 1.
+ * @param resumeAfterSeq batches with `seq <= resumeAfterSeq` are skipped without their pairs being
+ *   built (the set search still runs), so a writer that committed batches 1..n resumes with n + 1.
  */
 export function similarPairBatches(
   songs: readonly SongTokens[],
