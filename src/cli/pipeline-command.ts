@@ -13,7 +13,7 @@ import {
   type StageName,
   type TokenMode,
 } from "../pipeline/index.ts";
-import { EmbeddedEnvironment, type StartedEmbeddedEnvironment } from "../chaos/env/index.ts";
+import { deferInterruptsToApp, EmbeddedEnvironment, type StartedEmbeddedEnvironment } from "../chaos/env/index.ts";
 import { loadBundledCorpus } from "./bundled-corpus.ts";
 import { formatSummary } from "./summary-table.ts";
 import { previewResults } from "./result-preview.ts";
@@ -93,6 +93,7 @@ export async function runPipelineCommand(argv: string[]): Promise<number> {
   const onSignal = () => controller.abort(new Error("interrupted"));
   process.once("SIGINT", onSignal);
   process.once("SIGTERM", onSignal);
+  const undoDefer = deferInterruptsToApp();
   let env: StartedEmbeddedEnvironment | undefined;
   let metricsServer: MetricsServer | undefined;
   const metrics = new PipelineMetrics();
@@ -156,6 +157,7 @@ export async function runPipelineCommand(argv: string[]): Promise<number> {
   } finally {
     process.off("SIGINT", onSignal);
     process.off("SIGTERM", onSignal);
+    undoDefer();
     await metricsServer?.close();
     await env?.stop();
   }

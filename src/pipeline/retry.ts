@@ -43,6 +43,7 @@ export async function withRetry<T>(
       return await attempt(attemptNumber);
     } catch (error) {
       if (error instanceof RunAbortedError) throw error;
+      if (hooks.signal?.aborted) throw new RunAbortedError({ cause: hooks.signal.reason });
       const reason = transientReason(error);
       if (reason === undefined || attemptNumber >= policy.maxAttempts) {
         throw new OperationFailedError(operation, attemptNumber, reason !== undefined, { cause: error });

@@ -8,6 +8,22 @@ import type { ChildProcess } from "node:child_process";
 const children = new Set<ChildProcess>();
 const cleanups = new Set<() => Promise<void>>();
 let hooked = false;
+let appHandlers = 0;
+
+/**
+ * Declares that the application handles SIGINT/SIGTERM itself (e.g. aborts a
+ * run, stops its environments in order and reports). The registry's own
+ * cleanups then wait for a grace period before stepping in. Returns the undo.
+ */
+export function deferInterruptsToApp(): () => void {
+  hookProcessExit();
+  appHandlers++;
+  let undone = false;
+  return () => {
+    if (!undone) appHandlers--;
+    undone = true;
+  };
+}
 
 export function trackChild(child: ChildProcess): void {
   hookProcessExit();
@@ -35,19 +51,29 @@ function killAll(): void {
   }
 }
 
+/** Grace an application that handles the signal itself gets to stop what it started, before the cleanups run anyway. */
+const APP_SHUTDOWN_GRACE_MS = 10_000;
+
 function hookProcessExit(): void {
   if (hooked) return;
   hooked = true;
   process.once("exit", killAll);
   for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
     process.once(signal, () => {
-      const pending = [...cleanups].map((cleanup) => cleanup().catch(() => undefined));
-      const deadline = setTimeout(() => process.exit(130), 10_000);
-      deadline.unref();
-      void Promise.all(pending).finally(() => {
-        killAll();
-        process.exit(signal === "SIGINT" ? 130 : 143);
-      });
+      const exitCode = signal === "SIGINT" ? 130 : 143;
+      const cleanUpAndExit = () => {
+        const pending = [...cleanups].map((cleanup) => cleanup().catch(() => undefined));
+        const deadline = setTimeout(() => process.exit(exitCode), APP_SHUTDOWN_GRACE_MS);
+        deadline.unref();
+        void Promise.all(pending).finally(() => {
+          killAll();
+          process.exit(exitCode);
+        });
+      };
+      // The application listens too (e.g. to abort a run and report it): let it stop its
+      // environments in order, and step in only if it has not exited within the grace period.
+      if (appHandlers > 0) setTimeout(cleanUpAndExit, APP_SHUTDOWN_GRACE_MS).unref();
+      else cleanUpAndExit();
     });
   }
 }

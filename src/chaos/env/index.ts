@@ -4,3 +4,4 @@ export { S3Server, S3RVER_CREDENTIALS } from "./s3-server.ts";
 export { seedBucket, ensureBucket, type SeedObject } from "./bucket-seeder.ts";
 export { waitFor, WaitTimeoutError, type WaitOptions } from "./wait-for.ts";
 export { freePort } from "./free-port.ts";
+export { deferInterruptsToApp } from "./child-registry.ts";

@@ -1,13 +1,13 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { chown, mkdtemp, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { chown, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import pg from "pg";
-import { trackChild } from "./child-registry.ts";
+import { onInterrupt, trackChild } from "./child-registry.ts";
 import { freePort } from "./free-port.ts";
 import { locatePostgresBinaries, postgresOsIdentity, type OsIdentity, type PostgresBinaries } from "./postgres-binaries.ts";
 import { LogTail } from "./log-tail.ts";
+import { makeOwnedTempDir, sweepOrphans } from "./orphan-sweeper.ts";
 import { waitFor } from "./wait-for.ts";
 
 export const POSTGRES_STARTUP_TIMEOUT_MS = 60_000;
@@ -37,6 +37,7 @@ export interface StartOutcome {
 export class PostgresServer implements AsyncDisposable {
   private child: ChildProcess | undefined;
   private stopped = false;
+  private readonly unregister: () => void;
   readonly log = new LogTail(200);
 
   private constructor(
@@ -47,12 +48,15 @@ export class PostgresServer implements AsyncDisposable {
     readonly port: number,
     readonly password: string,
     private readonly settings: Record<string, string>,
-  ) {}
+  ) {
+    this.unregister = onInterrupt(() => this.stop());
+  }
 
   /** Creates a fresh cluster (initdb) and starts it. */
   static async start(options: { settings?: Record<string, string> } = {}): Promise<PostgresServer> {
-    const [binaries, identity] = await Promise.all([locatePostgresBinaries(), postgresOsIdentity()]);
-    const tempRoot = await mkdtemp(join(tmpdir(), "chaos-pg-"));
+    const [binaries, identity] = await Promise.all([locatePostgresBinaries(), postgresOsIdentity(), sweepOrphans()]);
+    const tempRoot = await makeOwnedTempDir("chaos-pg-");
+    const unregister = onInterrupt(() => rm(tempRoot, { recursive: true, force: true }));
     try {
       const dataDir = join(tempRoot, "data");
       const password = randomBytes(18).toString("base64url");
@@ -68,11 +72,18 @@ export class PostgresServer implements AsyncDisposable {
         log_min_messages: "warning",
         ...options.settings,
       });
-      await server.spawnAndWait();
+      try {
+        await server.spawnAndWait();
+      } catch (error) {
+        await server.stop();
+        throw error;
+      }
       return server;
     } catch (error) {
       await rm(tempRoot, { recursive: true, force: true });
       throw error;
+    } finally {
+      unregister();
     }
   }
 
@@ -148,6 +159,7 @@ export class PostgresServer implements AsyncDisposable {
   async stop(): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
+    this.unregister();
     if (this.isRunning) {
       const pid = this.child!.pid!;
       try {

@@ -1,11 +1,11 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { mkdir, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
-import { trackChild } from "./child-registry.ts";
+import { onInterrupt, trackChild } from "./child-registry.ts";
 import { freePort } from "./free-port.ts";
+import { makeOwnedTempDir } from "./orphan-sweeper.ts";
 import { LogTail } from "./log-tail.ts";
 import type { ProcessOutcome, StartOutcome } from "./postgres-server.ts";
 
@@ -22,22 +22,34 @@ export const S3RVER_CREDENTIALS = { accessKeyId: "S3RVER", secretAccessKey: "S3R
 export class S3Server implements AsyncDisposable {
   private child: ChildProcess | undefined;
   private stopped = false;
+  private readonly unregister: () => void;
   readonly log = new LogTail(100);
 
   private constructor(
     private readonly directory: string,
     readonly port: number,
-  ) {}
+  ) {
+    this.unregister = onInterrupt(() => this.stop());
+  }
 
   static async start(): Promise<S3Server> {
-    const directory = await mkdtemp(join(tmpdir(), "chaos-s3-"));
+    const directory = await makeOwnedTempDir("chaos-s3-");
+    const unregister = onInterrupt(() => rm(directory, { recursive: true, force: true }));
     try {
+      await mkdir(join(directory, "data"));
       const server = new S3Server(directory, await freePort());
-      await server.spawnAndWait();
+      try {
+        await server.spawnAndWait();
+      } catch (error) {
+        await server.stop();
+        throw error;
+      }
       return server;
     } catch (error) {
       await rm(directory, { recursive: true, force: true });
       throw error;
+    } finally {
+      unregister();
     }
   }
 
@@ -84,6 +96,7 @@ export class S3Server implements AsyncDisposable {
   async stop(): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
+    this.unregister();
     if (this.isRunning) {
       const child = this.child!;
       child.kill("SIGCONT");
@@ -110,8 +123,9 @@ export class S3Server implements AsyncDisposable {
 
   private async spawnAndWait(): Promise<StartOutcome> {
     const started = performance.now();
-    const child = spawn(process.execPath, ["--openssl-legacy-provider", ENTRY, this.directory, String(this.port)], {
-      stdio: ["ignore", "pipe", "pipe"],
+    const child = spawn(process.execPath, ["--openssl-legacy-provider", ENTRY, join(this.directory, "data"), String(this.port)], {
+      stdio: ["pipe", "pipe", "pipe"],
+      detached: true,
     });
     this.child = child;
     trackChild(child);
