@@ -11,7 +11,7 @@ import type { Toxic, ToxicStream } from "./toxic-spec.ts";
 import { ToxicStage, type PeerControl } from "./toxic-stage.ts";
 
 /** Bytes waiting for the destination socket before the last stage (or the reader) waits. */
-const LINK_BUFFER_BYTES = 64 * 1024;
+const LINK_BUFFER_BYTES = 1024 * 1024;
 
 /** What a link may do to its connection. */
 export interface LinkControl extends PeerControl {
