@@ -51,9 +51,12 @@ const BULK_TIMEOUT_MS = 120_000;
 export async function runToxiproxyOverheadBench(options: ToxiproxyOverheadOptions = {}): Promise<ToxiproxyOverheadResult> {
   const resolved = { bulkBytes: 200e6, roundTrips: 2_000, messageBytes: 64, rounds: 3, ...options };
   const kit = new TcpTestKit();
-  const servers = await startChild(SERVERS_SCRIPT, []);
-  const proxyServer = await startChild(PROXY_SCRIPT, ["--import", "tsx"]);
+  const children: { stop: () => Promise<void> }[] = [];
   try {
+    const servers = await startChild(SERVERS_SCRIPT, []);
+    children.push(servers);
+    const proxyServer = await startChild(PROXY_SCRIPT, ["--import", "tsx"]);
+    children.push(proxyServer);
     const { sink, echo } = JSON.parse(servers.firstLine) as { sink: string; echo: string };
     const api = new ToxiproxyApi(/listening on (\S+)/.exec(proxyServer.firstLine)?.[1] ?? "");
     const sinkProxy = await api.createProxy({ name: "bench_sink", listen: "127.0.0.1:0", upstream: sink });
@@ -76,8 +79,7 @@ export async function runToxiproxyOverheadBench(options: ToxiproxyOverheadOption
     return { options: resolved, direct: best(direct), proxied: best(proxied) };
   } finally {
     await kit.close();
-    await proxyServer.stop();
-    await servers.stop();
+    for (const child of children.reverse()) await child.stop();
   }
 }
 

@@ -1,6 +1,7 @@
 import { mkdtemp, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { onInterrupt } from "./child-registry.ts";
 
 const OWNER_FILE = "owner.pid";
 const PREFIXES = ["chaos-pg-", "chaos-s3-"];
@@ -11,6 +12,35 @@ export async function makeOwnedTempDir(prefix: "chaos-pg-" | "chaos-s3-"): Promi
   const dir = await mkdtemp(join(tmpdir(), prefix));
   await writeFile(join(dir, OWNER_FILE), String(process.pid));
   return dir;
+}
+
+/**
+ * Creates an owned temporary directory and builds a started server in it.
+ * If building fails or the process is interrupted meanwhile, the directory is
+ * removed; once built, the server owns it (and removes it when it stops).
+ */
+export async function inOwnedTempDir<T>(prefix: "chaos-pg-" | "chaos-s3-", build: (dir: string) => Promise<T>): Promise<T> {
+  const dir = await makeOwnedTempDir(prefix);
+  const unregister = onInterrupt(() => rm(dir, { recursive: true, force: true }));
+  try {
+    return await build(dir);
+  } catch (error) {
+    await rm(dir, { recursive: true, force: true });
+    throw error;
+  } finally {
+    unregister();
+  }
+}
+
+/** Starts a freshly constructed server; if it fails to come up, stops it (which also tidies up) before rethrowing. */
+export async function startOrStop<T extends { stop(): Promise<void> }>(server: T, start: (server: T) => Promise<unknown>): Promise<T> {
+  try {
+    await start(server);
+    return server;
+  } catch (error) {
+    await server.stop();
+    throw error;
+  }
 }
 
 /**

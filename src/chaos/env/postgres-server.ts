@@ -7,7 +7,7 @@ import { onInterrupt, trackChild } from "./child-registry.ts";
 import { freePort } from "./free-port.ts";
 import { locatePostgresBinaries, postgresOsIdentity, type OsIdentity, type PostgresBinaries } from "./postgres-binaries.ts";
 import { LogTail } from "./log-tail.ts";
-import { makeOwnedTempDir, sweepOrphans } from "./orphan-sweeper.ts";
+import { inOwnedTempDir, startOrStop, sweepOrphans } from "./orphan-sweeper.ts";
 import { waitFor } from "./wait-for.ts";
 
 export const POSTGRES_STARTUP_TIMEOUT_MS = 60_000;
@@ -55,9 +55,7 @@ export class PostgresServer implements AsyncDisposable {
   /** Creates a fresh cluster (initdb) and starts it. */
   static async start(options: { settings?: Record<string, string> } = {}): Promise<PostgresServer> {
     const [binaries, identity] = await Promise.all([locatePostgresBinaries(), postgresOsIdentity(), sweepOrphans()]);
-    const tempRoot = await makeOwnedTempDir("chaos-pg-");
-    const unregister = onInterrupt(() => rm(tempRoot, { recursive: true, force: true }));
-    try {
+    return inOwnedTempDir("chaos-pg-", async (tempRoot) => {
       const dataDir = join(tempRoot, "data");
       const password = randomBytes(18).toString("base64url");
       if (identity) await chown(tempRoot, identity.uid, identity.gid);
@@ -72,19 +70,8 @@ export class PostgresServer implements AsyncDisposable {
         log_min_messages: "warning",
         ...options.settings,
       });
-      try {
-        await server.spawnAndWait();
-      } catch (error) {
-        await server.stop();
-        throw error;
-      }
-      return server;
-    } catch (error) {
-      await rm(tempRoot, { recursive: true, force: true });
-      throw error;
-    } finally {
-      unregister();
-    }
+      return startOrStop(server, (started) => started.spawnAndWait());
+    });
   }
 
   /** PID of the postmaster, if it is running. */

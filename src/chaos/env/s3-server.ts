@@ -5,7 +5,7 @@ import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { onInterrupt, trackChild } from "./child-registry.ts";
 import { freePort } from "./free-port.ts";
-import { makeOwnedTempDir } from "./orphan-sweeper.ts";
+import { inOwnedTempDir, startOrStop } from "./orphan-sweeper.ts";
 import { LogTail } from "./log-tail.ts";
 import type { ProcessOutcome, StartOutcome } from "./postgres-server.ts";
 
@@ -33,24 +33,10 @@ export class S3Server implements AsyncDisposable {
   }
 
   static async start(): Promise<S3Server> {
-    const directory = await makeOwnedTempDir("chaos-s3-");
-    const unregister = onInterrupt(() => rm(directory, { recursive: true, force: true }));
-    try {
+    return inOwnedTempDir("chaos-s3-", async (directory) => {
       await mkdir(join(directory, "data"));
-      const server = new S3Server(directory, await freePort());
-      try {
-        await server.spawnAndWait();
-      } catch (error) {
-        await server.stop();
-        throw error;
-      }
-      return server;
-    } catch (error) {
-      await rm(directory, { recursive: true, force: true });
-      throw error;
-    } finally {
-      unregister();
-    }
+      return startOrStop(new S3Server(directory, await freePort()), (server) => server.spawnAndWait());
+    });
   }
 
   /** Endpoint for path-style S3 clients. */
