@@ -2,6 +2,7 @@ import type { S3Client } from "@aws-sdk/client-s3";
 import { createS3Client, type PipelineConfigInput } from "../../pipeline/index.ts";
 import { seedBucket, type SeedObject } from "./bucket-seeder.ts";
 import { onInterrupt } from "./child-registry.ts";
+import { NetworkLayer } from "./network-layer.ts";
 import { PostgresServer } from "./postgres-server.ts";
 import { S3Server, S3RVER_CREDENTIALS } from "./s3-server.ts";
 
@@ -39,7 +40,16 @@ export class EmbeddedEnvironment {
       if (s3.status === "fulfilled") await s3.value.stop();
       throw postgres.status === "rejected" ? postgres.reason : (s3 as PromiseRejectedResult).reason;
     }
-    const env = new StartedEmbeddedEnvironment(postgres.value, s3.value, this.database, this.bucket);
+    let network: NetworkLayer | undefined;
+    try {
+      network = await NetworkLayer.start();
+      await network.expose("postgres", postgres.value.port);
+      await network.expose("s3", s3.value.port);
+    } catch (error) {
+      await Promise.allSettled([network?.stop(), postgres.value.stop(), s3.value.stop()]);
+      throw error;
+    }
+    const env = new StartedEmbeddedEnvironment(postgres.value, s3.value, network, this.database, this.bucket);
     try {
       await postgres.value.createDatabase(this.database);
       await env.seed([]);
@@ -60,22 +70,45 @@ export class StartedEmbeddedEnvironment implements AsyncDisposable {
   constructor(
     readonly postgres: PostgresServer,
     readonly s3: S3Server,
+    /** The Toxiproxy the pipeline's traffic to Postgres and S3 goes through. */
+    readonly network: NetworkLayer,
     readonly database: string,
     readonly bucket: string,
   ) {
     this.unregister = onInterrupt(() => this.stop());
   }
 
-  /** Connection string of the pipeline's database (contains the password: never log it). */
+  /** Direct connection string of the pipeline's database, for checking results (contains the password: never log it). */
   get databaseUrl(): string {
     return this.postgres.connectionUri(this.database);
   }
 
-  /** The pipeline's configuration for this environment, to extend with run options. */
-  pipelineConfig(prefix = ""): PipelineConfigInput {
+  /** Connection string of `database` through the network-fault proxy, as the pipeline should use it. */
+  proxiedDatabaseUrl(database = this.database): string {
+    return this.postgres.connectionUri(database, this.network.port("postgres"));
+  }
+
+  /** S3 endpoint through the network-fault proxy. */
+  get proxiedS3Endpoint(): string {
+    return `http://127.0.0.1:${this.network.port("s3")}`;
+  }
+
+  /**
+   * The pipeline's configuration for this environment, to extend with run
+   * options: by default its traffic goes through the fault proxies; pass
+   * `direct: true` for a path no network fault can touch.
+   */
+  pipelineConfig(prefix = "", options: { database?: string; direct?: boolean } = {}): PipelineConfigInput {
+    const database = options.database ?? this.database;
     return {
-      databaseUrl: this.databaseUrl,
-      s3: { endpoint: this.s3.endpoint, bucket: this.bucket, prefix, forcePathStyle: true, credentials: { ...S3RVER_CREDENTIALS } },
+      databaseUrl: options.direct ? this.postgres.connectionUri(database) : this.proxiedDatabaseUrl(database),
+      s3: {
+        endpoint: options.direct ? this.s3.endpoint : this.proxiedS3Endpoint,
+        bucket: this.bucket,
+        prefix,
+        forcePathStyle: true,
+        credentials: { ...S3RVER_CREDENTIALS },
+      },
     };
   }
 
@@ -98,6 +131,7 @@ export class StartedEmbeddedEnvironment implements AsyncDisposable {
     this.stopping ??= (async () => {
       this.unregister();
       this.client?.destroy();
+      await this.network.stop().catch(() => undefined);
       const results = await Promise.allSettled([this.postgres.stop(), this.s3.stop()]);
       const failures = results.filter((result): result is PromiseRejectedResult => result.status === "rejected");
       if (failures.length > 0) throw new AggregateError(failures.map((failure) => failure.reason), "could not stop the embedded environment cleanly");

@@ -5,3 +5,4 @@ export { seedBucket, ensureBucket, type SeedObject } from "./bucket-seeder.ts";
 export { waitFor, WaitTimeoutError, type WaitOptions } from "./wait-for.ts";
 export { freePort } from "./free-port.ts";
 export { deferInterruptsToApp } from "./child-registry.ts";
+export { NetworkLayer, type ProxiedService } from "./network-layer.ts";

@@ -35,6 +35,7 @@ export interface StartOutcome {
  * what process faults need.
  */
 export class PostgresServer implements AsyncDisposable {
+  readonly name = "postgres";
   private child: ChildProcess | undefined;
   private stopped = false;
   private readonly unregister: () => void;
@@ -83,9 +84,9 @@ export class PostgresServer implements AsyncDisposable {
     return this.child !== undefined && this.child.exitCode === null && this.child.signalCode === null;
   }
 
-  /** Connection string for `database` (credentials included: never log it unredacted). */
-  connectionUri(database = "postgres"): string {
-    return `postgres://${SUPERUSER}:${encodeURIComponent(this.password)}@127.0.0.1:${this.port}/${database}`;
+  /** Connection string for `database`, optionally via another port (a proxy); credentials included: never log it unredacted. */
+  connectionUri(database = "postgres", port = this.port): string {
+    return `postgres://${SUPERUSER}:${encodeURIComponent(this.password)}@127.0.0.1:${port}/${database}`;
   }
 
   async createDatabase(name: string): Promise<void> {

@@ -20,6 +20,7 @@ export const S3RVER_CREDENTIALS = { accessKeyId: "S3RVER", secretAccessKey: "S3R
  * port, storing objects in a temporary directory that survives restarts.
  */
 export class S3Server implements AsyncDisposable {
+  readonly name = "s3";
   private child: ChildProcess | undefined;
   private stopped = false;
   private readonly unregister: () => void;
@@ -64,6 +65,10 @@ export class S3Server implements AsyncDisposable {
 
   kill(): Promise<ProcessOutcome> {
     return this.signalAndWait("SIGKILL");
+  }
+
+  gracefulStop(): Promise<ProcessOutcome> {
+    return this.signalAndWait("SIGTERM");
   }
 
   pause(): ProcessOutcome {

@@ -7,7 +7,7 @@ export { startToxiproxyServer, TOXIPROXY_DEFAULT_PORT } from "./toxiproxy-server
 export type { StartedToxiproxyServer, ToxiproxyServerOptions } from "./toxiproxy-server.ts";
 export { ToxiproxyApi, TOXIPROXY_DEFAULT_URL, TOXIPROXY_REQUEST_TIMEOUT_MS } from "./toxiproxy-api.ts";
 export type { ToxiproxyApiOptions } from "./toxiproxy-api.ts";
-export type { FaultHandle, ToxicHandle } from "./fault-handle.ts";
+export type { RemovalHandle, ToxicHandle } from "./removal-handle.ts";
 export { ToxiproxyApiError, ToxiproxyConnectionError, ToxiproxyValidationError } from "./errors.ts";
 export { TOXIPROXY_COMPATIBLE_VERSION } from "./api-routes.ts";
 export { runToxiproxyCommand, TOXIPROXY_USAGE } from "./cli.ts";

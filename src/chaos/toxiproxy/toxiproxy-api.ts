@@ -5,7 +5,7 @@
  * attribute fails fast with an error naming the field and nothing is sent.
  */
 import { ToxiproxyApiError, ToxiproxyConnectionError, missingField } from "./errors.ts";
-import { faultHandle, type FaultHandle, type ToxicHandle } from "./fault-handle.ts";
+import { removalHandle, type RemovalHandle, type ToxicHandle } from "./removal-handle.ts";
 import {
   checkProxyUpdate,
   parsePopulate,
@@ -118,13 +118,13 @@ export class ToxiproxyApi {
   /** Adds a toxic and returns a handle that removes it (idempotent, disposable). */
   async injectToxic(proxy: string, spec: ToxicSpec): Promise<ToxicHandle> {
     const toxic = await this.addToxic(proxy, spec);
-    return { proxy, toxic, ...faultHandle(() => this.removeToxic(proxy, toxic.name)) };
+    return { proxy, toxic, ...removalHandle(() => this.removeToxic(proxy, toxic.name)) };
   }
 
   /** Takes a proxy down (Toxiproxy's "down"); the handle enables it again. */
-  async disableProxy(name: string): Promise<FaultHandle> {
+  async disableProxy(name: string): Promise<RemovalHandle> {
     await this.updateProxy(name, { enabled: false });
-    return faultHandle(async () => {
+    return removalHandle(async () => {
       await this.updateProxy(name, { enabled: true });
     });
   }

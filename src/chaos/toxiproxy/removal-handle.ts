@@ -2,14 +2,14 @@
 import { ToxiproxyApiError } from "./errors.ts";
 import type { Toxic } from "./toxic-spec.ts";
 
-/** An injected fault. */
-export interface FaultHandle extends AsyncDisposable {
+/** A toxic or a disabled proxy that can be undone (the fault library wraps it in a FaultHandle with timestamps). */
+export interface RemovalHandle extends AsyncDisposable {
   /** Undoes the fault; once it has succeeded, later calls do nothing. */
   remove(): Promise<void>;
 }
 
 /** A toxic added through `ToxiproxyApi.injectToxic`. */
-export interface ToxicHandle extends FaultHandle {
+export interface ToxicHandle extends RemovalHandle {
   readonly proxy: string;
   readonly toxic: Toxic;
 }
@@ -18,7 +18,7 @@ export interface ToxicHandle extends FaultHandle {
  * A handle whose `undo` runs at most once successfully; a 404 counts as
  * success, since the fault is gone either way (a reset, a deleted proxy).
  */
-export function faultHandle(undo: () => Promise<void>): FaultHandle {
+export function removalHandle(undo: () => Promise<void>): RemovalHandle {
   let done = false;
   let inFlight: Promise<void> | undefined;
   const remove = (): Promise<void> => {

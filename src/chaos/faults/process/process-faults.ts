@@ -1,0 +1,67 @@
+import { createFaultHandle, FaultParameterError, nonNegative, type FaultHandle } from "../fault-handle.ts";
+import type { FaultableProcess } from "./faultable-process.ts";
+
+/** What to do about a killed or stopped process when the fault is removed. */
+export interface DownOptions {
+  /** Start it again on removal (default true): "equipment failure" followed by the operator's repair. */
+  restartOnRemove?: boolean;
+}
+
+/**
+ * kill -9 of a server process (and its children). Observations: the killed
+ * `pid` and, once removed and restarted, `restartedPid`, `downMs` (kill to
+ * accepting connections again) and `readyAfterMs` (restart to accepting).
+ */
+export async function killProcess(target: FaultableProcess, options: DownOptions = {}): Promise<FaultHandle> {
+  return takeDown(target, "process/kill", () => target.kill(), options);
+}
+
+/** Orderly shutdown of a server process (SIGINT/SIGTERM as its own service manager would send); same observations as {@link killProcess}. */
+export async function stopProcess(target: FaultableProcess, options: DownOptions = {}): Promise<FaultHandle> {
+  return takeDown(target, "process/stop", () => target.gracefulStop(), options);
+}
+
+async function takeDown(target: FaultableProcess, kind: string, down: FaultableProcess["kill"], options: DownOptions): Promise<FaultHandle> {
+  if (!target.isRunning) throw new FaultParameterError("target", `${target.name} is not running`);
+  const outcome = await down();
+  return createFaultHandle(
+    { kind, cause: "equipment-failure", target: target.name, parameters: { restartOnRemove: options.restartOnRemove ?? true } },
+    { pid: outcome.pid, signal: outcome.signal, pidGoneAfterMs: performance.now() - outcome.at },
+    async () => {
+      if (options.restartOnRemove === false || target.isRunning) return {};
+      const restarted = await target.restart();
+      return { restartedPid: restarted.pid, readyAfterMs: restarted.readyAfterMs, downMs: performance.now() - outcome.at };
+    },
+    outcome.at,
+  );
+}
+
+/** Options for {@link pauseProcess}. */
+export interface PauseOptions {
+  /** Resume by itself after this long; without it, only removal resumes. */
+  durationMs?: number;
+}
+
+/**
+ * Freezes a server process with SIGSTOP: connections stay open but nothing
+ * answers, as a hung machine or a long GC pause. Removal (or `durationMs`)
+ * sends SIGCONT; observations: `pid`, and `pausedMs` once resumed.
+ */
+export async function pauseProcess(target: FaultableProcess, options: PauseOptions = {}): Promise<FaultHandle> {
+  if (options.durationMs !== undefined) nonNegative(options.durationMs, "durationMs");
+  if (!target.isRunning) throw new FaultParameterError("target", `${target.name} is not running`);
+  const paused = target.pause();
+  let timer: NodeJS.Timeout | undefined;
+  const handle = createFaultHandle(
+    { kind: "process/pause", cause: "equipment-failure", target: target.name, parameters: { ...options } },
+    { pid: paused.pid },
+    async () => {
+      clearTimeout(timer);
+      if (target.isRunning) target.resume();
+      return { pausedMs: performance.now() - paused.at };
+    },
+    paused.at,
+  );
+  if (options.durationMs !== undefined) timer = setTimeout(() => void handle.remove().catch(() => undefined), options.durationMs);
+  return handle;
+}
