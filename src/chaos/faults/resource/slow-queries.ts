@@ -1,0 +1,102 @@
+import { createFaultHandle, positiveInteger, type FaultHandle } from "../fault-handle.ts";
+import { FaultDuration } from "./fault-duration.ts";
+import { closeSession, openSession, QUERY_CANCELED, type FaultSession } from "./postgres-session.ts";
+import { connectionUri as validUri, optionalDurationMs } from "./resource-parameters.ts";
+
+/** Rows one heavy query hashes by default: about 0.2 s of one core on a laptop. */
+export const DEFAULT_ROWS_PER_QUERY = 2_000_000;
+
+/**
+ * CPU-bound on purpose: generate_series in the select list streams rows
+ * (ProjectSet) instead of materialising them, so the cost is server CPU and
+ * not temp files whose speed depends on the disk.
+ */
+const HEAVY_QUERY = "SELECT sum(hashtext(g::text)) FROM (SELECT generate_series(1, $1::int) AS g) AS rows";
+
+export interface SlowQueriesOptions {
+  connectionUri: string;
+  /** Sessions each keeping one server backend busy; more than the server's cores slows everyone. */
+  sessions: number;
+  /** Rows each heavy query hashes (default 2,000,000); sets how long one query runs and so how fast removal bites. */
+  rowsPerQuery?: number;
+  /** End by itself after this many milliseconds; without it, only removal ends it. */
+  durationMs?: number;
+}
+
+/** Live facts of {@link slowQueries}. */
+export interface SlowQueriesObservations {
+  /** PIDs of the backends doing the heavy work. */
+  backendPids: number[];
+  /** Heavy queries that ran to completion so far. */
+  queriesRun: number;
+  /** Server time those queries took, in milliseconds: the CPU taken from other clients. */
+  queryMs: number;
+  /** Sessions whose loop stopped before removal (connection lost, error). */
+  sessionsLost: number;
+  /** Once removed: in-flight queries cancelled with pg_cancel_backend, and why it ended. */
+  cancelled?: number;
+  endedBy?: string;
+}
+
+/**
+ * Overloads the server's CPU: `sessions` backends run a CPU-heavy aggregate
+ * back to back, so every other query gets a smaller share of the cores.
+ * Load, not an artificial delay: PostgreSQL has no per-statement delay that
+ * applies to sessions already open, and this is what a runaway report does.
+ * Removal cancels the running queries and closes the sessions.
+ */
+export async function slowQueries(options: SlowQueriesOptions): Promise<FaultHandle> {
+  const uri = validUri(options.connectionUri);
+  const sessionCount = positiveInteger(options.sessions, "sessions");
+  const rowsPerQuery = positiveInteger(options.rowsPerQuery ?? DEFAULT_ROWS_PER_QUERY, "rowsPerQuery");
+  const durationMs = optionalDurationMs(options.durationMs);
+
+  const opened = await Promise.allSettled([...Array.from({ length: sessionCount }, () => openSession(uri, "chaos:slow-queries")), openSession(uri, "chaos:slow-queries-control")]);
+  const sessions = opened.flatMap((result) => (result.status === "fulfilled" ? [result.value] : []));
+  const failed = opened.find((result): result is PromiseRejectedResult => result.status === "rejected");
+  if (failed) {
+    await Promise.all(sessions.map((session) => closeSession(session.client)));
+    throw failed.reason;
+  }
+  // The control session stays idle so removal can cancel even while every worker is busy.
+  const control = sessions.pop()!;
+  for (const session of sessions) await session.client.query("SET max_parallel_workers_per_gather = 0; SET statement_timeout = 0");
+
+  let stopping = false;
+  const duration = new FaultDuration();
+  const handle = createFaultHandle(
+    { kind: "postgres/slow-queries", cause: "overload", target: "postgres", parameters: { sessions: sessionCount, rowsPerQuery, durationMs } },
+    { backendPids: sessions.map((session) => session.backendPid), queriesRun: 0, queryMs: 0, sessionsLost: 0 } satisfies SlowQueriesObservations,
+    async () => {
+      duration.disarm();
+      stopping = true;
+      const pids = sessions.map((session) => session.backendPid);
+      await control.client.query("SELECT pg_cancel_backend(pid) FROM unnest($1::int[]) AS pid", [pids]).catch(() => undefined);
+      const outcomes = await Promise.all(loops);
+      await Promise.all([...sessions, control].map((session) => closeSession(session.client)));
+      return { cancelled: outcomes.filter((outcome) => outcome === "cancelled").length, endedBy: duration.endedBy };
+    },
+  );
+  // createFaultHandle copies the initial observations, so live counts must write into the handle's own record.
+  const live = handle.observations as unknown as SlowQueriesObservations;
+  const loops = sessions.map((session) => runHeavyLoop(session, rowsPerQuery, live, () => stopping));
+  duration.arm(handle, durationMs);
+  return handle;
+}
+
+/** Runs the heavy query until told to stop; says how the loop ended. */
+async function runHeavyLoop(session: FaultSession, rows: number, live: SlowQueriesObservations, stopping: () => boolean): Promise<"stopped" | "cancelled" | "lost"> {
+  while (!stopping()) {
+    const started = performance.now();
+    try {
+      await session.client.query(HEAVY_QUERY, [rows]);
+      live.queriesRun++;
+      live.queryMs += performance.now() - started;
+    } catch (error) {
+      if (stopping()) return (error as { code?: string }).code === QUERY_CANCELED ? "cancelled" : "stopped";
+      live.sessionsLost++;
+      return "lost";
+    }
+  }
+  return "stopped";
+}

@@ -1,0 +1,202 @@
+/**
+ * An HTTP reverse proxy between the pipeline and its S3 server that fails
+ * requests the way S3 itself does: throttling and internal errors answered
+ * in S3's XML, added latency, bodies cut short or with a flipped byte. With
+ * no rule in effect it forwards every request unchanged, bodies streamed.
+ */
+import { Agent, createServer, request as httpRequest, type ClientRequest, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { setTimeout as sleep } from "node:timers/promises";
+import type { FaultHandle } from "../fault-handle.ts";
+import { BodyFaultStream, type BodyFaultPlan } from "./body-fault-stream.ts";
+import { FaultRuleSet, type RuleOf } from "./fault-rule-set.ts";
+import { contentLength, forwardedRequestHeaders, relayedResponseHeaders, withoutHeader } from "./http-forwarding.ts";
+import { sendS3Error } from "./s3-error-response.ts";
+import type { S3CorruptFault, S3ErrorFault, S3FaultSpec, S3LatencyFault, S3TruncateFault } from "./s3-fault-spec.ts";
+import { describeS3Request, type S3Request } from "./s3-request.ts";
+
+export interface S3FaultProxyOptions {
+  /** The S3 server to forward to, e.g. "http://127.0.0.1:4568". */
+  upstream: string;
+  /** Address to listen on; default 127.0.0.1. */
+  host?: string;
+  /** Port to listen on; default 0, a free one. */
+  port?: number;
+  /** Source of probabilities and jitter, uniform in [0, 1); default Math.random. */
+  random?: () => number;
+}
+
+interface BodyFaults {
+  truncate: RuleOf<"truncate"> | undefined;
+  corrupt: RuleOf<"corrupt"> | undefined;
+}
+
+export class S3FaultProxy implements AsyncDisposable {
+  /** Base URL for path-style S3 clients, e.g. "http://127.0.0.1:40123". */
+  readonly endpoint: string;
+  private readonly rules: FaultRuleSet;
+  private readonly agent = new Agent({ keepAlive: true });
+  private readonly lifetime = new AbortController();
+  private stopping: Promise<void> | undefined;
+
+  private constructor(
+    private readonly server: Server,
+    private readonly upstreamUrl: URL,
+    random: () => number,
+  ) {
+    const { address, port } = server.address() as AddressInfo;
+    this.endpoint = `http://${address.includes(":") ? `[${address}]` : address}:${port}`;
+    this.rules = new FaultRuleSet(`s3 proxy ${this.endpoint} → ${upstreamUrl.host}`, random);
+    server.on("request", (request: IncomingMessage, response: ServerResponse) => void this.handle(request, response));
+  }
+
+  static async start(options: S3FaultProxyOptions): Promise<S3FaultProxy> {
+    const upstream = URL.canParse(options.upstream) ? new URL(options.upstream) : undefined;
+    if (upstream?.protocol !== "http:") throw new TypeError(`S3FaultProxy: upstream must be an http:// URL, got ${JSON.stringify(options.upstream)}`);
+    const server = createServer({ keepAlive: true });
+    await new Promise<void>((resolve, reject) => {
+      server.once("error", reject);
+      server.listen(options.port ?? 0, options.host ?? "127.0.0.1", () => {
+        server.off("error", reject);
+        resolve();
+      });
+    });
+    return new S3FaultProxy(server, upstream, options.random ?? Math.random);
+  }
+
+  get upstream(): string {
+    return this.upstreamUrl.origin;
+  }
+
+  /** Answers matching requests with an S3 error (503 SlowDown, 500 InternalError, …) instead of forwarding them. */
+  injectErrors(fault: S3ErrorFault): FaultHandle {
+    return this.inject({ type: "error", ...fault });
+  }
+
+  /** Holds matching requests back by `latencyMs` (plus up to `jitterMs`) before forwarding them. */
+  injectLatency(fault: S3LatencyFault): FaultHandle {
+    return this.inject({ type: "latency", ...fault });
+  }
+
+  /** Cuts matching 2xx response bodies short: under their original Content-Length, closing the connection, or (framing "chunked") cleanly. */
+  truncateBodies(fault: S3TruncateFault): FaultHandle {
+    return this.inject({ type: "truncate", ...fault });
+  }
+
+  /** Flips one byte in the middle of GetObject bodies of `key`, keeping their length. */
+  corruptObject(fault: S3CorruptFault): FaultHandle {
+    return this.inject({ type: "corrupt", ...fault });
+  }
+
+  /**
+   * Puts any rule in effect at once, after validating it (a bad field throws
+   * FaultParameterError and injects nothing). Observations: live
+   * `requestsMatched` and `requestsFaulted`, and `endedBy` once removed.
+   */
+  inject(spec: S3FaultSpec): FaultHandle {
+    if (this.stopping) throw new Error(`S3FaultProxy ${this.endpoint} is stopped`);
+    return this.rules.add(spec);
+  }
+
+  /** Removes every rule, closes every connection (client and upstream) and stops listening. Idempotent. */
+  stop(): Promise<void> {
+    this.stopping ??= (async () => {
+      const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
+      this.lifetime.abort();
+      this.server.closeAllConnections();
+      this.agent.destroy();
+      await this.rules.clear();
+      await closed;
+    })();
+    return this.stopping;
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.stop();
+  }
+
+  private async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    let closed = false;
+    let upstream: ClientRequest | undefined;
+    // A client that gave up (e.g. its timeout ran out during injected latency) must not leave an upstream request behind.
+    response.once("close", () => {
+      closed = true;
+      if (!response.writableFinished) upstream?.destroy();
+    });
+    try {
+      const s3 = describeS3Request(request.method ?? "GET", request.url ?? "/", request.headers);
+      await this.delay(s3);
+      if (closed) return;
+      const error = this.rules.first("error", s3);
+      if (error) {
+        error.faulted();
+        return sendS3Error(request, response, error.fault);
+      }
+      upstream = this.forward(request, response, { truncate: this.rules.first("truncate", s3), corrupt: this.rules.first("corrupt", s3) });
+    } catch {
+      response.destroy();
+    }
+  }
+
+  /** Waits for every firing latency rule, their delays added; never less than asked, though timers may fire a millisecond early. */
+  private async delay(s3: S3Request): Promise<void> {
+    let totalMs = 0;
+    for (const rule of this.rules.firing("latency", s3)) {
+      rule.faulted();
+      totalMs += rule.fault.latencyMs + (rule.fault.jitterMs > 0 ? this.rules.nextRandom() * rule.fault.jitterMs : 0);
+    }
+    const deadline = performance.now() + totalMs;
+    for (let left = totalMs; left > 0; left = deadline - performance.now()) await sleep(Math.ceil(left), undefined, { signal: this.lifetime.signal });
+  }
+
+  private forward(request: IncomingMessage, response: ServerResponse, faults: BodyFaults): ClientRequest {
+    const upstream = httpRequest({
+      hostname: this.upstreamUrl.hostname.replace(/^\[|\]$/g, ""),
+      port: this.upstreamUrl.port || 80,
+      method: request.method,
+      path: request.url,
+      headers: forwardedRequestHeaders(request.headers),
+      agent: this.agent,
+    });
+    // A transparent proxy adds no failure of its own: an unreachable upstream drops the client's connection too.
+    upstream.on("error", () => {
+      if (!response.writableEnded) response.destroy();
+    });
+    upstream.on("response", (reply) => this.relay(request, reply, response, faults));
+    request.pipe(upstream);
+    return upstream;
+  }
+
+  private relay(request: IncomingMessage, reply: IncomingMessage, response: ServerResponse, faults: BodyFaults): void {
+    const status = reply.statusCode ?? 502;
+    const plan = request.method === "HEAD" ? {} : planBody(status, contentLength(reply.headers), faults);
+    const truncating = plan.keepBytes !== undefined;
+    const reframed = truncating && faults.truncate?.fault.framing === "chunked";
+    // Under a kept Content-Length, closing is what makes the body short: on a kept-alive connection the client would wait for the missing bytes.
+    if (truncating && !reframed) response.shouldKeepAlive = false;
+    const headers = relayedResponseHeaders(reply.rawHeaders);
+    response.writeHead(status, reply.statusMessage, reframed ? withoutHeader(headers, "content-length") : headers);
+    reply.on("error", () => response.destroy());
+    if (plan.keepBytes === undefined && plan.flipAt === undefined) reply.pipe(response);
+    else reply.pipe(new BodyFaultStream(plan)).pipe(response);
+  }
+}
+
+/** Decides, once the body's length is known, which body faults apply, and counts them. Only non-empty 2xx bodies of known length are touched. */
+function planBody(status: number, length: number | undefined, faults: BodyFaults): BodyFaultPlan {
+  const plan: BodyFaultPlan = {};
+  if (status < 200 || status > 299 || length === undefined || length === 0) return plan;
+  if (faults.corrupt) {
+    faults.corrupt.faulted();
+    plan.flipAt = Math.floor(length / 2);
+  }
+  const truncate = faults.truncate?.fault;
+  if (truncate) {
+    const keep = truncate.keepBytes ?? Math.floor(length * (truncate.keepFraction ?? 0));
+    if (keep < length) {
+      faults.truncate!.faulted();
+      plan.keepBytes = keep;
+    }
+  }
+  return plan;
+}
