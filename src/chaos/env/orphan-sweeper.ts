@@ -2,6 +2,7 @@ import { mkdtemp, readdir, readFile, rm, stat, writeFile } from "node:fs/promise
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { onInterrupt } from "./child-registry.ts";
+import { descendantPids, signalEach } from "./process-tree.ts";
 
 const OWNER_FILE = "owner.pid";
 const PREFIXES = ["chaos-pg-", "chaos-s3-"];
@@ -57,11 +58,7 @@ export async function sweepOrphans(): Promise<string[]> {
     if (!(await isOrphaned(root))) continue;
     const postmaster = Number((await readFile(join(root, "data", "postmaster.pid"), "utf8").catch(() => ""))?.split("\n")[0]);
     if (Number.isInteger(postmaster) && postmaster > 1 && isAlive(postmaster)) {
-      try {
-        process.kill(-postmaster, "SIGKILL");
-      } catch {
-        // exited meanwhile
-      }
+      signalEach([postmaster, ...descendantPids(postmaster)], "SIGKILL");
     }
     await rm(root, { recursive: true, force: true });
     swept.push(root);

@@ -1,12 +1,13 @@
+import { readFileSync } from "node:fs";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { MIGRATIONS, migrate } from "../../pipeline/index.ts";
 import { PostgresServer } from "./postgres-server.ts";
 
+/** Whether `pid` is a live process (a zombie awaiting its reaper counts as gone). */
 function processExists(pid: number): boolean {
   try {
-    process.kill(pid, 0);
-    return true;
+    return !/^\d+ \(.*\) Z /.test(readFileSync(`/proc/${pid}/stat`, "utf8"));
   } catch {
     return false;
   }
@@ -56,8 +57,11 @@ describe("the embedded PostgreSQL server", () => {
     const uri = server.connectionUri("scale");
     await query(uri, "CREATE TABLE IF NOT EXISTS survivor (id int)");
     await query(uri, "INSERT INTO survivor VALUES (42)");
+    const backends = (await query<{ pid: number }>(uri, "SELECT pid FROM pg_stat_activity WHERE pid <> pg_backend_pid()")).map((row) => row.pid);
+    expect(backends.length).toBeGreaterThan(0);
     const killed = await server.kill();
     expect(processExists(killed.pid)).toBe(false);
+    for (const pid of backends) expect(processExists(pid), `helper process ${pid}`).toBe(false);
     await expect(query(uri, "SELECT 1", [], 1_000)).rejects.toThrow(/ECONNREFUSED|connect/);
     const restarted = await server.restart();
     expect(restarted.pid).not.toBe(killed.pid);
@@ -65,8 +69,20 @@ describe("the embedded PostgreSQL server", () => {
     expect(await query<{ id: number }>(uri, "SELECT id FROM survivor")).toEqual([{ id: 42 }]);
   });
 
-  it("while paused (SIGSTOP) queries get no answer, and after resume they do", async () => {
+  it("while paused (SIGSTOP) neither open sessions nor new connections get an answer, and after resume they do", async () => {
     const uri = server.connectionUri("scale");
+    const open = new pg.Client({ connectionString: uri, query_timeout: 700 });
+    open.on("error", () => undefined);
+    await open.connect();
+    const [{ backend }] = (await open.query<{ backend: number }>("SELECT pg_backend_pid() AS backend")).rows as [{ backend: number }];
+    server.pause();
+    try {
+      expect(readFileSync(`/proc/${backend}/stat`, "utf8")).toMatch(/\) T /);
+      await expect(open.query("SELECT 1")).rejects.toThrow(/timeout/i);
+    } finally {
+      server.resume();
+      await open.end().catch(() => undefined);
+    }
     server.pause();
     try {
       const started = performance.now();

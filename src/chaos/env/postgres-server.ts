@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
+import { readFileSync } from "node:fs";
 import { chown, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import pg from "pg";
@@ -7,6 +8,7 @@ import { onInterrupt, trackChild } from "./child-registry.ts";
 import { freePort } from "./free-port.ts";
 import { locatePostgresBinaries, postgresOsIdentity, type OsIdentity, type PostgresBinaries } from "./postgres-binaries.ts";
 import { LogTail } from "./log-tail.ts";
+import { descendantPids, signalEach } from "./process-tree.ts";
 import { inOwnedTempDir, startOrStop, sweepOrphans } from "./orphan-sweeper.ts";
 import { waitFor } from "./wait-for.ts";
 
@@ -99,16 +101,22 @@ export class PostgresServer implements AsyncDisposable {
     }
   }
 
-  /** Sends `signal` to the whole process group (postmaster and backends) and waits for the postmaster to exit. */
+  /** Sends `signal` to the postmaster and every backend and helper it started, and waits for the postmaster to exit. */
   async signalAndWait(signal: NodeJS.Signals): Promise<ProcessOutcome> {
     const child = this.requireRunning();
     const pid = child.pid!;
     const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
     const at = performance.now();
-    process.kill(-pid, signal);
-    if (signal === "SIGKILL") process.kill(-pid, "SIGCONT");
-    await exited;
-    if (signal === "SIGKILL") await waitForGroupGone(pid);
+    if (signal === "SIGKILL") {
+      const tree = [pid, ...descendantPids(pid)];
+      signalEach(tree, "SIGKILL");
+      signalEach(tree, "SIGCONT");
+      await exited;
+      await waitForAllGone(tree);
+    } else {
+      process.kill(pid, signal);
+      await exited;
+    }
     return { pid, signal, at };
   }
 
@@ -122,18 +130,20 @@ export class PostgresServer implements AsyncDisposable {
     return this.signalAndWait("SIGINT");
   }
 
-  /** Freezes every process of the server (SIGSTOP); connections stay open but nothing answers. */
+  /** Freezes every process of the server (SIGSTOP), postmaster first so it starts nothing new; connections stay open but nothing answers. */
   pause(): ProcessOutcome {
     const pid = this.requireRunning().pid!;
     const at = performance.now();
-    process.kill(-pid, "SIGSTOP");
+    process.kill(pid, "SIGSTOP");
+    signalEach(descendantPids(pid), "SIGSTOP");
     return { pid, signal: "SIGSTOP", at };
   }
 
   resume(): ProcessOutcome {
     const pid = this.requireRunning().pid!;
     const at = performance.now();
-    process.kill(-pid, "SIGCONT");
+    signalEach(descendantPids(pid), "SIGCONT");
+    process.kill(pid, "SIGCONT");
     return { pid, signal: "SIGCONT", at };
   }
 
@@ -150,23 +160,14 @@ export class PostgresServer implements AsyncDisposable {
     this.unregister();
     if (this.isRunning) {
       const pid = this.child!.pid!;
-      try {
-        process.kill(-pid, "SIGCONT");
-      } catch {
-        // group already gone
-      }
+      const tree = [pid, ...descendantPids(pid)];
+      signalEach(tree, "SIGCONT");
       const exited = new Promise<void>((resolve) => this.child!.once("exit", () => resolve()));
       this.child!.kill("SIGINT");
-      const timer = setTimeout(() => {
-        try {
-          process.kill(-pid, "SIGKILL");
-        } catch {
-          // gone meanwhile
-        }
-      }, 5_000);
+      const timer = setTimeout(() => signalEach([pid, ...descendantPids(pid)], "SIGKILL"), 5_000);
       await exited;
       clearTimeout(timer);
-      await waitForGroupGone(pid).catch(() => undefined);
+      await waitForAllGone(tree).catch(() => undefined);
     }
     await rm(this.tempRoot, { recursive: true, force: true });
   }
@@ -256,17 +257,24 @@ async function acceptsConnections(uri: string): Promise<boolean> {
   }
 }
 
-/** Backends notice a dead postmaster on their own; wait until none of the group is left. */
-async function waitForGroupGone(pgid: number): Promise<void> {
-  await waitFor(
-    async () => {
-      try {
-        process.kill(-pgid, 0);
-        return false;
-      } catch {
-        return true;
-      }
-    },
-    { description: `process group ${pgid} to exit`, timeoutMs: 10_000, intervalMs: 20 },
-  );
+/** Waits until none of `pids` is left (zombies count as gone). */
+async function waitForAllGone(pids: readonly number[]): Promise<void> {
+  await waitFor(async () => pids.every((pid) => !isAlive(pid)), {
+    description: `postgres processes ${pids.join(", ")} to exit`,
+    timeoutMs: 10_000,
+    intervalMs: 20,
+  });
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+  } catch {
+    return false;
+  }
+  try {
+    return !/^\d+ \(.*\) Z /.test(readFileSync(`/proc/${pid}/stat`, "utf8"));
+  } catch {
+    return true;
+  }
 }

@@ -32,6 +32,7 @@ export interface FaultHandle extends AsyncDisposable {
  * most once (a failed undo may be retried by calling `remove()` again) and is
  * also run if the process is interrupted (Ctrl-C, SIGTERM) before removal.
  * `undo` may return observations, which are merged into the handle's.
+ * `observations` is kept, not copied, so an injector can update counters live.
  */
 export function createFaultHandle(
   description: FaultDescription,
@@ -41,7 +42,7 @@ export function createFaultHandle(
 ): FaultHandle {
   let removedAt: number | undefined;
   let removal: Promise<void> | undefined;
-  const facts: Record<string, unknown> = { ...observations };
+  const facts = observations;
   const remove = (): Promise<void> => {
     removal ??= undo().then(
       (after) => {

@@ -82,7 +82,7 @@ function hold(sessions: FaultSession[], maxConnections: number, refusal: Error, 
       return { released, heldMs: performance.now() - handle.injectedAt, endedBy: duration.endedBy };
     },
   );
-  // createFaultHandle copies the initial observations, so live counts must write into the handle's own record.
+  // Live counts go into the handle's own record: that is the one readers hold, whether or not createFaultHandle copied ours.
   const live = handle.observations as unknown as ConnectionExhaustionObservations;
   for (const session of sessions) void session.ended.then(() => {
     if (!releasing) live.held--;

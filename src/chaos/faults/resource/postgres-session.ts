@@ -11,8 +11,8 @@ export const TOO_MANY_CONNECTIONS = "53300";
 export const QUERY_CANCELED = "57014";
 /** How long opening one session may take before the fault gives up. */
 export const SESSION_CONNECT_TIMEOUT_MS = 10_000;
-/** How long closing a session may take before its socket is destroyed instead. */
-const SESSION_CLOSE_TIMEOUT_MS = 3_000;
+/** How long closing a session, or a housekeeping statement on it, may take before the fault stops waiting. */
+export const SESSION_CLOSE_TIMEOUT_MS = 3_000;
 
 /** A connected session and the backend serving it. */
 export interface FaultSession {
@@ -30,11 +30,11 @@ export function sqlState(error: unknown): string | undefined {
 }
 
 /**
- * Connects as `applicationName` and returns the session with its backend PID.
- * Errors after connecting (the server terminating the session) never crash
+ * Connects as `applicationName`, runs `setupSql` (e.g. SET statements), and
+ * returns the session with its backend PID; a failure closes it. Errors after connecting (the server terminating the session) never crash
  * the process: they end the session, which `ended` reports.
  */
-export async function openSession(connectionUri: string, applicationName: string): Promise<FaultSession> {
+export async function openSession(connectionUri: string, applicationName: string, setupSql?: string): Promise<FaultSession> {
   const client = new pg.Client({
     connectionString: connectionUri,
     application_name: applicationName,
@@ -45,6 +45,7 @@ export async function openSession(connectionUri: string, applicationName: string
   const ended = new Promise<void>((resolve) => client.once("end", () => resolve()));
   try {
     await client.connect();
+    if (setupSql !== undefined) await client.query(setupSql);
     const { rows } = await client.query<{ pid: number }>("SELECT pg_backend_pid() AS pid");
     return { client, backendPid: rows[0]!.pid, ended };
   } catch (error) {

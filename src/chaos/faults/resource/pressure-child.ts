@@ -64,6 +64,8 @@ export class PressureChild {
     const { NODE_OPTIONS: _loaders, ...env } = process.env;
     const child = spawn(process.execPath, ["-e", script, ...args], { stdio: ["pipe", "pipe", "pipe"], env });
     trackChild(child);
+    // A spawn failure is also emitted as an event, which must not crash the process: the throw below reports it.
+    child.on("error", () => undefined);
     if (child.pid === undefined) throw new Error(`could not start ${process.execPath} for a pressure child`);
     return new PressureChild(child, child.pid);
   }

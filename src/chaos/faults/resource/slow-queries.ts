@@ -1,6 +1,6 @@
 import { createFaultHandle, positiveInteger, type FaultHandle } from "../fault-handle.ts";
 import { FaultDuration } from "./fault-duration.ts";
-import { closeSession, openSession, QUERY_CANCELED, type FaultSession } from "./postgres-session.ts";
+import { closeSession, openSession, QUERY_CANCELED, SESSION_CLOSE_TIMEOUT_MS, sqlState, type FaultSession } from "./postgres-session.ts";
 import { connectionUri as validUri, optionalDurationMs } from "./resource-parameters.ts";
 
 /** Rows one heavy query hashes by default: about 0.2 s of one core on a laptop. */
@@ -51,16 +51,21 @@ export async function slowQueries(options: SlowQueriesOptions): Promise<FaultHan
   const rowsPerQuery = positiveInteger(options.rowsPerQuery ?? DEFAULT_ROWS_PER_QUERY, "rowsPerQuery");
   const durationMs = optionalDurationMs(options.durationMs);
 
-  const opened = await Promise.allSettled([...Array.from({ length: sessionCount }, () => openSession(uri, "chaos:slow-queries")), openSession(uri, "chaos:slow-queries-control")]);
-  const sessions = opened.flatMap((result) => (result.status === "fulfilled" ? [result.value] : []));
+  // Each session keeps exactly one backend busy, whatever the server's parallel-query settings.
+  const setup = "SET max_parallel_workers_per_gather = 0; SET statement_timeout = 0";
+  const opened = await Promise.allSettled([
+    ...Array.from({ length: sessionCount }, () => openSession(uri, "chaos:slow-queries", setup)),
+    openSession(uri, "chaos:slow-queries-control"),
+  ]);
+  const succeeded = opened.flatMap((result) => (result.status === "fulfilled" ? [result.value] : []));
   const failed = opened.find((result): result is PromiseRejectedResult => result.status === "rejected");
   if (failed) {
-    await Promise.all(sessions.map((session) => closeSession(session.client)));
+    await Promise.all(succeeded.map((session) => closeSession(session.client)));
     throw failed.reason;
   }
   // The control session stays idle so removal can cancel even while every worker is busy.
-  const control = sessions.pop()!;
-  for (const session of sessions) await session.client.query("SET max_parallel_workers_per_gather = 0; SET statement_timeout = 0");
+  const control = succeeded.pop()!;
+  const sessions = succeeded;
 
   let stopping = false;
   const duration = new FaultDuration();
@@ -70,14 +75,16 @@ export async function slowQueries(options: SlowQueriesOptions): Promise<FaultHan
     async () => {
       duration.disarm();
       stopping = true;
-      const pids = sessions.map((session) => session.backendPid);
-      await control.client.query("SELECT pg_cancel_backend(pid) FROM unnest($1::int[]) AS pid", [pids]).catch(() => undefined);
-      const outcomes = await Promise.all(loops);
+      const cancel = { text: "SELECT pg_cancel_backend(pid) FROM unnest($1::int[]) AS pid", values: [sessions.map((session) => session.backendPid)], query_timeout: SESSION_CLOSE_TIMEOUT_MS };
+      await control.client.query(cancel).catch(() => undefined);
+      // A query the cancel missed (frozen server, lost signal) is cut off by closing its session instead.
+      await settledWithin(Promise.all(loops), SESSION_CLOSE_TIMEOUT_MS);
       await Promise.all([...sessions, control].map((session) => closeSession(session.client)));
+      const outcomes = await Promise.all(loops);
       return { cancelled: outcomes.filter((outcome) => outcome === "cancelled").length, endedBy: duration.endedBy };
     },
   );
-  // createFaultHandle copies the initial observations, so live counts must write into the handle's own record.
+  // Live counts go into the handle's own record: that is the one readers hold, whether or not createFaultHandle copied ours.
   const live = handle.observations as unknown as SlowQueriesObservations;
   const loops = sessions.map((session) => runHeavyLoop(session, rowsPerQuery, live, () => stopping));
   duration.arm(handle, durationMs);
@@ -93,10 +100,17 @@ async function runHeavyLoop(session: FaultSession, rows: number, live: SlowQueri
       live.queriesRun++;
       live.queryMs += performance.now() - started;
     } catch (error) {
-      if (stopping()) return (error as { code?: string }).code === QUERY_CANCELED ? "cancelled" : "stopped";
+      if (stopping()) return sqlState(error) === QUERY_CANCELED ? "cancelled" : "stopped";
       live.sessionsLost++;
       return "lost";
     }
   }
   return "stopped";
+}
+
+/** Waits for `promise` to settle, but no longer than `timeoutMs`. */
+async function settledWithin(promise: Promise<unknown>, timeoutMs: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([promise.catch(() => undefined), new Promise((resolve) => (timer = setTimeout(resolve, timeoutMs)))]);
+  clearTimeout(timer);
 }

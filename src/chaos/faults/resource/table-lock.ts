@@ -29,7 +29,7 @@ export interface TableLockOptions {
   schema?: string;
   /** Lock mode (default "ACCESS EXCLUSIVE": blocks even reads). */
   mode?: TableLockMode;
-  /** How long taking the lock may wait behind other holders, in milliseconds (default 5000). */
+  /** How long taking the lock may wait behind other holders, in milliseconds (default 5000; 0 waits indefinitely). */
   acquireTimeoutMs?: number;
   /** Release by itself after this many milliseconds; without it, only removal releases it. */
   durationMs?: number;
@@ -39,8 +39,9 @@ export interface TableLockOptions {
  * Takes a table lock in an open transaction and keeps it until removal, as a
  * forgotten migration or a long report query would: every statement that
  * conflicts with the mode waits. Observations: `table`, `mode`, the holding
- * `backendPid` (to find it in pg_locks), `acquiredAfterMs`; once removed,
- * `heldMs` and `endedBy`.
+ * `backendPid` (to find it in pg_locks), `acquiredAfterMs`, and live
+ * `sessionLost` (the server ended the session, and with it the lock, early);
+ * once removed, `heldMs` and `endedBy`.
  */
 export async function holdTableLock(options: TableLockOptions): Promise<FaultHandle> {
   const uri = validUri(options.connectionUri);
@@ -52,11 +53,10 @@ export async function holdTableLock(options: TableLockOptions): Promise<FaultHan
   const durationMs = optionalDurationMs(options.durationMs);
   const qualified = schema === undefined ? pg.escapeIdentifier(table) : `${pg.escapeIdentifier(schema)}.${pg.escapeIdentifier(table)}`;
 
-  const session = await openSession(uri, "chaos:table-lock");
+  // The server's own idle-in-transaction timeout would otherwise end the fault early and silently.
+  const session = await openSession(uri, "chaos:table-lock", `SET idle_in_transaction_session_timeout = 0; SET statement_timeout = 0; SET lock_timeout = ${Math.round(acquireTimeoutMs)}`);
   const started = performance.now();
   try {
-    // The server's own idle-in-transaction timeout would otherwise end the fault early and silently.
-    await session.client.query(`SET idle_in_transaction_session_timeout = 0; SET statement_timeout = 0; SET lock_timeout = ${Math.round(acquireTimeoutMs)}`);
     await session.client.query("BEGIN");
     await session.client.query(`LOCK TABLE ${qualified} IN ${mode} MODE`);
   } catch (error) {
@@ -65,17 +65,23 @@ export async function holdTableLock(options: TableLockOptions): Promise<FaultHan
   }
   const acquiredAt = performance.now();
   const duration = new FaultDuration();
+  let releasing = false;
   const handle = createFaultHandle(
     { kind: "postgres/lock-contention", cause: "overload", target: "postgres", parameters: { table, schema, mode, acquireTimeoutMs, durationMs } },
-    { table: schema === undefined ? table : `${schema}.${table}`, mode, backendPid: session.backendPid, acquiredAfterMs: acquiredAt - started },
+    { table: schema === undefined ? table : `${schema}.${table}`, mode, backendPid: session.backendPid, acquiredAfterMs: acquiredAt - started, sessionLost: false },
     async () => {
       duration.disarm();
+      releasing = true;
       // Ending the session aborts the transaction: unlike a ROLLBACK, it cannot hang on a frozen server.
       await closeSession(session.client);
       return { heldMs: performance.now() - acquiredAt, endedBy: duration.endedBy };
     },
     acquiredAt,
   );
+  void session.ended.then(() => {
+    // Written into the handle's own record: that is the one readers hold, whether or not createFaultHandle copied ours.
+    if (!releasing) (handle.observations as Record<string, unknown>).sessionLost = true;
+  });
   duration.arm(handle, durationMs);
   return handle;
 }
