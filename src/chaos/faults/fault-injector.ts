@@ -4,6 +4,18 @@ import type { ToxicSpec } from "../toxiproxy/index.ts";
 import { removeAll, type FaultHandle } from "./fault-handle.ts";
 import { injectToxic, partition } from "./network/network-faults.ts";
 import type { S3FaultSpec } from "./s3/index.ts";
+import {
+  cpuPressure,
+  exhaustPostgresConnections,
+  holdTableLock,
+  memoryPressure,
+  slowQueries,
+  type ConnectionExhaustionOptions,
+  type CpuPressureOptions,
+  type MemoryPressureOptions,
+  type SlowQueriesOptions,
+  type TableLockOptions,
+} from "./resource/index.ts";
 import type { FaultableProcess } from "./process/faultable-process.ts";
 import { killProcess, pauseProcess, stopProcess, type DownOptions, type PauseOptions } from "./process/process-faults.ts";
 
@@ -50,6 +62,31 @@ export class FaultInjector implements AsyncDisposable {
   /** An S3-level fault between the pipeline and the S3 server: errors (e.g. 503 SlowDown), latency, truncated bodies, a corrupted object. */
   s3(spec: S3FaultSpec): Promise<FaultHandle> {
     return this.track(Promise.resolve().then(() => this.env.s3Faults.inject(spec)));
+  }
+
+  /** Holds every free connection slot of the environment's Postgres (leaving `reserve`). */
+  exhaustConnections(options: Omit<ConnectionExhaustionOptions, "connectionUri"> = {}): Promise<FaultHandle> {
+    return this.track(exhaustPostgresConnections({ ...options, connectionUri: this.env.databaseUrl }));
+  }
+
+  /** Holds a lock on a table the pipeline writes, in the pipeline's database. */
+  lockTable(options: Omit<TableLockOptions, "connectionUri">): Promise<FaultHandle> {
+    return this.track(holdTableLock({ ...options, connectionUri: this.env.databaseUrl }));
+  }
+
+  /** Keeps Postgres busy with CPU-heavy queries so everyone else's are slow. */
+  slowQueries(options: Omit<SlowQueriesOptions, "connectionUri">): Promise<FaultHandle> {
+    return this.track(slowQueries({ ...options, connectionUri: this.env.databaseUrl }));
+  }
+
+  /** Busy processes on `workers` cores of this machine. */
+  cpuPressure(options: CpuPressureOptions): Promise<FaultHandle> {
+    return this.track(cpuPressure(options));
+  }
+
+  /** A process holding `mebibytes` of resident memory. */
+  memoryPressure(options: MemoryPressureOptions): Promise<FaultHandle> {
+    return this.track(memoryPressure(options));
   }
 
   /** Removes every fault still in effect; all are attempted even if some fail. */

@@ -12,3 +12,16 @@ export { killProcess, stopProcess, pauseProcess, type DownOptions, type PauseOpt
 export type { FaultableProcess } from "./process/faultable-process.ts";
 export { injectToxic, partition } from "./network/network-faults.ts";
 export { S3FaultProxy, type S3FaultSpec, type S3ErrorFault, type S3LatencyFault, type S3TruncateFault, type S3CorruptFault } from "./s3/index.ts";
+export {
+  exhaustPostgresConnections,
+  holdTableLock,
+  slowQueries,
+  cpuPressure,
+  memoryPressure,
+  TABLE_LOCK_MODES,
+  type ConnectionExhaustionOptions,
+  type TableLockOptions,
+  type SlowQueriesOptions,
+  type CpuPressureOptions,
+  type MemoryPressureOptions,
+} from "./resource/index.ts";
