@@ -19,6 +19,7 @@ export class EmbeddedEnvironment {
   private database = "scale";
   private bucket = "midi";
   private postgresSettings: Record<string, string> = {};
+  private toxiproxyUrl: string | undefined = process.env.TOXIPROXY_URL || undefined;
 
   withDatabase(name: string): this {
     this.database = name;
@@ -27,6 +28,12 @@ export class EmbeddedEnvironment {
 
   withBucket(name: string): this {
     this.bucket = name;
+    return this;
+  }
+
+  /** Use the Toxiproxy at `url` (a real one, or `chaos-control toxiproxy`) instead of one in this process; defaults to `TOXIPROXY_URL`. */
+  withToxiproxyUrl(url: string | undefined): this {
+    this.toxiproxyUrl = url;
     return this;
   }
 
@@ -47,7 +54,7 @@ export class EmbeddedEnvironment {
     let s3Faults: S3FaultProxy | undefined;
     try {
       s3Faults = await S3FaultProxy.start({ upstream: s3.value.endpoint });
-      network = await NetworkLayer.start();
+      network = await NetworkLayer.start(this.toxiproxyUrl);
       await network.expose("postgres", postgres.value.port);
       await network.expose("s3", Number(new URL(s3Faults.endpoint).port));
     } catch (error) {

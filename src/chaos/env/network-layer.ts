@@ -21,7 +21,7 @@ export class NetworkLayer implements AsyncDisposable {
     private readonly suffix: string,
   ) {}
 
-  static async start(externalUrl = process.env.TOXIPROXY_URL): Promise<NetworkLayer> {
+  static async start(externalUrl?: string): Promise<NetworkLayer> {
     const suffix = randomBytes(3).toString("hex");
     if (externalUrl) return new NetworkLayer(new ToxiproxyApi(externalUrl), undefined, suffix);
     const server = await startToxiproxyServer({ host: "127.0.0.1", port: 0 });
