@@ -9,6 +9,7 @@ import { finished } from "node:stream";
 import { ChunkQueue, EOF, HANGUP } from "./chunk-queue.ts";
 import type { Toxic, ToxicStream } from "./toxic-spec.ts";
 import { ToxicStage, type PeerControl } from "./toxic-stage.ts";
+import { WakeSignal } from "./wake-signal.ts";
 
 /** Bytes waiting for the destination socket before the last stage (or the reader) waits. */
 const LINK_BUFFER_BYTES = 1024 * 1024;
@@ -28,7 +29,8 @@ export class ToxicLink {
   private paused = false;
   private readEnded = false;
   private killed = false;
-  private waiter: (() => void) | undefined;
+  private readonly signal = new WakeSignal();
+  private readonly wake = this.signal.wake;
 
   constructor(
     readonly stream: ToxicStream,
@@ -144,14 +146,6 @@ export class ToxicLink {
   }
 
   private park(): Promise<void> {
-    return new Promise((resolve) => {
-      this.waiter = resolve;
-    });
+    return this.signal.park();
   }
-
-  private readonly wake = (): void => {
-    const waiter = this.waiter;
-    this.waiter = undefined;
-    waiter?.();
-  };
 }

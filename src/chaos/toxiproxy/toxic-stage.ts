@@ -8,6 +8,7 @@ import { ChunkQueue, HANGUP, isEnd, type StreamItem } from "./chunk-queue.ts";
 import type { Toxic } from "./toxic-spec.ts";
 import { bufferBytesOf, runToxic } from "./toxics/registry.ts";
 import { INTERRUPTED, passThrough, type StageContext } from "./toxics/toxic-behaviour.ts";
+import { WakeSignal } from "./wake-signal.ts";
 
 /** What a stage may do to its connection. */
 export interface PeerControl {
@@ -21,7 +22,8 @@ export class ToxicStage implements StageContext {
   readonly input: ChunkQueue;
   readonly state: Record<string, number> = {};
   private out: ChunkQueue;
-  private waiter: (() => void) | undefined;
+  private readonly signal = new WakeSignal();
+  private readonly wake = this.signal.wake;
   private stopRequested = false;
   private running: Promise<void> | undefined;
   private finished = false;
@@ -135,14 +137,6 @@ export class ToxicStage implements StageContext {
   }
 
   private park(): Promise<void> {
-    return new Promise((resolve) => {
-      this.waiter = resolve;
-    });
+    return this.signal.park();
   }
-
-  private readonly wake = (): void => {
-    const waiter = this.waiter;
-    this.waiter = undefined;
-    waiter?.();
-  };
 }

@@ -186,15 +186,16 @@ describe("overload and resource faults", () => {
       await waitUntilRemoved(fault, durationMs + 5_000);
       expect(fault.observations.endedBy).toBe("duration");
       expect(fault.observations.unreported).toBe(0);
-      // Shared cores: half a core-second per worker-second is the floor, not the expectation.
-      expect(fault.observations.cpuTimeMs).toBeGreaterThanOrEqual(0.5 * workers * durationMs);
+      // Two shared cores, with other test files running beside this one: a quarter of a
+      // core-second per worker-second is the floor (idle children would show ~0), not the expectation.
+      expect(fault.observations.cpuTimeMs).toBeGreaterThanOrEqual(0.25 * workers * durationMs);
       expect(pids.some(processExists)).toBe(false);
       await expectRemoveIsIdempotent(fault);
     });
 
     it("stops its workers on removal before any duration", async () => {
       await using fault = await cpuPressure({ workers: 1 });
-      await new Promise((resolve) => setTimeout(resolve, 300));
+      await new Promise((resolve) => setTimeout(resolve, 600));
       await fault.remove();
       expect(fault.observations.endedBy).toBe("removed");
       expect(fault.observations.cpuTimeMs).toBeGreaterThan(100);
