@@ -1,15 +1,10 @@
 import pg from "pg";
+import type { Instrument } from "../../pipeline/index.ts";
 
-/** A row of `filename_instrument`. */
-export interface InstrumentRow {
+/** A row of `filename_instrument`: one instrument of one song, at its position in pretty_midi's order. */
+export interface InstrumentRow extends Instrument {
   filename: string;
   instrumentIndex: number;
-  track: number;
-  channel: number;
-  program: number;
-  isDrum: boolean;
-  name: string;
-  noteCount: number;
 }
 
 /** A row of `filepair_similarity_score`. */
