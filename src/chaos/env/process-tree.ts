@@ -1,5 +1,6 @@
 import { execFileSync } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
+import { waitFor } from "./wait-for.ts";
 
 /**
  * PIDs of every descendant of `pid` (children, grandchildren…). PostgreSQL
@@ -51,4 +52,27 @@ export function signalEach(pids: readonly number[], signal: NodeJS.Signals): voi
       // already gone
     }
   }
+}
+
+/** Whether `pid` is a live process (a zombie awaiting its reaper counts as gone). */
+export function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+  } catch {
+    return false;
+  }
+  try {
+    return !/^\d+ \(.*\) Z /.test(readFileSync(`/proc/${pid}/stat`, "utf8"));
+  } catch {
+    return true;
+  }
+}
+
+/** Waits until none of `pids` is left. */
+export async function waitForAllGone(pids: readonly number[], timeoutMs = 10_000): Promise<void> {
+  await waitFor(async () => pids.every((pid) => !isAlive(pid)), {
+    description: `processes ${pids.join(", ")} to exit`,
+    timeoutMs,
+    intervalMs: 20,
+  });
 }
