@@ -9,6 +9,7 @@ export class PipelineMetrics {
   readonly bytesDownloaded: Counter;
   readonly objectsParsed: Counter;
   readonly objectsQuarantined: Counter<"stage" | "reason">;
+  readonly objectsCommitted: Counter;
   readonly retries: Counter<"operation" | "reason">;
   readonly rowsWritten: Counter<"table">;
   readonly stageDuration: Histogram<"stage">;
@@ -27,6 +28,11 @@ export class PipelineMetrics {
       name: "scale_objects_quarantined_total",
       help: "Objects set aside with a reason instead of written.",
       labelNames: ["stage", "reason"],
+      registers,
+    });
+    this.objectsCommitted = new Counter({
+      name: "scale_objects_committed_total",
+      help: "Objects whose outcome (instruments or quarantine) was committed to Postgres: the pipeline's throughput.",
       registers,
     });
     this.retries = new Counter({

@@ -1,5 +1,12 @@
-import type { S3Client } from "@aws-sdk/client-s3";
-import { createS3Client, type PipelineConfigInput } from "../../pipeline/index.ts";
+import { randomBytes } from "node:crypto";
+import { HeadBucketCommand, type S3Client } from "@aws-sdk/client-s3";
+import pg from "pg";
+import { createS3Client, type PipelineConfigInput, type S3SourceConfig } from "../../pipeline/index.ts";
+import { FaultInjector } from "../faults/fault-injector.ts";
+import type { FaultLibrary } from "../faults/fault-library.ts";
+import type { ChaosEnvironment, PipelineDatabase, ServiceName } from "./chaos-environment.ts";
+import { launchLocalPipeline } from "./local-pipeline-process.ts";
+import type { PipelineLaunchRequest, PipelineProcess } from "./pipeline-process.ts";
 import { seedBucket, type SeedObject } from "./bucket-seeder.ts";
 import { onInterrupt } from "./child-registry.ts";
 import { S3FaultProxy } from "../faults/s3/index.ts";
@@ -73,8 +80,10 @@ export class EmbeddedEnvironment {
   }
 }
 
-export class StartedEmbeddedEnvironment implements AsyncDisposable {
+export class StartedEmbeddedEnvironment implements ChaosEnvironment {
   readonly kind = "embedded";
+  readonly target = "embedded (processes on this machine)";
+  readonly isLocal = true;
   private readonly unregister: () => void;
   private stopping: Promise<void> | undefined;
   private client: S3Client | undefined;
@@ -126,13 +135,50 @@ export class StartedEmbeddedEnvironment implements AsyncDisposable {
     };
   }
 
+  async createDatabase(label: string): Promise<PipelineDatabase> {
+    const name = `${label}_${randomBytes(4).toString("hex")}`.toLowerCase().replace(/[^a-z0-9_]/g, "_");
+    await this.postgres.createDatabase(name);
+    return { name, url: this.postgres.connectionUri(name) };
+  }
+
+  launchPipeline(request: PipelineLaunchRequest): Promise<PipelineProcess> {
+    return launchLocalPipeline(this.pipelineConfig(request.prefix, { database: request.database }), request);
+  }
+
+  createFaults(): FaultLibrary {
+    return new FaultInjector(this);
+  }
+
+  async ping(service: ServiceName, timeoutMs: number): Promise<number> {
+    const started = performance.now();
+    if (service === "postgres") {
+      const client = new pg.Client({ connectionString: this.proxiedDatabaseUrl(), connectionTimeoutMillis: timeoutMs, query_timeout: timeoutMs });
+      client.on("error", () => undefined);
+      try {
+        await client.connect();
+        await client.query("SELECT 1");
+      } finally {
+        void client.end().catch(() => undefined);
+      }
+    } else {
+      const client = createS3Client(this.s3Source(this.proxiedS3Endpoint), timeoutMs);
+      try {
+        await client.send(new HeadBucketCommand({ Bucket: this.bucket }), { abortSignal: AbortSignal.timeout(timeoutMs) });
+      } finally {
+        client.destroy();
+      }
+    }
+    return performance.now() - started;
+  }
+
   /** An S3 client for the environment's server (owned by the environment). */
   s3Client(): S3Client {
-    this.client ??= createS3Client(
-      { endpoint: this.s3.endpoint, region: "us-east-1", bucket: this.bucket, prefix: "", forcePathStyle: true, credentials: { ...S3RVER_CREDENTIALS } },
-      30_000,
-    );
+    this.client ??= createS3Client(this.s3Source(this.s3.endpoint), 30_000);
     return this.client;
+  }
+
+  private s3Source(endpoint: string): S3SourceConfig {
+    return { endpoint, region: "us-east-1", bucket: this.bucket, prefix: "", forcePathStyle: true, credentials: { ...S3RVER_CREDENTIALS } };
   }
 
   /** Uploads objects into the environment's bucket (created on first use). */

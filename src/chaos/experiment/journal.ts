@@ -105,6 +105,8 @@ export interface IntegrityVerdict {
   mismatchedCount: number;
   /** Input objects neither written nor quarantined with a reason. */
   unaccounted: string[];
+  /** What the experiment's run quarantined, and why (first 100). */
+  quarantine: { key: string; stage: string; reason: string }[];
 }
 
 /** Everything one experiment did and found: the JSON report is a list of these. */

@@ -2,6 +2,7 @@ import type { StartedEmbeddedEnvironment } from "../env/index.ts";
 import type { ProxiedService } from "../env/network-layer.ts";
 import type { ToxicSpec } from "../toxiproxy/index.ts";
 import { removeAll, type FaultHandle } from "./fault-handle.ts";
+import type { FaultLibrary } from "./fault-library.ts";
 import { injectToxic, partition } from "./network/network-faults.ts";
 import type { S3FaultSpec } from "./s3/index.ts";
 import {
@@ -27,7 +28,7 @@ export type ProcessTarget = "postgres" | "s3";
  * recorded (for journals) and removed by {@link FaultInjector.removeAll} —
  * call it in teardown, or let `await using` do it.
  */
-export class FaultInjector implements AsyncDisposable {
+export class FaultInjector implements FaultLibrary {
   private readonly handles: FaultHandle[] = [];
 
   constructor(readonly env: StartedEmbeddedEnvironment) {}

@@ -36,6 +36,7 @@ export async function runExtraction(context: RunContext): Promise<ExtractionSumm
       inTransaction(context.pool, "write instruments", config.retry, (client) => writeExtractionBatch(client, context.runId, batch), retryHooksFor(context, "write-instruments")),
     );
     metrics.markWrite();
+    metrics.objectsCommitted.inc(result.written + result.quarantined);
     metrics.rowsWritten.inc({ table: "filename_instrument" }, result.instrumentRows);
     summary.instrumentRows += result.instrumentRows;
     summary.objectsWritten += result.written;

@@ -1,0 +1,31 @@
+import { expect } from "vitest";
+import { afterProgress, chaosTest, fault, faultNamed, pipelineSteadyState, samplesWhileActive, syntheticSongs } from "../src/chaos/experiment/index.ts";
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? NaN;
+
+chaosTest("Software failure: every packet to and from Postgres and S3 is sliced into pieces of a few bytes for 8 s; parsers reassemble them and nothing changes", async ({ experiment }) => {
+  const slicer = { type: "slicer" as const, attributes: { average_size: 8, size_variation: 4, delay: 200 } };
+  const journal = await experiment({
+    id: "sliced-packets",
+    title: "TCP data to Postgres and S3 sliced into ~8-byte pieces for 8 s",
+    cause: "software-failure",
+    corpus: syntheticSongs(1000),
+    hypothesis: pipelineSteadyState({ throughputAtLeast: 0.1 }),
+    method: [
+      fault("slice Postgres traffic", ({ faults }) => faults.toxic("postgres", { ...slicer, stream: "downstream" })).when(afterProgress(0.2)).for(8_000),
+      fault("slice S3 traffic", ({ faults }) => faults.toxic("s3", { ...slicer, stream: "downstream" })).when(afterProgress(0.2)).for(8_000),
+    ],
+    pipeline: { writeBatchFiles: 20 },
+    budget: { recoveryMs: 6_000 },
+  });
+
+  // Slicing is real when a round trip takes measurably longer: each ~8-byte piece waits up to 200 µs.
+  const slicing = faultNamed(journal, "slice Postgres traffic");
+  const before = journal.samples.filter((sample) => sample.probe === "postgres latency" && sample.value !== null && sample.at < slicing.injectedAt!);
+  const during = samplesWhileActive(journal, slicing, "postgres latency").filter((sample) => sample.value !== null);
+  expect(median(during.map((sample) => sample.value!))).toBeGreaterThan(2 * median(before.map((sample) => sample.value!)));
+
+  expect(journal).toHaveCompleted();
+  expect(journal).toMatchTheGoldenOutput();
+  expect(journal).toRecoverWithinBudget();
+});

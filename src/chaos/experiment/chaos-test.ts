@@ -1,0 +1,119 @@
+import { expect, test } from "vitest";
+import type { ChaosEnvironment } from "../env/chaos-environment.ts";
+import type { ExperimentDefinition } from "./experiment-definition.ts";
+import { writeJournal } from "./journal-file.ts";
+import type { FaultRecord, Journal } from "./journal.ts";
+import { runExperiment, UNSUPPORTED_PREFIX } from "./run-experiment.ts";
+import { selectedEnvironmentKind, startEnvironment, type EnvironmentRequirements } from "./select-environment.ts";
+
+interface ChaosFixtures {
+  /** What the scenario needs from its environment; override with `chaosTest.scoped({ requirements: … })`. */
+  requirements: EnvironmentRequirements;
+  /** The environment picked by CHAOS_ENV (embedded by default), started for this scenario and stopped after it. */
+  env: ChaosEnvironment;
+  /** Runs an experiment, writes its journal and records its figures as JUnit properties. */
+  experiment: (definition: ExperimentDefinition) => Promise<Journal>;
+}
+
+/**
+ * Vitest's `test`, with a chaos environment and an experiment runner as
+ * fixtures: a scenario file is one `chaosTest(...)` that runs one experiment
+ * and asserts on its journal.
+ */
+export const chaosTest = test.extend<ChaosFixtures>({
+  requirements: [{}, { injected: true }],
+  env: async ({ requirements }, use) => {
+    const env = await startEnvironment(selectedEnvironmentKind(), requirements);
+    try {
+      await use(env);
+    } finally {
+      await env.stop();
+    }
+  },
+  experiment: async ({ env, annotate, skip }, use) => {
+    await use(async (definition) => {
+      const journal = await runExperiment(env, definition);
+      const path = await writeJournal(journal);
+      for (const [name, value] of Object.entries(junitProperties(journal, path))) await annotate(value, name);
+      if (journal.reason?.startsWith(UNSUPPORTED_PREFIX)) skip(journal.reason);
+      return journal;
+    });
+  },
+});
+
+/** The journal's figures as JUnit properties (name → value), for PR checks. */
+export function junitProperties(journal: Journal, path: string): Record<string, string> {
+  const figures = journal.figures;
+  return {
+    status: journal.status,
+    cause: journal.cause,
+    environment: journal.environment.kind,
+    recovery_ms: String(figures.recoveryMs ?? "none"),
+    recovery_budget_ms: String(journal.budget.recoveryMs),
+    detection_ms: String(figures.detectionMs ?? "none"),
+    throughput_during_fault: String(figures.throughputDuringFault ?? "n/a"),
+    baseline_throughput: String(figures.baselineThroughput),
+    integrity: journal.integrity ? (journal.integrity.ok ? "ok" : "FAILED") : "not checked",
+    integrity_detail: journal.integrity?.summary ?? journal.reason ?? "",
+    journal: path,
+  };
+}
+
+/** The fault record named `name` in the journal (throws a readable error when absent). */
+export function faultNamed(journal: Journal, name: string): FaultRecord {
+  const record = journal.faults.find((fault) => fault.name === name);
+  if (!record) throw new Error(`no fault named "${name}" in the journal; it has: ${journal.faults.map((fault) => fault.name).join(", ")}`);
+  return record;
+}
+
+/** Samples of `probe` taken while `fault` was in effect. */
+export function samplesWhileActive(journal: Journal, fault: FaultRecord, probe: string): Journal["samples"] {
+  const from = fault.injectedAt ?? Infinity;
+  const until = fault.removedAt ?? Infinity;
+  return journal.samples.filter((sample) => sample.probe === probe && sample.at >= from && sample.at <= until);
+}
+
+interface JournalMatchers<R = unknown> {
+  /** The experiment ran to the end and the pipeline finished (exit 0). */
+  toHaveCompleted(): R;
+  /** The tables equal the golden output of a fault-free run, and every input object is accounted for. */
+  toMatchTheGoldenOutput(): R;
+  /** Every fault was injected and removed, and the steady state was back within the scenario's budget. */
+  toRecoverWithinBudget(): R;
+}
+
+declare module "vitest" {
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type
+  interface Matchers<T = any> extends JournalMatchers<T> {}
+}
+
+expect.extend({
+  toHaveCompleted(journal: Journal) {
+    return {
+      pass: journal.status === "completed",
+      message: () => `expected the experiment to complete, but it ${journal.status}: ${journal.reason ?? "(no reason recorded)"}`,
+    };
+  },
+  toMatchTheGoldenOutput(journal: Journal) {
+    const integrity = journal.integrity;
+    return {
+      pass: integrity?.ok === true,
+      message: () => (integrity ? `integrity check failed: ${integrity.summary}` : `integrity was not checked: ${journal.reason ?? journal.status}`),
+    };
+  },
+  toRecoverWithinBudget(journal: Journal) {
+    const notInjected = journal.faults.filter((fault) => fault.injectedAt === null || fault.removedAt === null);
+    const recovery = journal.figures.recoveryMs;
+    const budget = journal.budget.recoveryMs;
+    const pass = notInjected.length === 0 && recovery !== null && recovery <= budget;
+    return {
+      pass,
+      message: () =>
+        notInjected.length > 0
+          ? `faults not both injected and removed: ${notInjected.map((fault) => `${fault.name}${fault.error ? ` (${fault.error})` : ""}`).join("; ")}`
+          : recovery === null
+            ? `the steady state never held again after the faults were removed (budget ${budget} ms)`
+            : `recovery took ${recovery} ms, over the ${budget} ms budget`,
+    };
+  },
+});

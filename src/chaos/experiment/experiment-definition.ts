@@ -1,0 +1,32 @@
+import type { SeedObject } from "../env/bucket-seeder.ts";
+import type { PipelineLaunchRequest } from "../env/pipeline-process.ts";
+import type { DowntimeCause } from "../faults/fault-handle.ts";
+import type { FaultAction } from "./fault-action.ts";
+import type { Probe } from "./probe.ts";
+
+/** One experiment, as a scenario declares it. */
+export interface ExperimentDefinition {
+  /** Stable id (file-name-like), used for the journal's file name. */
+  id: string;
+  /** What an SRE reads in reports: the fault and what is expected. */
+  title: string;
+  cause: DowntimeCause;
+  /** The objects in the bucket, keys relative to the experiment's own prefix. */
+  corpus: readonly SeedObject[];
+  /** The steady-state hypothesis: probes with tolerances. */
+  hypothesis: readonly Probe[];
+  /** The faults, each with its trigger and duration. */
+  method: readonly FaultAction[];
+  /** The scenario's promise: the steady state is back within this long after the fault's removal. */
+  budget: { recoveryMs: number };
+  /** How the pipeline runs (batch sizes, timeouts). */
+  pipeline?: Omit<PipelineLaunchRequest, "prefix" | "database">;
+  /** Safety: the whole method stops and rolls back after this long (default 120 s). */
+  timeLimitMs?: number;
+  /** Safety: stops and rolls back once the pipeline retried more than this many times (default: no limit). */
+  maxRetries?: number;
+  /** How often probes are sampled (default 200 ms). */
+  sampleEveryMs?: number;
+  /** The steady state counts as back once it held this long (default 1 s). */
+  stableForMs?: number;
+}

@@ -1,0 +1,50 @@
+import type { ChaosEnvironment } from "../env/chaos-environment.ts";
+import type { FaultHandle } from "../faults/fault-handle.ts";
+import type { FaultLibrary } from "../faults/fault-library.ts";
+import type { PipelineSupervisor } from "./pipeline-supervisor.ts";
+import { afterMs, type Trigger } from "./trigger.ts";
+
+/** What a fault action gets to break things with. */
+export interface ActionContext {
+  faults: FaultLibrary;
+  env: ChaosEnvironment;
+  /** The experiment's pipeline, for faults of the pipeline process itself. */
+  pipeline: PipelineSupervisor;
+}
+
+/** A step of the method: a fault, when it starts, how long it lasts. */
+export interface FaultAction {
+  readonly name: string;
+  readonly trigger: Trigger;
+  /** Removed this long after injection; null keeps it until the rollback. */
+  readonly durationMs: number | null;
+  inject(context: ActionContext): Promise<FaultHandle>;
+}
+
+/** Builds a {@link FaultAction}: `fault("kill -9 Postgres", ({ faults }) => faults.kill("postgres")).when(…).for(3_000)`. */
+export class FaultActionBuilder implements FaultAction {
+  constructor(
+    readonly name: string,
+    readonly inject: (context: ActionContext) => Promise<FaultHandle>,
+    readonly trigger: Trigger = afterMs(0),
+    readonly durationMs: number | null = null,
+  ) {}
+
+  /** Starts `ms` after the pipeline was launched. */
+  after(ms: number): FaultActionBuilder {
+    return this.when(afterMs(ms));
+  }
+
+  when(trigger: Trigger): FaultActionBuilder {
+    return new FaultActionBuilder(this.name, this.inject, trigger, this.durationMs);
+  }
+
+  /** Stays in effect for `ms`, then is removed. */
+  for(ms: number): FaultActionBuilder {
+    return new FaultActionBuilder(this.name, this.inject, this.trigger, ms);
+  }
+}
+
+export function fault(name: string, inject: (context: ActionContext) => Promise<FaultHandle>): FaultActionBuilder {
+  return new FaultActionBuilder(name, inject);
+}

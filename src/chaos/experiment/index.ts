@@ -1,0 +1,14 @@
+/** Chaos experiments: steady-state hypothesis, method, rollbacks, journal; as Vitest fixtures for scenarios. */
+export { chaosTest, faultNamed, samplesWhileActive, junitProperties } from "./chaos-test.ts";
+export { runExperiment, UNSUPPORTED_PREFIX } from "./run-experiment.ts";
+export type { ExperimentDefinition } from "./experiment-definition.ts";
+export { fault, type FaultAction, type ActionContext } from "./fault-action.ts";
+export { afterMs, afterProgress, whileStatementRuns, atLaunch, type Trigger } from "./trigger.ts";
+export { throughput, errorRate, answersWithin, THROUGHPUT_PROBE, ERROR_RATE_PROBE, type Probe } from "./probe.ts";
+export { checkBlastRadius, BlastRadiusError, ALLOW_TARGET_VARIABLE, DEFAULT_BLAST_RADIUS, type BlastRadiusLimits } from "./blast-radius.ts";
+export { checkIntegrity } from "./integrity-check.ts";
+export { writeJournal, journalDirectory } from "./journal-file.ts";
+export { syntheticSongs, corruptObjects } from "./scenario-corpus.ts";
+export { selectedEnvironmentKind, startEnvironment, ENVIRONMENT_VARIABLE } from "./select-environment.ts";
+export type * from "./journal.ts";
+export { pipelineSteadyState, type SteadyStateTolerances } from "./steady-state.ts";

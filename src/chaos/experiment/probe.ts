@@ -1,0 +1,77 @@
+import type { ChaosEnvironment, ServiceName } from "../env/chaos-environment.ts";
+import type { ProbeDeclaration } from "./journal.ts";
+import type { ProgressTracker } from "./progress-tracker.ts";
+
+/** What a probe can look at when it is sampled. */
+export interface ProbeContext {
+  env: ChaosEnvironment;
+  progress: ProgressTracker;
+  /** Objects per second of the fault-free baseline run. */
+  baselineThroughput: number;
+  /** Whether a pipeline process is currently meant to be running. */
+  pipelineRunning: boolean;
+}
+
+/** A measurement with a tolerance: part of the steady-state hypothesis. */
+export interface Probe {
+  readonly name: string;
+  readonly unit: string;
+  /** Measures only while the pipeline runs (throughput, error rate); others are also checked before and after. */
+  readonly whilePipelineRuns: boolean;
+  declaration(context: Pick<ProbeContext, "baselineThroughput">): ProbeDeclaration;
+  measure(context: ProbeContext): Promise<number>;
+  accepts(value: number, context: ProbeContext): boolean;
+}
+
+export const THROUGHPUT_PROBE = "pipeline throughput";
+export const ERROR_RATE_PROBE = "pipeline error rate";
+
+/**
+ * Objects committed per second over a sliding window, at least `atLeast` of
+ * the baseline's. Holds while the pipeline warms up (the first process's
+ * first commit is less than a window old) and once every input object is
+ * committed.
+ */
+export function throughput(options: { atLeast: number; windowMs?: number }): Probe {
+  const windowMs = options.windowMs ?? 1_000;
+  return {
+    name: THROUGHPUT_PROBE,
+    unit: "objects/s",
+    whilePipelineRuns: true,
+    declaration: ({ baselineThroughput }) => ({
+      name: THROUGHPUT_PROBE,
+      unit: "objects/s",
+      role: "hypothesis",
+      tolerance: `>= ${Math.round(options.atLeast * 100)}% of baseline (${(options.atLeast * baselineThroughput).toFixed(0)} objects/s) over ${windowMs} ms`,
+    }),
+    measure: async ({ progress }) => progress.rate("objectsDone", windowMs),
+    accepts: (value, { progress, baselineThroughput }) =>
+      progress.warmingUp(windowMs) || progress.extractionComplete || value >= options.atLeast * baselineThroughput,
+  };
+}
+
+/** Retried operations per second over a sliding window, at most `atMostPerSecond`. */
+export function errorRate(options: { atMostPerSecond: number; windowMs?: number }): Probe {
+  const windowMs = options.windowMs ?? 1_000;
+  return {
+    name: ERROR_RATE_PROBE,
+    unit: "retries/s",
+    whilePipelineRuns: true,
+    declaration: () => ({ name: ERROR_RATE_PROBE, unit: "retries/s", role: "hypothesis", tolerance: `<= ${options.atMostPerSecond} retries/s over ${windowMs} ms` }),
+    measure: async ({ progress }) => progress.rate("retries", windowMs),
+    accepts: (value) => value <= options.atMostPerSecond,
+  };
+}
+
+/** One round trip to `service` on the pipeline's path answers within `withinMs`. */
+export function answersWithin(service: ServiceName, withinMs: number): Probe {
+  const name = `${service} latency`;
+  return {
+    name,
+    unit: "ms",
+    whilePipelineRuns: false,
+    declaration: () => ({ name, unit: "ms", role: "hypothesis", tolerance: `answers within ${withinMs} ms` }),
+    measure: ({ env }) => env.ping(service, Math.max(withinMs * 2, 250)),
+    accepts: (value) => value <= withinMs,
+  };
+}

@@ -1,0 +1,85 @@
+import type { PipelineProgress } from "../env/pipeline-process.ts";
+
+interface ProgressPoint extends PipelineProgress {
+  at: number;
+}
+
+const ZERO: PipelineProgress = { objectsDone: 0, pairsWritten: 0, retries: 0, quarantined: 0 };
+
+/**
+ * The pipeline's counters over time, summed across its processes (a killed
+ * and restarted pipeline starts counting from zero again), so rates over a
+ * sliding window stay meaningful through restarts.
+ */
+export class ProgressTracker {
+  private readonly points: ProgressPoint[] = [];
+  private carried: PipelineProgress = { ...ZERO };
+  private lastOfProcess: PipelineProgress = { ...ZERO };
+  private firstProgressAt: number | undefined;
+  private completeAt: number | undefined;
+
+  constructor(readonly inputObjects: number) {}
+
+  /** Call when a new pipeline process starts: what the previous ones committed is carried over. */
+  newProcess(): void {
+    this.carried = add(this.carried, this.lastOfProcess);
+    this.lastOfProcess = { ...ZERO };
+  }
+
+  /** Records a scrape of the current process's counters at monotonic time `at`. */
+  record(at: number, progress: PipelineProgress): void {
+    this.lastOfProcess = progress;
+    this.points.push({ at, ...add(this.carried, progress) });
+    if (this.firstProgressAt === undefined && this.latest.objectsDone > 0) this.firstProgressAt = at;
+    if (this.completeAt === undefined && this.extractionComplete) this.completeAt = at;
+  }
+
+  /** Records that the process could not be scraped at `at`: nothing moved. */
+  recordUnreachable(at: number): void {
+    this.points.push({ ...this.latest, at });
+  }
+
+  get latest(): PipelineProgress {
+    return this.points.at(-1) ?? ZERO;
+  }
+
+  /** When the first object was committed, i.e. the pipeline warmed up. */
+  get warmedUpAt(): number | undefined {
+    return this.firstProgressAt;
+  }
+
+  /** Whether the first process committed its first object less than `windowMs` ago (rates over that window still include its start-up). */
+  warmingUp(windowMs: number): boolean {
+    const latest = this.points.at(-1);
+    return this.firstProgressAt === undefined || latest === undefined || latest.at - this.firstProgressAt < windowMs;
+  }
+
+  /** When every input object had an outcome committed. */
+  get completedAt(): number | undefined {
+    return this.completeAt;
+  }
+
+  /** Every input object has an outcome committed: the extraction stage is done. */
+  get extractionComplete(): boolean {
+    return this.latest.objectsDone >= this.inputObjects;
+  }
+
+  /** Per-second rate of `counter` over the last `windowMs` (0 with too few points). */
+  rate(counter: keyof PipelineProgress, windowMs: number): number {
+    const last = this.points.at(-1);
+    if (!last) return 0;
+    let first = last;
+    for (let i = this.points.length - 1; i >= 0 && last.at - this.points[i]!.at <= windowMs; i--) first = this.points[i]!;
+    const span = last.at - first.at;
+    return span > 0 ? ((last[counter] - first[counter]) * 1000) / span : 0;
+  }
+}
+
+function add(a: PipelineProgress, b: PipelineProgress): PipelineProgress {
+  return {
+    objectsDone: a.objectsDone + b.objectsDone,
+    pairsWritten: a.pairsWritten + b.pairsWritten,
+    retries: a.retries + b.retries,
+    quarantined: a.quarantined + b.quarantined,
+  };
+}

@@ -1,0 +1,31 @@
+import type { ChaosEnvironment, EnvironmentKind } from "../env/chaos-environment.ts";
+import { EmbeddedEnvironment } from "../env/embedded-env.ts";
+
+/** The variable that picks the environment scenarios run on. */
+export const ENVIRONMENT_VARIABLE = "CHAOS_ENV";
+
+const KINDS: readonly EnvironmentKind[] = ["embedded", "containers", "kubernetes"];
+
+/** The environment kind asked for by `CHAOS_ENV` (embedded by default); a bad value names the variable. */
+export function selectedEnvironmentKind(value = process.env[ENVIRONMENT_VARIABLE]): EnvironmentKind {
+  const kind = (value ?? "").trim() || "embedded";
+  if (!KINDS.includes(kind as EnvironmentKind)) throw new Error(`${ENVIRONMENT_VARIABLE} must be one of ${KINDS.join(", ")}, got ${JSON.stringify(value)}`);
+  return kind as EnvironmentKind;
+}
+
+/** What a scenario may need from its environment beyond the defaults. */
+export interface EnvironmentRequirements {
+  /** Postgres settings (e.g. a small `max_connections` so exhaustion is cheap). */
+  postgresSettings?: Record<string, string>;
+}
+
+/** Starts the selected environment; the caller stops it. */
+export async function startEnvironment(kind: EnvironmentKind, requirements: EnvironmentRequirements = {}): Promise<ChaosEnvironment> {
+  switch (kind) {
+    case "embedded":
+      return new EmbeddedEnvironment().withPostgresSettings(requirements.postgresSettings ?? {}).start();
+    case "containers":
+    case "kubernetes":
+      throw new Error(`the ${kind} environment is not wired yet`);
+  }
+}
