@@ -1,14 +1,38 @@
 import { defineConfig } from "vitest/config";
 
-/** Console output for people, JUnit XML for PR checks. */
+/**
+ * Two projects: fast tests in parallel first, then the chaos scenarios one at
+ * a time (each breaks shared things on purpose: CPU, timing, ports). Console
+ * output for people, JUnit XML for PR checks, the resilience report (JSON +
+ * HTML) from the scenarios' journals.
+ */
 export default defineConfig({
   test: {
-    include: ["src/**/*.test.ts", "scenarios/**/*.test.ts", "fixtures/**/*.test.ts", "bench/**/*.test.ts"],
-    reporters: ["default", ["junit", { outputFile: "reports/junit.xml" }]],
+    reporters: ["default", ["junit", { outputFile: "reports/junit.xml" }], "./src/chaos/report/resilience-reporter.ts"],
     pool: "forks",
     maxWorkers: 2,
     testTimeout: 60_000,
     hookTimeout: 60_000,
     retry: 0,
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: "unit",
+          include: ["src/**/*.test.ts", "fixtures/**/*.test.ts", "bench/**/*.test.ts", "infra/**/*.test.ts"],
+          sequence: { groupOrder: 0 },
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: "scenarios",
+          include: ["scenarios/**/*.test.ts"],
+          fileParallelism: false,
+          testTimeout: 180_000,
+          sequence: { groupOrder: 1 },
+        },
+      },
+    ],
   },
 });

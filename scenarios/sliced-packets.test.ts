@@ -3,11 +3,11 @@ import { afterProgress, chaosTest, fault, faultNamed, pipelineSteadyState, sampl
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? NaN;
 
-chaosTest("Software failure: every packet to and from Postgres and S3 is sliced into pieces of a few bytes for 8 s; parsers reassemble them and nothing changes", async ({ experiment }) => {
-  const slicer = { type: "slicer" as const, attributes: { average_size: 8, size_variation: 4, delay: 200 } };
+chaosTest("Software failure: every packet to and from Postgres and S3 is sliced into pieces of a few bytes, 1 ms apart, for 8 s; parsers reassemble them and nothing changes", async ({ experiment }) => {
+  const slicer = { type: "slicer" as const, attributes: { average_size: 4, size_variation: 2, delay: 1_000 } };
   const journal = await experiment({
     id: "sliced-packets",
-    title: "TCP data to Postgres and S3 sliced into ~8-byte pieces for 8 s",
+    title: "TCP data from Postgres and S3 sliced into ~4-byte pieces, 1 ms apart, for 8 s",
     cause: "software-failure",
     corpus: syntheticSongs(1000),
     hypothesis: pipelineSteadyState({ throughputAtLeast: 0.1 }),
@@ -19,7 +19,7 @@ chaosTest("Software failure: every packet to and from Postgres and S3 is sliced 
     budget: { recoveryMs: 6_000 },
   });
 
-  // Slicing is real when a round trip takes measurably longer: each ~8-byte piece waits up to 200 µs.
+  // Slicing is real when a round trip takes measurably longer: each ~4-byte piece waits 1 ms.
   const slicing = faultNamed(journal, "slice Postgres traffic");
   const before = journal.samples.filter((sample) => sample.probe === "postgres latency" && sample.value !== null && sample.at < slicing.injectedAt!);
   const during = samplesWhileActive(journal, slicing, "postgres latency").filter((sample) => sample.value !== null);

@@ -3,6 +3,7 @@ import { PIPELINE_USAGE, runPipelineCommand } from "./pipeline-command.ts";
 const USAGE = `Usage: chaos-control <command> [options]
 
 Commands:
+  run          run the chaos scenarios and write the reports (see: chaos-control run --help)
   pipeline     run the Scale pipeline (see: chaos-control pipeline --help)
   toxiproxy    run the Toxiproxy-compatible fault server (--listen host:port)
   help         this text
@@ -12,6 +13,10 @@ Commands:
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   switch (command) {
+    case "run": {
+      const { runScenariosCommand } = await import("./run-command.ts");
+      return runScenariosCommand(rest);
+    }
     case "pipeline":
       return runPipelineCommand(rest);
     case "toxiproxy": {

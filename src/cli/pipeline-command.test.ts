@@ -46,3 +46,45 @@ describe("chaos-control pipeline, given bad configuration", () => {
     expect(stderr).toContain('unknown command "pipelin"');
   });
 });
+
+describe("chaos-control pipeline, given its shard by a Kubernetes Indexed Job", () => {
+  const DATA = ["pipeline", "--database-url", "postgres://u@127.0.0.1:1/d", "--bucket", "b"];
+
+  it("takes the shard index from $JOB_COMPLETION_INDEX and the count from $SHARD_COUNT", () => {
+    const { code, stderr } = cli(DATA, { JOB_COMPLETION_INDEX: "3", SHARD_COUNT: "3" });
+    expect(code).toBe(2);
+    expect(stderr).toContain("shard.index must be an integer in 0..2, got 3");
+  });
+
+  it("lets the flags win over the environment", () => {
+    // A valid shard from the flags gets past the shard check to the next field, which is bad on purpose.
+    const { code, stderr } = cli([...DATA, "--shard-index", "1", "--shard-count", "3", "--stages", "bogus"], { JOB_COMPLETION_INDEX: "7", SHARD_COUNT: "2" });
+    expect(code).toBe(2);
+    expect(stderr).toContain('stages has unknown stage "bogus"');
+    expect(stderr).not.toContain("shard");
+  });
+
+  it("names the variable a bad value came from", () => {
+    const { code, stderr } = cli(DATA, { JOB_COMPLETION_INDEX: "0", SHARD_COUNT: "three" });
+    expect(code).toBe(2);
+    expect(stderr).toContain("--shard-count (from $SHARD_COUNT) must be an integer");
+  });
+
+  it("refuses an index from the Job without a shard count, instead of silently extracting everything", () => {
+    const { code, stderr } = cli(DATA, { JOB_COMPLETION_INDEX: "1" });
+    expect(code).toBe(2);
+    expect(stderr).toContain("$SHARD_COUNT");
+  });
+
+  it("treats empty variables as unset", () => {
+    const { code, stderr } = cli([...DATA, "--stages", "bogus"], { JOB_COMPLETION_INDEX: "", SHARD_COUNT: "" });
+    expect(code).toBe(2);
+    expect(stderr).toContain('stages has unknown stage "bogus"');
+  });
+
+  it("rejects a negative metrics linger", () => {
+    const { code, stderr } = cli([...DATA, "--metrics-linger-seconds=-1"]);
+    expect(code).toBe(2);
+    expect(stderr).toContain("--metrics-linger-seconds must not be negative");
+  });
+});

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from "node:timers/promises";
 import { parseArgs } from "node:util";
 import {
   ConfigError,
@@ -41,11 +42,19 @@ Run options:
   --similarity MODE      lsh | exact (default lsh)
   --bands N --rows N     LSH banding (default 10 x 1, Scale's 10 hash tables)
   --shard-index I --shard-count N
-                         extract only shard I of N of the keys
+                         extract only shard I of N of the keys (defaults:
+                         $JOB_COMPLETION_INDEX, as a Kubernetes Indexed Job sets
+                         it, and $SHARD_COUNT)
   --stages LIST          extract,similarity (default both)
   --write-batch-files N  files written per transaction (default 100)
+  --request-timeout-ms N one S3 request may take this long (default 10000)
+  --query-timeout-ms N   one Postgres statement may take this long (default 30000)
   --pair-batch-size N    similar pairs written per transaction (default 5000)
-  --metrics-port PORT    serve Prometheus metrics on 127.0.0.1:PORT/metrics
+  --metrics-port PORT    serve Prometheus metrics on HOST:PORT/metrics
+  --metrics-host HOST    address to serve them on (default 127.0.0.1; 0.0.0.0 in a pod)
+  --metrics-linger-seconds S
+                         keep serving metrics S seconds after the run ends, so a
+                         scraper sees the final counters (default 0)
   --json                 print the summary as JSON
   -h, --help             this text
 `;
@@ -74,7 +83,11 @@ export async function runPipelineCommand(argv: string[]): Promise<number> {
         "shard-count": { type: "string" },
         stages: { type: "string" },
         "metrics-port": { type: "string" },
+        "metrics-host": { type: "string" },
+        "metrics-linger-seconds": { type: "string" },
         "write-batch-files": { type: "string" },
+        "request-timeout-ms": { type: "string" },
+        "query-timeout-ms": { type: "string" },
         "pair-batch-size": { type: "string" },
         json: { type: "boolean" },
         help: { type: "boolean", short: "h" },
@@ -97,11 +110,19 @@ export async function runPipelineCommand(argv: string[]): Promise<number> {
   let env: StartedEmbeddedEnvironment | undefined;
   let metricsServer: MetricsServer | undefined;
   const metrics = new PipelineMetrics();
+  let lingerMs = 0;
+  let runStarted = false;
   try {
-    if (values["metrics-port"] !== undefined) metricsServer = await serveMetrics(metrics.registry, integer(values["metrics-port"], "--metrics-port"));
+    lingerMs = 1000 * (optionalInteger(values["metrics-linger-seconds"], "--metrics-linger-seconds") ?? 0);
+    if (lingerMs < 0) throw new ConfigError("--metrics-linger-seconds", "must not be negative");
+    if (values["metrics-port"] !== undefined) {
+      metricsServer = await serveMetrics(metrics.registry, integer(values["metrics-port"], "--metrics-port"), values["metrics-host"] ?? "127.0.0.1");
+    }
     const input: PipelineConfigInput = {
       concurrency: optionalInteger(values.concurrency, "--concurrency"),
       writeBatchFiles: optionalInteger(values["write-batch-files"], "--write-batch-files"),
+      requestTimeoutMs: optionalInteger(values["request-timeout-ms"], "--request-timeout-ms"),
+      queryTimeoutMs: optionalInteger(values["query-timeout-ms"], "--query-timeout-ms"),
       tokenMode: values["token-mode"] as TokenMode | undefined,
       similarity: {
         ...(values.similarity !== undefined ? { mode: values.similarity as "lsh" | "exact" } : {}),
@@ -109,7 +130,7 @@ export async function runPipelineCommand(argv: string[]): Promise<number> {
         ...(values.rows !== undefined ? { rows: integer(values.rows, "--rows") } : {}),
         ...(values["pair-batch-size"] !== undefined ? { batchSize: integer(values["pair-batch-size"], "--pair-batch-size") } : {}),
       },
-      shard: { index: optionalInteger(values["shard-index"], "--shard-index"), count: optionalInteger(values["shard-count"], "--shard-count") },
+      shard: shardFrom(values["shard-index"], values["shard-count"]),
       stages: values.stages?.split(",").map((stage) => stage.trim()) as StageName[] | undefined,
     };
     if (values.embedded) {
@@ -135,6 +156,7 @@ export async function runPipelineCommand(argv: string[]): Promise<number> {
     const progress = new ProgressReporter();
     let summary: PipelineSummary;
     try {
+      runStarted = true;
       summary = await runPipeline(config, { metrics, signal: controller.signal, onEvent: progress.onEvent });
     } finally {
       progress.finish();
@@ -155,6 +177,9 @@ export async function runPipelineCommand(argv: string[]): Promise<number> {
     if (error instanceof Error && error.cause) process.stderr.write(`  caused by: ${describeError(error.cause)}\n`);
     return 1;
   } finally {
+    if (metricsServer && runStarted && lingerMs > 0 && !controller.signal.aborted) {
+      await sleep(lingerMs, undefined, { signal: controller.signal }).catch(() => undefined);
+    }
     process.off("SIGINT", onSignal);
     process.off("SIGTERM", onSignal);
     undoDefer();
@@ -167,6 +192,27 @@ function integer(text: string, flag: string): number {
   const value = Number(text);
   if (!Number.isInteger(value)) throw new ConfigError(flag, `must be an integer, got ${JSON.stringify(text)}`);
   return value;
+}
+
+/**
+ * The extraction shard: flags first, else the environment of a Kubernetes
+ * Indexed Job, which sets JOB_COMPLETION_INDEX in each pod (SHARD_COUNT is
+ * ours, set to the Job's completions).
+ */
+function shardFrom(indexFlag: string | undefined, countFlag: string | undefined): { index?: number; count?: number } {
+  const index = integerFromFlagOrEnv(indexFlag, "--shard-index", "JOB_COMPLETION_INDEX");
+  const count = integerFromFlagOrEnv(countFlag, "--shard-count", "SHARD_COUNT");
+  if (indexFlag === undefined && index !== undefined && count === undefined) {
+    throw new ConfigError("--shard-count", "is required when the shard index comes from $JOB_COMPLETION_INDEX: set $SHARD_COUNT to the Job's completions");
+  }
+  return { index, count };
+}
+
+/** An empty variable counts as unset, as a Kubernetes env entry with an empty value would. */
+function integerFromFlagOrEnv(flagValue: string | undefined, flag: string, variable: string): number | undefined {
+  if (flagValue !== undefined) return integer(flagValue, flag);
+  const fromEnv = process.env[variable];
+  return fromEnv === undefined || fromEnv === "" ? undefined : integer(fromEnv, `${flag} (from $${variable})`);
 }
 
 function optionalInteger(text: string | undefined, flag: string): number | undefined {

@@ -1,10 +1,10 @@
 import { randomBytes } from "node:crypto";
-import { HeadBucketCommand, type S3Client } from "@aws-sdk/client-s3";
-import pg from "pg";
+import type { S3Client } from "@aws-sdk/client-s3";
 import { createS3Client, type PipelineConfigInput, type S3SourceConfig } from "../../pipeline/index.ts";
 import { FaultInjector } from "../faults/fault-injector.ts";
 import type { FaultLibrary } from "../faults/fault-library.ts";
 import type { ChaosEnvironment, PipelineDatabase, ServiceName } from "./chaos-environment.ts";
+import { DependencyPinger } from "./dependency-pinger.ts";
 import { launchLocalPipeline } from "./local-pipeline-process.ts";
 import type { PipelineLaunchRequest, PipelineProcess } from "./pipeline-process.ts";
 import { seedBucket, type SeedObject } from "./bucket-seeder.ts";
@@ -87,6 +87,7 @@ export class StartedEmbeddedEnvironment implements ChaosEnvironment {
   private readonly unregister: () => void;
   private stopping: Promise<void> | undefined;
   private client: S3Client | undefined;
+  private pinger: DependencyPinger | undefined;
 
   constructor(
     readonly postgres: PostgresServer,
@@ -149,26 +150,9 @@ export class StartedEmbeddedEnvironment implements ChaosEnvironment {
     return new FaultInjector(this);
   }
 
-  async ping(service: ServiceName, timeoutMs: number): Promise<number> {
-    const started = performance.now();
-    if (service === "postgres") {
-      const client = new pg.Client({ connectionString: this.proxiedDatabaseUrl(), connectionTimeoutMillis: timeoutMs, query_timeout: timeoutMs });
-      client.on("error", () => undefined);
-      try {
-        await client.connect();
-        await client.query("SELECT 1");
-      } finally {
-        void client.end().catch(() => undefined);
-      }
-    } else {
-      const client = createS3Client(this.s3Source(this.proxiedS3Endpoint), timeoutMs);
-      try {
-        await client.send(new HeadBucketCommand({ Bucket: this.bucket }), { abortSignal: AbortSignal.timeout(timeoutMs) });
-      } finally {
-        client.destroy();
-      }
-    }
-    return performance.now() - started;
+  ping(service: ServiceName, timeoutMs: number): Promise<number> {
+    this.pinger ??= new DependencyPinger(this.proxiedDatabaseUrl(), this.s3Source(this.proxiedS3Endpoint));
+    return this.pinger.ping(service, timeoutMs);
   }
 
   /** An S3 client for the environment's server (owned by the environment). */
@@ -191,6 +175,7 @@ export class StartedEmbeddedEnvironment implements ChaosEnvironment {
     this.stopping ??= (async () => {
       this.unregister();
       this.client?.destroy();
+      this.pinger?.close();
       await this.network.stop().catch(() => undefined);
       await this.s3Faults.stop().catch(() => undefined);
       const results = await Promise.allSettled([this.postgres.stop(), this.s3.stop()]);

@@ -3,10 +3,14 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Journal } from "./journal.ts";
 
-/** Where journals go: `$CHAOS_REPORTS_DIR/journals`, or the project's `reports/journals`. */
+/** Where reports go: `$CHAOS_REPORTS_DIR`, or the project's `reports/`. */
+export function reportsDirectory(): string {
+  return process.env.CHAOS_REPORTS_DIR ?? fileURLToPath(new URL("../../../reports/", import.meta.url));
+}
+
+/** Where journals go: `journals/` under {@link reportsDirectory}. */
 export function journalDirectory(): string {
-  const reports = process.env.CHAOS_REPORTS_DIR ?? fileURLToPath(new URL("../../../reports/", import.meta.url));
-  return join(reports, "journals");
+  return join(reportsDirectory(), "journals");
 }
 
 /** Writes `journal` as `<id>.json` (one file per experiment, so parallel workers never share a file). */

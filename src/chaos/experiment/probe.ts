@@ -33,7 +33,7 @@ export const ERROR_RATE_PROBE = "pipeline error rate";
  * committed.
  */
 export function throughput(options: { atLeast: number; windowMs?: number }): Probe {
-  const windowMs = options.windowMs ?? 1_000;
+  const windowMs = options.windowMs ?? 2_000;
   return {
     name: THROUGHPUT_PROBE,
     unit: "objects/s",

@@ -1,0 +1,158 @@
+import { randomBytes } from "node:crypto";
+import { getContainerRuntimeClient, type StartedTestContainer } from "testcontainers";
+import { S3FaultProxy } from "../faults/s3/index.ts";
+import { containerEngineAvailable, ContainerEngineUnavailableError, useContainerEngine, type ContainerEngine } from "./container-engine.ts";
+import { resolveContainerImages, type ContainerImages } from "./images.ts";
+import { environmentLabels, removeOrphanedContainers } from "./orphan-containers.ts";
+import { ServiceContainer } from "./service-container.ts";
+import {
+  DEFAULT_POSTGRES_SETTINGS,
+  MINIO_PORT,
+  minioContainer,
+  minioReady,
+  POSTGRES_PORT,
+  postgresContainer,
+  postgresReady,
+  type ServiceCredentials,
+} from "./service-definitions.ts";
+import { StartedContainersEnvironment, type ContainersEnvironmentParts } from "./started-containers-env.ts";
+import { toxiproxyContainer, ToxiproxyService } from "./toxiproxy-container.ts";
+
+/**
+ * The chaos environment on a Docker-compatible engine, with Testcontainers:
+ * Postgres (@testcontainers/postgresql), S3 (@testcontainers/minio) and a
+ * Toxiproxy container on a network of their own. The pipeline runs on this
+ * machine and reaches them so:
+ *
+ *     Postgres:  pipeline → Toxiproxy container → Postgres container
+ *     S3:        pipeline → S3 fault layer (this process) → Toxiproxy container → MinIO container
+ *
+ * No container connects back to this machine, so it works wherever the
+ * engine's published ports are reachable (local Docker or Podman, Docker
+ * Desktop, a remote DOCKER_HOST). Images come from `images.ts`.
+ *
+ *     await using env = await new ContainersEnvironment().start();
+ */
+export class ContainersEnvironment {
+  private database = "scale";
+  private bucket = "midi";
+  private postgresSettings: Record<string, string> = { ...DEFAULT_POSTGRES_SETTINGS };
+  private images: Partial<ContainerImages> = {};
+  private engine: ContainerEngine | undefined;
+
+  withDatabase(name: string): this {
+    this.database = name;
+    return this;
+  }
+
+  withBucket(name: string): this {
+    this.bucket = name;
+    return this;
+  }
+
+  /** Extra `postgres -c` settings (e.g. `max_connections`). */
+  withPostgresSettings(settings: Record<string, string>): this {
+    this.postgresSettings = { ...this.postgresSettings, ...settings };
+    return this;
+  }
+
+  /** Images to use instead of those `images.ts` resolves from the environment variables. */
+  withImages(images: Partial<ContainerImages>): this {
+    this.images = { ...this.images, ...images };
+    return this;
+  }
+
+  /** The engine to use; by default {@link containerEngineAvailable} finds one. */
+  withEngine(engine: ContainerEngine): this {
+    this.engine = engine;
+    return this;
+  }
+
+  async start(): Promise<StartedContainersEnvironment> {
+    const engine = this.engine ?? (await findEngine());
+    useContainerEngine(engine);
+    const images = { ...resolveContainerImages(), ...this.images };
+    const session = randomBytes(4).toString("hex");
+    const labels = environmentLabels(session);
+    await removeOrphanedContainers().catch(() => 0);
+
+    const client = await getContainerRuntimeClient();
+    const networkName = `chaos-control-${session}`;
+    const network = await client.network.create({ Name: networkName, Driver: "bridge", Labels: labels });
+    const postgresCredentials: ServiceCredentials = { user: "chaos", password: randomBytes(18).toString("base64url") };
+    const minioCredentials: ServiceCredentials = { user: `chaos-${session}`, password: randomBytes(18).toString("base64url") };
+    const started: StartedTestContainer[] = [];
+    const launch = async <T extends StartedTestContainer>(starting: Promise<T>): Promise<T> => {
+      const container = await starting;
+      started.push(container);
+      return container;
+    };
+    let s3Faults: S3FaultProxy | undefined;
+    let parts: ContainersEnvironmentParts;
+    try {
+      const [postgresStarted, minioStarted, toxiproxyStarted] = await settleAll([
+        launch(postgresContainer(images.postgres, this.database, postgresCredentials, this.postgresSettings).withNetworkMode(networkName).withLabels(labels).start()),
+        launch(minioContainer(images.minio, minioCredentials).withNetworkMode(networkName).withLabels(labels).start()),
+        launch(toxiproxyContainer(images.toxiproxy).withNetworkMode(networkName).withLabels(labels).start()),
+      ]);
+      const postgresUrl = (container: ServiceContainer, database = "postgres") =>
+        `postgres://${postgresCredentials.user}:${encodeURIComponent(postgresCredentials.password)}@${hostForUrl(container.host)}:${container.mappedPort(POSTGRES_PORT)}/${database}`;
+      const [postgres, minio] = await Promise.all([
+        ServiceContainer.wrap("postgres", postgresStarted, networkName, postgresReady(postgresUrl)),
+        ServiceContainer.wrap("s3", minioStarted, networkName, minioReady),
+      ]);
+      const toxiproxy = new ToxiproxyService(toxiproxyStarted);
+      await toxiproxy.expose("postgres", `${postgres.ipAddress}:${POSTGRES_PORT}`);
+      await toxiproxy.expose("s3", `${minio.ipAddress}:${MINIO_PORT}`);
+      postgres.onRestarted = (container) => toxiproxy.retarget("postgres", `${container.ipAddress}:${POSTGRES_PORT}`);
+      minio.onRestarted = (container) => toxiproxy.retarget("s3", `${container.ipAddress}:${MINIO_PORT}`);
+      const s3Proxy = toxiproxy.address("s3");
+      s3Faults = await S3FaultProxy.start({ upstream: `http://${hostForUrl(s3Proxy.host)}:${s3Proxy.port}` });
+      parts = {
+        engine,
+        images,
+        networkName,
+        network,
+        postgres,
+        minio,
+        toxiproxy,
+        s3Faults,
+        postgresUrl,
+        minioCredentials,
+        database: this.database,
+        bucket: this.bucket,
+      };
+    } catch (error) {
+      await s3Faults?.stop().catch(() => undefined);
+      await Promise.allSettled(started.map((container) => container.stop({ timeout: 0, removeVolumes: true })));
+      await client.network.remove(network).catch(() => undefined);
+      throw error;
+    }
+    const env = new StartedContainersEnvironment(parts);
+    try {
+      await env.seed([]);
+    } catch (error) {
+      await env.stop().catch(() => undefined);
+      throw error;
+    }
+    return env;
+  }
+}
+
+async function findEngine(): Promise<ContainerEngine> {
+  const found = await containerEngineAvailable();
+  if (!found.available) throw new ContainerEngineUnavailableError(found.reason);
+  return found.engine;
+}
+
+/** Waits for every start, so a failure leaves nothing half-started behind; throws the first failure. */
+async function settleAll<T extends readonly unknown[]>(starting: { [K in keyof T]: Promise<T[K]> }): Promise<T> {
+  const results = await Promise.allSettled(starting);
+  const failure = results.find((result): result is PromiseRejectedResult => result.status === "rejected");
+  if (failure) throw failure.reason;
+  return results.map((result) => (result as PromiseFulfilledResult<unknown>).value) as unknown as T;
+}
+
+function hostForUrl(host: string): string {
+  return host.includes(":") ? `[${host}]` : host;
+}

@@ -1,0 +1,81 @@
+import { MinioContainer } from "@testcontainers/minio";
+import { PostgreSqlContainer } from "@testcontainers/postgresql";
+import pg from "pg";
+import { Wait } from "testcontainers";
+import { waitFor } from "../env/wait-for.ts";
+import { CONTAINER_READY_TIMEOUT_MS, type ServiceContainer } from "./service-container.ts";
+
+export const POSTGRES_PORT = 5432;
+export const MINIO_PORT = 9000;
+export const SERVICE_STARTUP_TIMEOUT_MS = 120_000;
+
+/** Settings for a throwaway server, as the embedded environment's: durability off, a small connection table. */
+export const DEFAULT_POSTGRES_SETTINGS: Readonly<Record<string, string>> = {
+  fsync: "off",
+  full_page_writes: "off",
+  shared_buffers: "64MB",
+  max_connections: "60",
+};
+
+/** Credentials the environment makes up for its own containers (never logged). */
+export interface ServiceCredentials {
+  user: string;
+  password: string;
+}
+
+/**
+ * Postgres from @testcontainers/postgresql. Readiness is `pg_isready` run in
+ * the container (exec) rather than the module's Docker health check: Podman
+ * runs health checks only under systemd. The health check stays declared
+ * (without the module's password in it) for `docker ps` where one runs.
+ */
+export function postgresContainer(image: string, database: string, credentials: ServiceCredentials, settings: Record<string, string>): PostgreSqlContainer {
+  const command = ["postgres", ...Object.entries(settings).flatMap(([name, value]) => ["-c", `${name}=${value}`])];
+  const isReady = `pg_isready --host 127.0.0.1 --port ${POSTGRES_PORT} --username ${shellQuote(credentials.user)} --dbname ${shellQuote(database)}`;
+  return new PostgreSqlContainer(image)
+    .withDatabase(database)
+    .withUsername(credentials.user)
+    .withPassword(credentials.password)
+    .withCommand(command)
+    .withHealthCheck({ test: ["CMD-SHELL", isReady], interval: 1_000, timeout: 1_000, retries: 120 })
+    .withWaitStrategy(Wait.forAll([Wait.forSuccessfulCommand(isReady), Wait.forListeningPorts()]))
+    .withStartupTimeout(SERVICE_STARTUP_TIMEOUT_MS);
+}
+
+/** S3 from @testcontainers/minio (its wait: HTTP 200 on /minio/health/live). */
+export function minioContainer(image: string, credentials: ServiceCredentials): MinioContainer {
+  return new MinioContainer(image).withUsername(credentials.user).withPassword(credentials.password).withStartupTimeout(SERVICE_STARTUP_TIMEOUT_MS);
+}
+
+/** Resolves once Postgres in `container` answers `SELECT 1` on its published port. */
+export function postgresReady(url: (container: ServiceContainer) => string): (container: ServiceContainer) => Promise<void> {
+  return async (container) => {
+    await waitFor(() => selectOne(url(container)), { description: `postgres in container ${container.shortId} to answer`, timeoutMs: CONTAINER_READY_TIMEOUT_MS, intervalMs: 100 });
+  };
+}
+
+/** Resolves once MinIO's liveness path answers 200. */
+export async function minioReady(container: ServiceContainer): Promise<void> {
+  const url = `http://${container.host}:${container.mappedPort(MINIO_PORT)}/minio/health/live`;
+  await waitFor(async () => (await fetch(url, { signal: AbortSignal.timeout(2_000) })).ok, {
+    description: `S3 in container ${container.shortId} to answer ${new URL(url).pathname}`,
+    timeoutMs: CONTAINER_READY_TIMEOUT_MS,
+    intervalMs: 100,
+  });
+}
+
+async function selectOne(url: string): Promise<boolean> {
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 2_000, query_timeout: 2_000 });
+  client.on("error", () => undefined);
+  try {
+    await client.connect();
+    await client.query("SELECT 1");
+    return true;
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+function shellQuote(value: string): string {
+  return `'${value.replace(/'/g, `'\\''`)}'`;
+}

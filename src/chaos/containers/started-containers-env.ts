@@ -1,0 +1,184 @@
+import { randomBytes } from "node:crypto";
+import type { S3Client } from "@aws-sdk/client-s3";
+import pg from "pg";
+import { getContainerRuntimeClient, type ContainerRuntimeClient } from "testcontainers";
+import { createS3Client, type PipelineConfigInput, type S3SourceConfig } from "../../pipeline/index.ts";
+import { seedBucket, type SeedObject } from "../env/bucket-seeder.ts";
+import type { ChaosEnvironment, PipelineDatabase, ServiceName } from "../env/chaos-environment.ts";
+import { onInterrupt } from "../env/child-registry.ts";
+import { DependencyPinger } from "../env/dependency-pinger.ts";
+import { launchLocalPipeline } from "../env/local-pipeline-process.ts";
+import type { PipelineLaunchRequest, PipelineProcess } from "../env/pipeline-process.ts";
+import type { FaultLibrary } from "../faults/fault-library.ts";
+import type { S3FaultProxy } from "../faults/s3/index.ts";
+import { ContainerFaultLibrary } from "./container-fault-library.ts";
+import { displayHost, type ContainerEngine } from "./container-engine.ts";
+import type { ContainerImages } from "./images.ts";
+import type { ServiceContainer } from "./service-container.ts";
+import { MINIO_PORT, type ServiceCredentials } from "./service-definitions.ts";
+import type { ToxiproxyService } from "./toxiproxy-container.ts";
+
+type EngineNetwork = Awaited<ReturnType<ContainerRuntimeClient["network"]["create"]>>;
+
+/** What {@link ContainersEnvironment.start} hands over to the started environment. */
+export interface ContainersEnvironmentParts {
+  engine: ContainerEngine;
+  images: ContainerImages;
+  networkName: string;
+  network: EngineNetwork;
+  postgres: ServiceContainer;
+  minio: ServiceContainer;
+  toxiproxy: ToxiproxyService;
+  s3Faults: S3FaultProxy;
+  /** Direct connection string of `database` on the Postgres container's published port (contains the password). */
+  postgresUrl: (container: ServiceContainer, database?: string) => string;
+  minioCredentials: ServiceCredentials;
+  database: string;
+  bucket: string;
+}
+
+/** The containers environment, started: every container and proxy goes away with {@link stop}. */
+export class StartedContainersEnvironment implements ChaosEnvironment {
+  readonly kind = "containers";
+  readonly target: string;
+  /** Every fault lands in containers this environment started, or in processes on this machine. */
+  readonly isLocal = true;
+  readonly engine: ContainerEngine;
+  readonly images: ContainerImages;
+  readonly postgres: ServiceContainer;
+  /** The S3 container (MinIO, or an image with its interface). */
+  readonly minio: ServiceContainer;
+  /** The Toxiproxy container every pipeline connection goes through. */
+  readonly toxiproxy: ToxiproxyService;
+  /** The HTTP fault layer in this process, in front of the Toxiproxy's S3 proxy. */
+  readonly s3Faults: S3FaultProxy;
+  readonly database: string;
+  readonly bucket: string;
+  private readonly parts: ContainersEnvironmentParts;
+  private readonly unregister: () => void;
+  private stopping: Promise<void> | undefined;
+  private client: { endpoint: string; s3: S3Client } | undefined;
+  private pinger: DependencyPinger | undefined;
+
+  constructor(parts: ContainersEnvironmentParts) {
+    this.parts = parts;
+    this.engine = parts.engine;
+    this.images = parts.images;
+    this.postgres = parts.postgres;
+    this.minio = parts.minio;
+    this.toxiproxy = parts.toxiproxy;
+    this.s3Faults = parts.s3Faults;
+    this.database = parts.database;
+    this.bucket = parts.bucket;
+    this.target = `containers (${parts.engine.description} at ${displayHost(parts.engine.dockerHost)})`;
+    this.unregister = onInterrupt(() => this.stop());
+  }
+
+  /** Direct connection string of the environment's database, for checking results (contains the password: never log it). */
+  get databaseUrl(): string {
+    return this.parts.postgresUrl(this.postgres, this.database);
+  }
+
+  /** Connection string of `database` through the Toxiproxy container, as the pipeline uses it. */
+  proxiedDatabaseUrl(database = this.database): string {
+    const url = new URL(this.parts.postgresUrl(this.postgres, database));
+    const proxy = this.toxiproxy.address("postgres");
+    url.hostname = proxy.host;
+    url.port = String(proxy.port);
+    return url.toString();
+  }
+
+  /** The S3 container's endpoint, bypassing every fault layer. */
+  get directS3Endpoint(): string {
+    return `http://${this.minio.host}:${this.minio.mappedPort(MINIO_PORT)}`;
+  }
+
+  /** The containers this environment runs, by role, for journals and checks. */
+  containerIds(): Record<"postgres" | "s3" | "toxiproxy", string> {
+    return { postgres: this.postgres.id, s3: this.minio.id, toxiproxy: this.toxiproxy.container.getId() };
+  }
+
+  /** The container behind `service`, for process faults. */
+  service(service: ServiceName): ServiceContainer {
+    return service === "postgres" ? this.postgres : this.minio;
+  }
+
+  pipelineConfig(prefix = "", options: { database?: string; direct?: boolean } = {}): PipelineConfigInput {
+    const database = options.database ?? this.database;
+    return {
+      databaseUrl: options.direct ? this.parts.postgresUrl(this.postgres, database) : this.proxiedDatabaseUrl(database),
+      s3: { ...this.s3Source(options.direct ? this.directS3Endpoint : this.s3Faults.endpoint), prefix },
+    };
+  }
+
+  async createDatabase(label: string): Promise<PipelineDatabase> {
+    const name = `${label}_${randomBytes(4).toString("hex")}`.toLowerCase().replace(/[^a-z0-9_]/g, "_");
+    const client = new pg.Client({ connectionString: this.parts.postgresUrl(this.postgres) });
+    await client.connect();
+    try {
+      await client.query(`CREATE DATABASE ${pg.escapeIdentifier(name)}`);
+    } finally {
+      await client.end();
+    }
+    return { name, url: this.parts.postgresUrl(this.postgres, name) };
+  }
+
+  seed(objects: Iterable<SeedObject>): Promise<number> {
+    return seedBucket(this.s3Client(), this.bucket, objects);
+  }
+
+  launchPipeline(request: PipelineLaunchRequest): Promise<PipelineProcess> {
+    return launchLocalPipeline(this.pipelineConfig(request.prefix, { database: request.database }), request);
+  }
+
+  createFaults(): FaultLibrary {
+    return new ContainerFaultLibrary(this);
+  }
+
+  ping(service: ServiceName, timeoutMs: number): Promise<number> {
+    this.pinger ??= new DependencyPinger(this.proxiedDatabaseUrl(), this.s3Source(this.s3Faults.endpoint));
+    return this.pinger.ping(service, timeoutMs);
+  }
+
+  /** An S3 client straight to the S3 container (owned by the environment; follows the container's port across restarts). */
+  s3Client(): S3Client {
+    const endpoint = this.directS3Endpoint;
+    if (this.client?.endpoint !== endpoint) {
+      this.client?.s3.destroy();
+      this.client = { endpoint, s3: createS3Client(this.s3Source(endpoint), 30_000) };
+    }
+    return this.client.s3;
+  }
+
+  /** Removes every container (paused ones too), the network and the fault layer. Idempotent. */
+  stop(): Promise<void> {
+    this.stopping ??= (async () => {
+      this.unregister();
+      this.client?.s3.destroy();
+      this.pinger?.close();
+      await this.s3Faults.stop().catch(() => undefined);
+      const results = await Promise.allSettled([
+        this.postgres.remove(),
+        this.minio.remove(),
+        this.toxiproxy.container.stop({ timeout: 0, removeVolumes: true }),
+      ]);
+      const client = await getContainerRuntimeClient();
+      const network = await client.network.remove(this.parts.network).then(
+        () => undefined,
+        (error: unknown) => error,
+      );
+      const failures = [...results.flatMap((result) => (result.status === "rejected" ? [result.reason] : [])), ...(network ? [network] : [])];
+      if (failures.length > 0) throw new AggregateError(failures, `could not stop the containers environment cleanly (${this.target})`);
+    })();
+    return this.stopping;
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.stop();
+  }
+
+  private s3Source(endpoint: string): S3SourceConfig {
+    const { user, password } = this.parts.minioCredentials;
+    return { endpoint, region: "us-east-1", bucket: this.bucket, prefix: "", forcePathStyle: true, credentials: { accessKeyId: user, secretAccessKey: password } };
+  }
+}

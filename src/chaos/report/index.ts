@@ -1,0 +1,8 @@
+/** The resilience report: collect experiment journals, render them as HTML and as a console table. */
+export { collectJournals, DEFAULT_JOURNALS_DIR, type CollectJournalsOptions } from "./collect-journals.ts";
+export { JournalFormatError } from "./journal-format-error.ts";
+export { validateJournal } from "./validate-journal.ts";
+export { renderHtmlReport } from "./html-report.ts";
+export { formatSummaryTable } from "./summary-table.ts";
+export { writeResilienceReport, type WrittenResilienceReport } from "./write-report.ts";
+export { recoveryVerdict, type RecoveryVerdict } from "./report-format.ts";

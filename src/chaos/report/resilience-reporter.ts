@@ -1,0 +1,33 @@
+import { rm } from "node:fs/promises";
+import type { TestSpecification } from "vitest/node";
+import type { Reporter } from "vitest/reporters";
+import { journalDirectory, reportsDirectory } from "../experiment/journal-file.ts";
+import { formatSummaryTable } from "./summary-table.ts";
+import { writeResilienceReport } from "./write-report.ts";
+
+/** The Vitest project (vitest.config.ts) whose tests are chaos scenarios. */
+export const SCENARIOS_PROJECT = "scenarios";
+
+/**
+ * A Vitest reporter for runs that include chaos scenarios (the "scenarios"
+ * project): clears the previous run's journals at the start, and at the end
+ * writes `reports/resilience.json` and `reports/resilience.html` from the
+ * journals the scenarios wrote, then prints the summary table. Runs of other
+ * tests leave the last report alone.
+ */
+export default class ResilienceReporter implements Reporter {
+  private scenariosRan = false;
+
+  async onTestRunStart(specifications: readonly TestSpecification[]): Promise<void> {
+    this.scenariosRan = specifications.some((specification) => specification.project.name === SCENARIOS_PROJECT);
+    if (this.scenariosRan) await rm(journalDirectory(), { recursive: true, force: true });
+  }
+
+  async onTestRunEnd(): Promise<void> {
+    if (!this.scenariosRan) return;
+    const written = await writeResilienceReport(reportsDirectory());
+    if (written.report.journals.length === 0) return;
+    process.stdout.write(`\nResilience report (${written.report.journals.length} experiments)\n${formatSummaryTable(written.report.journals)}\n`);
+    process.stdout.write(`  JSON: ${written.jsonPath}\n  HTML: ${written.htmlPath}\n\n`);
+  }
+}

@@ -1,0 +1,33 @@
+import { mkdir, rename, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import type { ResilienceReport } from "../experiment/journal.ts";
+import { collectJournals } from "./collect-journals.ts";
+import { renderHtmlReport } from "./html-report.ts";
+
+/** What {@link writeResilienceReport} wrote. */
+export interface WrittenResilienceReport {
+  jsonPath: string;
+  htmlPath: string;
+  report: ResilienceReport;
+}
+
+/**
+ * Collects `reportsDir/journals/*.json` and writes `reportsDir/resilience.json`
+ * and `reportsDir/resilience.html`. Each file is written under a temporary
+ * name and renamed, so a reader never sees half a report.
+ */
+export async function writeResilienceReport(reportsDir: string): Promise<WrittenResilienceReport> {
+  const report = await collectJournals(join(reportsDir, "journals"));
+  const jsonPath = join(reportsDir, "resilience.json");
+  const htmlPath = join(reportsDir, "resilience.html");
+  await mkdir(reportsDir, { recursive: true });
+  await writeAtomically(jsonPath, `${JSON.stringify(report, null, 2)}\n`);
+  await writeAtomically(htmlPath, renderHtmlReport(report));
+  return { jsonPath, htmlPath, report };
+}
+
+async function writeAtomically(path: string, content: string): Promise<void> {
+  const temporary = `${path}.${process.pid}.tmp`;
+  await writeFile(temporary, content, "utf8");
+  await rename(temporary, path);
+}

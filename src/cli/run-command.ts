@@ -1,0 +1,108 @@
+import { readdir, readFile } from "node:fs/promises";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
+import type { DowntimeCause } from "../chaos/faults/index.ts";
+
+export const RUN_USAGE = `Usage: chaos-control run [options] [name...]
+
+Runs the chaos scenarios (scenarios/*.test.ts) on the selected environment,
+with live progress, then writes reports/junit.xml, reports/resilience.json and
+reports/resilience.html and prints a summary table. Exits 1 when a scenario
+fails, 2 on bad usage.
+
+  name...              only scenarios whose file name contains one of these
+  --cause CAUSE        only one cause of downtime: overload | equipment-failure | software-failure
+                       (repeatable)
+  --env KIND           embedded (default) | containers | kubernetes (same as CHAOS_ENV)
+  --list               print the scenarios that would run, and exit
+  -h, --help           this text
+
+Faults against anything but the embedded environment need CHAOS_ALLOW_TARGET set
+to the environment's exact target name (printed when refused).
+`;
+
+const CAUSES: readonly DowntimeCause[] = ["overload", "equipment-failure", "software-failure"];
+const ENVIRONMENTS = ["embedded", "containers", "kubernetes"];
+const PROJECT_ROOT = fileURLToPath(new URL("../../", import.meta.url));
+const SCENARIOS_DIR = join(PROJECT_ROOT, "scenarios");
+
+/** A scenario file and the cause of downtime it declares. */
+export interface ScenarioFile {
+  path: string;
+  name: string;
+  cause: DowntimeCause | undefined;
+}
+
+/** Every scenario file, with the cause its experiment declares (read from its source). */
+export async function listScenarios(directory = SCENARIOS_DIR): Promise<ScenarioFile[]> {
+  const names = (await readdir(directory)).filter((name) => name.endsWith(".test.ts")).sort();
+  return Promise.all(
+    names.map(async (name) => {
+      const source = await readFile(join(directory, name), "utf8");
+      const cause = /\bcause:\s*"([a-z-]+)"/.exec(source)?.[1] as DowntimeCause | undefined;
+      return { path: join(directory, name), name: name.replace(/\.test\.ts$/, ""), cause };
+    }),
+  );
+}
+
+/** The scenarios matching the filters: any of `names` (substring of the file name) and any of `causes`. */
+export function selectScenarios(all: readonly ScenarioFile[], names: readonly string[], causes: readonly DowntimeCause[]): ScenarioFile[] {
+  return all.filter(
+    (scenario) =>
+      (names.length === 0 || names.some((name) => scenario.name.includes(name))) && (causes.length === 0 || (scenario.cause !== undefined && causes.includes(scenario.cause))),
+  );
+}
+
+/** `chaos-control run`: 0 all scenarios passed, 1 one failed, 2 bad usage. */
+export async function runScenariosCommand(argv: string[]): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      strict: true,
+      options: {
+        cause: { type: "string", multiple: true },
+        env: { type: "string" },
+        list: { type: "boolean" },
+        help: { type: "boolean", short: "h" },
+      },
+    });
+  } catch (error) {
+    process.stderr.write(`chaos-control run: ${(error as Error).message}\n\n${RUN_USAGE}`);
+    return 2;
+  }
+  const { values, positionals } = parsed;
+  if (values.help) {
+    process.stdout.write(RUN_USAGE);
+    return 0;
+  }
+  const causes = values.cause ?? [];
+  const badCause = causes.find((cause) => !CAUSES.includes(cause as DowntimeCause));
+  if (badCause !== undefined) {
+    process.stderr.write(`chaos-control run: --cause must be one of ${CAUSES.join(", ")}, got ${JSON.stringify(badCause)}\n`);
+    return 2;
+  }
+  if (values.env !== undefined && !ENVIRONMENTS.includes(values.env)) {
+    process.stderr.write(`chaos-control run: --env must be one of ${ENVIRONMENTS.join(", ")}, got ${JSON.stringify(values.env)}\n`);
+    return 2;
+  }
+  const selected = selectScenarios(await listScenarios(), positionals, causes as DowntimeCause[]);
+  if (selected.length === 0) {
+    process.stderr.write("chaos-control run: no scenario matches those filters (see --list)\n");
+    return 2;
+  }
+  if (values.list) {
+    for (const scenario of selected) process.stdout.write(`${scenario.name.padEnd(40)} ${scenario.cause ?? "?"}\n`);
+    return 0;
+  }
+  if (values.env !== undefined) process.env.CHAOS_ENV = values.env;
+  process.stderr.write(`running ${selected.length} scenario(s) on the ${process.env.CHAOS_ENV ?? "embedded"} environment\n`);
+
+  const { startVitest } = await import("vitest/node");
+  const vitest = await startVitest("test", selected.map((scenario) => scenario.path), { project: "scenarios", watch: false, root: PROJECT_ROOT });
+  await vitest.close();
+  const failed = vitest.state.getCountOfFailedTests() > 0 || vitest.state.getUnhandledErrors().length > 0;
+  return failed || process.exitCode ? 1 : 0;
+}
