@@ -4,13 +4,17 @@ import { atLaunch, chaosTest, corruptObjects, fault, faultNamed, pipelineSteadyS
 
 chaosTest("Software failure: corrupt and non-MIDI objects sit among the songs; each is quarantined with its reason and the run neither stalls nor loses a song", async ({ experiment }) => {
   const bad = corruptObjects();
+  // The fault is in the data: it sits in the bucket from the start, so the fault-free run sees it too.
+  const badObjects = fault("bad objects in the bucket", async () =>
+    badObjectsInBucket(bad.map((object) => ({ key: object.key, bytes: object.body.length, reasons: object.reasons }))),
+  );
   const journal = await experiment({
     id: "corrupt-objects-in-bucket",
     title: `${bad.length} corrupt and non-MIDI objects among 600 songs`,
     cause: "software-failure",
     corpus: [...syntheticSongs(600), ...bad],
     hypothesis: pipelineSteadyState(),
-    method: [fault("bad objects in the bucket", async () => badObjectsInBucket(bad.map((object) => ({ key: object.key, bytes: object.body.length, reasons: object.reasons })))).when(atLaunch)],
+    method: [badObjects.when(atLaunch).for(0)],
     pipeline: { writeBatchFiles: 20 },
     budget: { recoveryMs: 1_000 },
   });
