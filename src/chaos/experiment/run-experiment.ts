@@ -101,6 +101,8 @@ class ExperimentRun {
       await this.pipeline.start();
       const sampling = this.sampleUntilStopped(context);
       const method = Promise.all(this.definition.method.map((action) => this.perform(action, experiment!.url, tracker!)));
+      // Awaited only once the pipeline has ended: a fault failing before that must not be an unhandled rejection (it crashes Node).
+      method.catch(() => undefined);
       const exit = await Promise.race([this.pipeline.finished, this.stopped()]);
       this.pipelineEndedAt = performance.now();
       if (exit.code !== 0) throw new Error(`the pipeline exited with ${exit.signal ?? `code ${exit.code}`}:\n${exit.outputTail}`);

@@ -1,0 +1,119 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { parse } from "yaml";
+import { DEBIAN_PACKAGES, ROOT } from "./infra-tools.ts";
+
+/** A parsed document, checked field by field (`any` keeps those checks short). */
+type Json = Record<string, any>;
+
+function workflow(name: string): Json {
+  return parse(readFileSync(join(ROOT, ".github/workflows", name), "utf8")) as Json;
+}
+
+function steps(job: Json): Json[] {
+  return job.steps as Json[];
+}
+
+function uses(job: Json, action: string): Json[] {
+  return steps(job).filter((step) => typeof step.uses === "string" && step.uses.startsWith(`${action}@`));
+}
+
+function expectReports(job: Json, reportsName: RegExp): void {
+  const [junit] = uses(job, "mikepenz/action-junit-report");
+  expect(junit?.uses).toMatch(/@v\d+$/);
+  expect(junit?.if).toBe("always()");
+  expect(junit?.with.report_paths).toBe("reports/junit.xml");
+  expect(junit?.with.require_tests).toBe(true);
+  const [upload] = uses(job, "actions/upload-artifact");
+  expect(upload?.if).toBe("always()");
+  expect(upload?.with.path).toBe("reports/");
+  expect(upload?.with.name).toMatch(reportsName);
+  const runIndex = steps(job).findIndex((step) => /\bnpm (test|run chaos)\b/.test(step.run ?? ""));
+  expect(steps(job).indexOf(junit!)).toBeGreaterThan(runIndex);
+}
+
+describe.each(["pr.yml", "nightly.yml"])(".github/workflows/%s", (file) => {
+  const parsed = workflow(file);
+
+  it("pins every action to a major version or a commit", () => {
+    for (const job of Object.values(parsed.jobs as Record<string, Json>)) {
+      for (const step of steps(job).filter((s) => s.uses)) expect(step.uses).toMatch(/^[\w.-]+\/[\w.-]+(\/[\w./-]+)?@(v\d+(\.\d+){0,2}|[0-9a-f]{40})$/);
+    }
+  });
+
+  it("asks for no more than read access to the code and writing checks", () => {
+    expect(parsed.permissions.contents).toBe("read");
+    expect(parsed.permissions.checks).toBe("write");
+    expect(Object.values(parsed.permissions)).not.toContain("write-all");
+  });
+});
+
+describe(".github/workflows/pr.yml", () => {
+  const parsed = workflow("pr.yml");
+  const job = parsed.jobs.test as Json;
+
+  it("runs on pull requests: install, npm test, JUnit check and the reports artifact", () => {
+    expect(parsed.on).toHaveProperty("pull_request");
+    const runs = steps(job).map((step) => step.run as string | undefined);
+    expect(runs).toContain("npm ci");
+    expect(runs).toContain("npm test");
+    expect(runs.indexOf("npm ci")).toBeLessThan(runs.indexOf("npm test"));
+    expectReports(job, /^reports$/);
+  });
+
+  it("installs the Debian packages whose tools the tests would otherwise skip", () => {
+    const apt = steps(job).find((step) => /apt-get install/.test(step.run ?? ""))!.run as string;
+    for (const pkg of Object.values(DEBIAN_PACKAGES)) expect(apt).toContain(` ${pkg}`);
+    expect(apt).toContain("python3-mido");
+    expect(uses(job, "hashicorp/setup-terraform")).toHaveLength(1);
+  });
+
+  it("builds the image and checks it runs as its non-root user", () => {
+    const image = parsed.jobs.image as Json;
+    const [build] = uses(image, "docker/build-push-action");
+    expect(build?.with.push).toBe(false);
+    expect(steps(image).some((step) => /--entrypoint id chaos-control:ci -u\b[\s\S]*10001/.test(step.run ?? ""))).toBe(true);
+  });
+});
+
+describe(".github/workflows/nightly.yml", () => {
+  const parsed = workflow("nightly.yml");
+  const job = parsed.jobs.chaos as Json;
+
+  it("runs on a schedule and by hand, one at a time, never cancelled mid-experiment", () => {
+    const [schedule] = parsed.on.schedule as Array<{ cron: string }>;
+    expect(schedule!.cron.split(" ")).toHaveLength(5);
+    expect(parsed.on).toHaveProperty("workflow_dispatch");
+    expect(parsed.concurrency["cancel-in-progress"]).toBe(false);
+    expect(job.environment).toBe("staging");
+  });
+
+  it("writes the kubeconfig from a secret into a private temporary file and removes it", () => {
+    const write = steps(job).find((step) => /kubeconfig/i.test(step.name ?? "") && step.env)!;
+    const [variable, reference] = Object.entries(write.env as Record<string, string>)[0]!;
+    expect(reference).toMatch(/^\$\{\{\s*secrets\.\w+\s*\}\}$/);
+    expect(write.run).toContain("umask 077");
+    expect(write.run).toContain("$RUNNER_TEMP/kubeconfig");
+    expect(write.run).toContain("KUBECONFIG=");
+    // The secret only ever reaches a file, never an argument or the log.
+    for (const step of steps(job)) {
+      expect(step.run ?? "", step.name).not.toMatch(/\$\{\{\s*secrets\./);
+      expect(step.run ?? "", step.name).not.toMatch(new RegExp(`(echo|cat)\\s+"?\\$(${variable}|RUNNER_TEMP/kubeconfig)`));
+    }
+    const cleanup = steps(job).find((step) => /rm -f "\$RUNNER_TEMP\/kubeconfig"/.test(step.run ?? ""));
+    expect(cleanup?.if).toBe("always()");
+  });
+
+  it("runs the chaos suite against the Kubernetes environment of the allowed target only", () => {
+    expect(job.env.CHAOS_ENV).toBe("kubernetes");
+    expect(job.env.CHAOS_ALLOW_TARGET).toBeTruthy();
+    expect(job.env.CHAOS_NAMESPACE).toBe("scale-staging");
+    expect(job.env.CHAOS_ALLOWED_NAMESPACES.split(",")).toEqual(["scale-staging"]);
+    expect(steps(job).some((step) => (step.run ?? "").includes("CHAOS_PUSHGATEWAY_URL=http://127.0.0.1:9091"))).toBe(true);
+    const chaos = steps(job).find((step) => /\bnpm run chaos\b/.test(step.run ?? ""));
+    expect(chaos).toBeDefined();
+    expect(chaos!.run).not.toMatch(/\$\{\{\s*inputs\./);
+    expectReports(job, /chaos/);
+  });
+});
