@@ -5,7 +5,7 @@ import { ProgressTracker } from "./progress-tracker.ts";
 
 /** What the fault-free run of the corpus measured. */
 export interface Baseline {
-  /** Objects committed per second between the first commit and the last. */
+  /** Objects committed per second between the first commit seen and the last. */
   throughput: number;
   durationMs: number;
 }
@@ -34,6 +34,9 @@ export async function measureBaseline(env: ChaosEnvironment, request: PipelineLa
   const durationMs = performance.now() - started;
   const first = tracker.warmedUpAt;
   const last = tracker.completedAt;
-  const throughput = first !== undefined && last !== undefined && last - first >= 200 ? (inputObjects * 1000) / (last - first) : (inputObjects * 1000) / durationMs;
+  const throughput =
+    first !== undefined && last !== undefined && last - first >= 200
+      ? ((inputObjects - tracker.objectsDoneAtWarmUp) * 1000) / (last - first)
+      : (inputObjects * 1000) / durationMs;
   return { throughput, durationMs };
 }

@@ -32,8 +32,8 @@ export const chaosTest = test.extend<ChaosFixtures>({
   },
   experiment: async ({ env, annotate, skip }, use) => {
     await use(async (definition) => {
-      const journal = await runExperiment(env, definition);
-      const path = await writeJournal(journal);
+      let path = "";
+      const journal = await runExperiment(env, definition, { onJournal: async (finished) => (path = await writeJournal(finished)) });
       for (const [name, value] of Object.entries(junitProperties(journal, path))) await annotate(value, name);
       if (journal.reason?.startsWith(UNSUPPORTED_PREFIX)) skip(journal.reason);
       return journal;

@@ -16,6 +16,7 @@ export class ProgressTracker {
   private carried: PipelineProgress = { ...ZERO };
   private lastOfProcess: PipelineProgress = { ...ZERO };
   private firstProgressAt: number | undefined;
+  private doneAtFirstProgress = 0;
   private completeAt: number | undefined;
 
   constructor(readonly inputObjects: number) {}
@@ -30,7 +31,10 @@ export class ProgressTracker {
   record(at: number, progress: PipelineProgress): void {
     this.lastOfProcess = progress;
     this.points.push({ at, ...add(this.carried, progress) });
-    if (this.firstProgressAt === undefined && this.latest.objectsDone > 0) this.firstProgressAt = at;
+    if (this.firstProgressAt === undefined && this.latest.objectsDone > 0) {
+      this.firstProgressAt = at;
+      this.doneAtFirstProgress = this.latest.objectsDone;
+    }
     if (this.completeAt === undefined && this.extractionComplete) this.completeAt = at;
   }
 
@@ -52,6 +56,11 @@ export class ProgressTracker {
   warmingUp(windowMs: number): boolean {
     const latest = this.points.at(-1);
     return this.firstProgressAt === undefined || latest === undefined || latest.at - this.firstProgressAt < windowMs;
+  }
+
+  /** Objects already committed when progress was first seen (they were done before {@link warmedUpAt}). */
+  get objectsDoneAtWarmUp(): number {
+    return this.doneAtFirstProgress;
   }
 
   /** When every input object had an outcome committed. */

@@ -38,9 +38,22 @@ class ExperimentStop extends Error {
  * data integrity measured. Always returns a journal; never throws for what
  * the experiment found.
  */
-export async function runExperiment(env: ChaosEnvironment, definition: ExperimentDefinition): Promise<Journal> {
-  return new ExperimentRun(env, definition).run();
+export async function runExperiment(env: ChaosEnvironment, definition: ExperimentDefinition, options: RunExperimentOptions = {}): Promise<Journal> {
+  return new ExperimentRun(env, definition).run(options.onJournal);
 }
+
+/** Options of {@link runExperiment}. */
+export interface RunExperimentOptions {
+  /**
+   * Called with the journal once it is complete, before runExperiment
+   * resolves — also after Ctrl-C, where the process exits once the rollbacks
+   * and this callback are done (e.g. `writeJournal`).
+   */
+  onJournal?: (journal: Journal) => Promise<unknown>;
+}
+
+/** How long Ctrl-C waits for the journal to be finished and handed over. */
+const INTERRUPTED_JOURNAL_GRACE_MS = 8_000;
 
 class ExperimentRun {
   private readonly startedAt = performance.now();
@@ -71,11 +84,27 @@ class ExperimentRun {
     this.timeLimitMs = definition.timeLimitMs ?? 120_000;
   }
 
-  async run(): Promise<Journal> {
+  async run(onJournal?: (journal: Journal) => Promise<unknown>): Promise<Journal> {
+    let handedOver!: () => void;
+    const journalHandedOver = new Promise<void>((resolve) => (handedOver = resolve));
     const unregister = onInterrupt(async () => {
       this.halt(new ExperimentStop("interrupted", "interrupted (Ctrl-C / SIGTERM); faults rolled back"));
       await this.rollback();
+      await Promise.race([journalHandedOver, sleep(INTERRUPTED_JOURNAL_GRACE_MS)]);
     });
+    const timeLimit = setTimeout(() => this.halt(new ExperimentStop("aborted", `safety: the time limit of ${this.timeLimitMs} ms was reached`)), this.timeLimitMs);
+    try {
+      const journal = await this.execute();
+      await onJournal?.(journal);
+      return journal;
+    } finally {
+      clearTimeout(timeLimit);
+      unregister();
+      handedOver();
+    }
+  }
+
+  private async execute(): Promise<Journal> {
     let golden: PipelineDatabase | undefined;
     let experiment: PipelineDatabase | undefined;
     let inputKeys: string[] = [];
@@ -107,14 +136,13 @@ class ExperimentRun {
       this.pipelineEndedAt = performance.now();
       if (exit.code !== 0) throw new Error(`the pipeline exited with ${exit.signal ?? `code ${exit.code}`}:\n${exit.outputTail}`);
       await Promise.race([method, this.stopped()]);
-      await this.sampleUntilRecovered(context);
+      await this.sampleUntilRecovered();
       this.stop.abort(new ExperimentStop("aborted", "sampling done"));
       await sampling;
     } catch (error) {
       this.fail(error);
     } finally {
       await this.rollback();
-      unregister();
     }
     if (tracker && this.status !== "interrupted") {
       const context: ProbeContext = { env: this.env, progress: tracker, baselineThroughput: this.baselineThroughput, pipelineRunning: false };
@@ -171,7 +199,12 @@ class ExperimentRun {
 
   private async remove(entry: (typeof this.faults)[number]): Promise<void> {
     if (!entry.handle) return;
-    await entry.handle.remove();
+    try {
+      await entry.handle.remove();
+    } catch (error) {
+      entry.record.error = `could not be removed: ${(error as Error).message}`;
+      throw error;
+    }
     entry.record.removedAt = this.relative(entry.handle.removedAt!);
     entry.record.observations = entry.handle.observations;
     await markFaultActive(this.definition.id, entry.action.name, entry.handle.description.kind, false);
@@ -208,22 +241,38 @@ class ExperimentRun {
   }
 
   /** After the pipeline finished: keeps sampling until the steady state has been stable since the last removal (bounded by the time limit). */
-  private async sampleUntilRecovered(context: () => ProbeContext): Promise<void> {
+  private async sampleUntilRecovered(): Promise<void> {
     const stableForMs = this.definition.stableForMs ?? 1_000;
     const lastRemoval = Math.max(...this.faults.map((entry) => entry.record.removedAt ?? 0), 0);
     const names = this.hypothesisNames();
+    if (this.nothingLeftToRecover(lastRemoval)) return;
     while (!this.stop.signal.aborted) {
       const now = this.relative(performance.now());
       const recovered = recoveryAfter(this.samples, names, lastRemoval, stableForMs);
       if (recovered !== null && now - (lastRemoval + recovered) >= stableForMs) return;
       await sleep(this.sampleEveryMs, undefined, { signal: this.stop.signal }).catch(() => undefined);
     }
-    void context;
+  }
+
+  /**
+   * The pipeline finished before the fault was removed and every hypothesis
+   * probe measures the running pipeline: the work is done, so there is
+   * nothing left to recover (recovery time 0).
+   */
+  private nothingLeftToRecover(removedAt: number): boolean {
+    return (
+      this.pipelineEndedAt !== undefined &&
+      this.relative(this.pipelineEndedAt) <= removedAt &&
+      this.definition.hypothesis.every((probe) => probe.whilePipelineRuns)
+    );
+  }
+
+  private recoveryAfterRemoval(samples: readonly ProbeSample[], removedAt: number): number | null {
+    if (this.nothingLeftToRecover(removedAt)) return 0;
+    return recoveryAfter(samples, this.hypothesisNames(), removedAt, this.definition.stableForMs ?? 1_000);
   }
 
   private checkSafety(context: ProbeContext): void {
-    const elapsed = performance.now() - this.startedAt;
-    if (elapsed > this.timeLimitMs) this.halt(new ExperimentStop("aborted", `safety: the time limit of ${this.timeLimitMs} ms was reached`));
     const maxRetries = this.definition.maxRetries;
     if (maxRetries !== undefined && context.progress.latest.retries > maxRetries) {
       this.halt(new ExperimentStop("aborted", `safety: the pipeline retried ${context.progress.latest.retries} times (limit ${maxRetries})`));
@@ -292,11 +341,10 @@ class ExperimentRun {
 
   private journal(integrity: Journal["integrity"], tracker: ProgressTracker | undefined): Journal {
     const names = this.hypothesisNames();
-    const stableForMs = this.definition.stableForMs ?? 1_000;
     const during = this.samples.filter((sample) => sample.phase === "during");
     for (const { record } of this.faults) {
       if (record.removedAt === null) continue;
-      const recovery = recoveryAfter(during, names, record.removedAt, stableForMs);
+      const recovery = this.recoveryAfterRemoval(during, record.removedAt);
       record.recoveredAt = recovery === null ? null : record.removedAt + recovery;
     }
     const removed = this.faults.map((entry) => entry.record).filter((record) => record.removedAt !== null);
@@ -328,7 +376,7 @@ class ExperimentRun {
       samples: this.samples,
       rollbacks: this.rollbacks,
       figures: {
-        recoveryMs: lastRemoval === null ? null : recoveryAfter(during, names, lastRemoval, stableForMs),
+        recoveryMs: lastRemoval === null ? null : this.recoveryAfterRemoval(during, lastRemoval),
         detectionMs: firstInjection === null ? null : detectionAfter(during, names, firstInjection),
         baselineThroughput: Math.round(this.baselineThroughput * 10) / 10,
         throughputDuringFault: this.lowestThroughputDuringFault === undefined || this.baselineThroughput === 0 ? null : Math.round((this.lowestThroughputDuringFault / this.baselineThroughput) * 1000) / 1000,

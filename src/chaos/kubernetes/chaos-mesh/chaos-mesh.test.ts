@@ -9,7 +9,7 @@ import { podChaos } from "./pod-chaos.ts";
 import { stressChaos } from "./stress-chaos.ts";
 
 const postgres = { selector: { namespaces: ["chaos"], labelSelectors: { "app.kubernetes.io/name": "postgresql" } } };
-const pipeline = { selector: { namespaces: ["chaos"], labelSelectors: { "app.kubernetes.io/name": "scale-pipeline" } } };
+const pipeline = { selector: { namespaces: ["chaos"], labelSelectors: { "app.kubernetes.io/name": "scale" } } };
 const base = { name: "fault-1", namespace: "chaos", ...postgres };
 
 /** One object per action and option the builders support. */

@@ -66,6 +66,7 @@ export async function injectChaos(cluster: GuardedCluster, object: ChaosMeshObje
   syncConditions();
   let endedBy: ChaosFaultObservations["endedBy"] = "removed";
   let removing = false;
+  let removalRequested = false;
   const handle = createFaultHandle(
     description,
     {
@@ -77,6 +78,7 @@ export async function injectChaos(cluster: GuardedCluster, object: ChaosMeshObje
     } satisfies ChaosFaultObservations,
     async () => {
       removing = true;
+      removalRequested = true;
       const deleting = performance.now();
       try {
         await tracked.remove();
@@ -102,7 +104,7 @@ export async function injectChaos(cluster: GuardedCluster, object: ChaosMeshObje
   observer.onChange(() => {
     syncConditions();
     if (!removing && conditionStatus(observer.latest, "AllRecovered") === true) {
-      endedBy = "duration";
+      if (!removalRequested) endedBy = "duration";
       void handle.remove().catch(() => undefined);
     }
   });

@@ -19,6 +19,7 @@ export async function deletePods(cluster: GuardedCluster, workload: ClusterWorkl
   const gracePeriodSeconds = options.gracePeriodSeconds ?? 0;
   if (!Number.isInteger(gracePeriodSeconds) || gracePeriodSeconds < 0) throw new FaultParameterError("gracePeriodSeconds", `must be a whole number of seconds ≥ 0, got ${gracePeriodSeconds}`);
   const selector = cluster.target.workloads[workload];
+  await cluster.checkNamespace(selector.namespace);
   const pods = await cluster.client.listPods(selector.namespace, labelSelectorString(selector.labels));
   if (pods.length === 0) throw new FaultParameterError("workload", `no pod matches ${describeWorkload(workload, selector)}`);
   const injectedAt = performance.now();
@@ -41,7 +42,9 @@ export async function deletePods(cluster: GuardedCluster, workload: ClusterWorkl
 /** Marks a node unschedulable until removal. */
 export async function cordonNode(cluster: GuardedCluster, node: string): Promise<FaultHandle> {
   await cluster.setUnschedulable(node, true);
-  return createFaultHandle({ kind: "node/cordon", cause: "equipment-failure", target: `node ${node}`, parameters: {} }, { node }, () => cluster.setUnschedulable(node, false));
+  return createFaultHandle({ kind: "node/cordon", cause: "equipment-failure", target: `node ${node}`, parameters: {} }, { node, ...(cluster.dryRun ? { dryRun: true } : {}) }, () =>
+    cluster.setUnschedulable(node, false),
+  );
 }
 
 /** Drains a node (cordon + evictions); removal uncordons it. A failed drain uncordons it before throwing. */
@@ -51,7 +54,7 @@ export async function drainNodeFault(cluster: GuardedCluster, node: string, time
     const outcome = await drainNode(cluster, node, timeoutMs);
     return createFaultHandle(
       { kind: "node/drain", cause: "equipment-failure", target: `node ${node}`, parameters: { timeoutMs } },
-      { node, ...outcome, drainedAfterMs: performance.now() - injectedAt },
+      { node, ...outcome, drainedAfterMs: performance.now() - injectedAt, ...(cluster.dryRun ? { dryRun: true } : {}) },
       () => cluster.setUnschedulable(node, false),
       injectedAt,
     );

@@ -30,7 +30,7 @@ export interface KubernetesFaultLibraryOptions {
 }
 
 /** An IOChaos on a workload's volume; selector, name and namespace come from the library. */
-export type VolumeFaultSpec = Omit<IOChaosInput, "name" | "namespace" | "labels" | "selector" | "mode" | "value">;
+export type VolumeFaultSpec = IOChaosInput extends infer Input ? (Input extends IOChaosInput ? Omit<Input, "name" | "namespace" | "labels" | "selector" | "mode" | "value"> : never) : never;
 
 const READY_TIMEOUT_MS = 120_000;
 
@@ -85,10 +85,11 @@ export class KubernetesFaultLibrary implements FaultLibrary {
 
   exhaustConnections(options: Omit<ConnectionExhaustionOptions, "connectionUri"> = {}): Promise<FaultHandle> {
     return this.track(async () => {
-      const { databaseUrl } = this.options;
+      const { databaseUrl, cluster } = this.options;
       if (databaseUrl === undefined) throw unsupported("exhaustConnections", "no database URL reachable from this process was configured");
-      if (this.options.cluster.dryRun) {
-        this.options.cluster.target.log(`[dry-run] would open Postgres sessions until the server refuses (reserve ${options.reserve ?? 0})`);
+      await cluster.checkNamespace(cluster.target.workloads.postgres.namespace);
+      if (cluster.dryRun) {
+        cluster.target.log(`[dry-run] would open Postgres sessions until the server refuses (reserve ${options.reserve ?? 0})`);
         return createFaultHandle(description("postgres/connection-exhaustion", "overload", "postgres", { ...options }), { dryRun: true }, async () => undefined);
       }
       return exhaustPostgresConnections({ ...options, connectionUri: databaseUrl });

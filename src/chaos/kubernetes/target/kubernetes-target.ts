@@ -34,7 +34,7 @@ export interface KubernetesTargetInput {
   namespace: string;
   /** Every namespace chaos may touch; each must also carry `chaos-control.io/allow-chaos: "true"`. */
   allowedNamespaces: readonly string[];
-  /** Label selectors per workload; defaults are `app.kubernetes.io/name` = postgresql, minio, scale-pipeline. */
+  /** Label selectors per workload; defaults are `app.kubernetes.io/name` = postgresql, minio, scale (as infra/k8s labels them). */
   workloads?: Partial<Record<ClusterWorkload, WorkloadSelectorInput>>;
   /** Print every object that would be written and write nothing (default false). */
   dryRun?: boolean;
@@ -64,7 +64,7 @@ export interface KubernetesTarget {
 const DEFAULT_WORKLOAD_LABELS: Record<ClusterWorkload, Record<string, string>> = {
   postgres: { "app.kubernetes.io/name": "postgresql" },
   s3: { "app.kubernetes.io/name": "minio" },
-  pipeline: { "app.kubernetes.io/name": "scale-pipeline" },
+  pipeline: { "app.kubernetes.io/name": "scale" },
 };
 const MAX_FAULT_DURATION_MS = 10 * 60_000;
 const INJECT_TIMEOUT_MS = 60_000;

@@ -26,6 +26,7 @@ export class FakeChaosController {
   constructor(
     private readonly store: FakeKubeStore,
     private readonly timing: FakeChaosTiming,
+    private readonly schedulable: (node: string) => boolean,
   ) {}
 
   /** Prepares a freshly created object (finalizer, initial status) and schedules its injection. */
@@ -74,7 +75,7 @@ export class FakeChaosController {
       const { namespace, name } = pod.metadata;
       if (action === "pod-kill") {
         this.store.finishDeletion(PODS, namespace, name);
-        recreateLater(this.store, pod, this.timing.recreateDelayMs);
+        recreateLater(this.store, pod, this.timing.recreateDelayMs, this.schedulable);
       } else if (action === "pod-failure") {
         this.store.update(PODS, namespace, name, (stored) => (stored.status = podStatus("Running", false)));
       }

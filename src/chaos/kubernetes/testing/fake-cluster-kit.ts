@@ -19,7 +19,7 @@ export interface FakeClusterKit extends AsyncDisposable {
 export const WORKLOAD_LABELS = {
   postgres: { "app.kubernetes.io/name": "postgresql" },
   s3: { "app.kubernetes.io/name": "minio" },
-  pipeline: { "app.kubernetes.io/name": "scale-pipeline" },
+  pipeline: { "app.kubernetes.io/name": "scale" },
 } as const;
 
 export const DEFAULT_FAKE_OPTIONS: FakeKubeApiOptions = {

@@ -6,7 +6,7 @@ export const JOBS = "batch/v1/jobs";
 /** After a Job is created, until its pod is Running (ms). */
 const POD_START_DELAY_MS = 30;
 
-/** A Job's pod as the fake runs it: metrics it serves and the log it wrote. */
+/** A Job's pod as the fake runs it. */
 export interface FakeJobPod {
   job: string;
   namespace: string;
@@ -14,7 +14,6 @@ export interface FakeJobPod {
   startedAt: number;
   /** Served at the pod proxy's /metrics; defaults to counters that grow with time. */
   metrics?: string;
-  log: string;
 }
 
 /**
@@ -25,6 +24,8 @@ export interface FakeJobPod {
  */
 export class FakeJobController {
   readonly pods = new Map<string, FakeJobPod>();
+  /** What each job pod wrote, kept after it ends (as the kubelet keeps a finished container's log). */
+  readonly logs = new Map<string, string>();
 
   constructor(private readonly store: FakeKubeStore) {}
 
@@ -36,7 +37,8 @@ export class FakeJobController {
       const template = (job.spec as { template?: { metadata?: { labels?: Record<string, string> } } }).template;
       const podName = `${name}-${randomBytes(3).toString("hex").slice(0, 5)}`;
       this.store.create(PODS, podObject({ namespace: namespace!, name: podName, labels: { ...template?.metadata?.labels, "job-name": name }, ownerKind: "Job", ownerName: name }));
-      this.pods.set(podName, { job: name, namespace: namespace!, name: podName, startedAt: performance.now(), log: "pipeline started\n" });
+      this.pods.set(podName, { job: name, namespace: namespace!, name: podName, startedAt: performance.now() });
+      this.logs.set(podName, "pipeline started\n");
     }, POD_START_DELAY_MS).unref();
   }
 
@@ -44,7 +46,7 @@ export class FakeJobController {
   finish(podName: string, exitCode: number): void {
     const pod = this.pods.get(podName);
     if (!pod) throw new Error(`no job pod ${podName}`);
-    pod.log += exitCode === 0 ? "done\n" : `pipeline failed (exit ${exitCode})\n`;
+    this.logs.set(podName, `${this.logs.get(podName) ?? ""}${exitCode === 0 ? "done\n" : `pipeline failed (exit ${exitCode})\n`}`);
     this.store.update(PODS, pod.namespace, podName, (stored) => (stored.status = podStatus(exitCode === 0 ? "Succeeded" : "Failed", false, { exitCode, reason: exitCode === 0 ? "Completed" : "Error" })));
     this.pods.delete(podName);
     this.endJob(pod, exitCode === 0);
@@ -55,6 +57,7 @@ export class FakeJobController {
     const tracked = this.pods.get(pod.metadata.name);
     if (!tracked) return;
     this.pods.delete(pod.metadata.name);
+    this.logs.delete(pod.metadata.name);
     this.endJob(tracked, false);
   }
 

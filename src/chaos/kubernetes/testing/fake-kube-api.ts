@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { FakeChaosController, type FakeChaosTiming } from "./fake-chaos-controller.ts";
 import { FakeJobController, JOBS } from "./fake-job-controller.ts";
 import { FakeKubeStore, matchesLabelSelector, type StoredObject } from "./fake-kube-store.ts";
-import { PODS, podObject, type FakePodInput } from "./fake-pods.ts";
+import { PODS, podObject, recreateLater, type FakePodInput } from "./fake-pods.ts";
 import { kubeconfig, list, mergePatch, notFound, readBody, send, sendText, status } from "./fake-http.ts";
 
 /** A request the fake received, for assertions ("no POST in dry-run", "the DELETE came"). */
@@ -45,6 +45,9 @@ export class FakeKubeApi implements AsyncDisposable {
   private readonly nodes = new Map<string, StoredObject>();
   private readonly evictionRefusals: Record<string, number>;
   private readonly openWatches = new Set<ServerResponse>();
+  private readonly timing: FakeChaosTiming;
+  /** Whether new pods may land on `node` (not cordoned). */
+  private readonly schedulable = (node: string) => (this.nodes.get(node)?.spec as { unschedulable?: boolean } | undefined)?.unschedulable !== true;
 
   private constructor(
     private readonly server: Server,
@@ -57,7 +60,8 @@ export class FakeKubeApi implements AsyncDisposable {
     this.evictionRefusals = { ...options.evictionRefusals };
     for (const [name, node] of Object.entries(options.nodes ?? {})) this.nodes.set(name, { apiVersion: "v1", kind: "Node", metadata: { name, labels: { ...node.labels } }, spec: {} });
     for (const pod of options.pods ?? []) this.store.create(PODS, podObject(pod));
-    this.chaos = new FakeChaosController(this.store, { injectDelayMs: 50, finalizerDelayMs: 100, recreateDelayMs: 50, neverInject: false, ...definedTiming(options) });
+    this.timing = { injectDelayMs: 50, finalizerDelayMs: 100, recreateDelayMs: 50, neverInject: false, ...definedTiming(options) };
+    this.chaos = new FakeChaosController(this.store, this.timing, this.schedulable);
     this.jobs = new FakeJobController(this.store);
   }
 
@@ -106,7 +110,7 @@ export class FakeKubeApi implements AsyncDisposable {
     const url = new URL(request.url ?? "/", this.url);
     const body = await readBody(request);
     const query = Object.fromEntries(url.searchParams);
-    this.requests.push({ method: request.method ?? "GET", path: url.pathname, query, body });
+    this.requests.push({ method: request.method ?? "GET", path: decodeURIComponent(url.pathname), query, body });
     if (request.headers.authorization !== `Bearer ${TOKEN}`) return send(response, 401, status(401, "Unauthorized", "Unauthorized"));
     try {
       this.route(request.method ?? "GET", url.pathname.split("/").filter(Boolean).map(decodeURIComponent), query, body, response, request.headers["content-type"]);
@@ -179,7 +183,9 @@ export class FakeKubeApi implements AsyncDisposable {
     const { namespace, name } = pod.metadata;
     const finish = () => {
       const gone = this.store.finishDeletion(PODS, namespace, name);
-      if (gone) this.jobs.podDeleted(gone);
+      if (!gone) return;
+      this.jobs.podDeleted(gone);
+      recreateLater(this.store, gone, this.timing.recreateDelayMs, this.schedulable);
     };
     if (gracePeriodSeconds === 0) finish();
     else {
@@ -201,7 +207,7 @@ export class FakeKubeApi implements AsyncDisposable {
       this.deletePod(pod, 30);
       return send(response, 201, status(201, "", "evicted"));
     }
-    if (subresource === "log" && method === "GET") return sendText(response, 200, this.jobs.pods.get(name!)?.log ?? "");
+    if (subresource === "log" && method === "GET") return sendText(response, 200, this.jobs.logs.get(name!) ?? "");
     if (subresource === "proxy" && method === "GET" && rest === "metrics") {
       const metrics = this.jobs.metrics(name!);
       if (metrics === undefined) return send(response, 503, status(503, "ServiceUnavailable", `error trying to reach service: dial tcp: connect: connection refused (port ${port})`));
@@ -226,16 +232,8 @@ export class FakeKubeApi implements AsyncDisposable {
     const name = /metadata\.name=([^,]+)/.exec(query.fieldSelector ?? "")?.[1];
     response.writeHead(200, { "content-type": "application/json" });
     this.openWatches.add(response);
-    const since = Number(query.resourceVersion ?? 0);
-    if (!query.resourceVersion) for (const object of this.store.list(collection, namespace).filter((item) => name === undefined || item.metadata.name === name)) response.write(`${JSON.stringify({ type: "ADDED", object })}\n`);
-    const unwatch = this.store.watch({
-      collection,
-      namespace,
-      name,
-      send: (type, object) => {
-        if (Number(object.metadata.resourceVersion) > since) response.write(`${JSON.stringify({ type, object })}\n`);
-      },
-    });
+    const since = query.resourceVersion ? Number(query.resourceVersion) : undefined;
+    const unwatch = this.store.watch({ collection, namespace, name, send: (type, object) => response.write(`${JSON.stringify({ type, object })}\n`) }, since);
     response.on("close", () => {
       unwatch();
       this.openWatches.delete(response);

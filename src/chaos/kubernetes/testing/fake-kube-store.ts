@@ -36,6 +36,8 @@ export interface StoreWatcher {
 export class FakeKubeStore {
   private readonly collections = new Map<string, Map<string, StoredObject>>();
   private readonly watchers = new Set<StoreWatcher>();
+  /** Every event, so a watch from a resourceVersion gets what happened since, as from the API server's cache. */
+  private readonly history: { collection: string; type: "ADDED" | "MODIFIED" | "DELETED"; object: StoredObject }[] = [];
   private version = 1;
 
   list(collection: string, namespace?: string): StoredObject[] {
@@ -88,18 +90,23 @@ export class FakeKubeStore {
     return object;
   }
 
-  watch(watcher: StoreWatcher): () => void {
+  /** Sends `watcher` the events after resourceVersion `since` (or ADDED for every current object without one), then every new one. */
+  watch(watcher: StoreWatcher, since: number | undefined): () => void {
+    if (since === undefined) for (const object of this.list(watcher.collection, watcher.namespace)) this.deliver(watcher, "ADDED", object);
+    else for (const event of this.history) if (event.collection === watcher.collection && Number(event.object.metadata.resourceVersion) > since) this.deliver(watcher, event.type, event.object);
     this.watchers.add(watcher);
     return () => this.watchers.delete(watcher);
   }
 
   private emit(collection: string, type: "ADDED" | "MODIFIED" | "DELETED", object: StoredObject): void {
-    for (const watcher of this.watchers) {
-      if (watcher.collection !== collection) continue;
-      if (watcher.namespace !== undefined && watcher.namespace !== object.metadata.namespace) continue;
-      if (watcher.name !== undefined && watcher.name !== object.metadata.name) continue;
-      watcher.send(type, structuredClone(object));
-    }
+    this.history.push({ collection, type, object: structuredClone(object) });
+    for (const watcher of this.watchers) if (watcher.collection === collection) this.deliver(watcher, type, object);
+  }
+
+  private deliver(watcher: StoreWatcher, type: "ADDED" | "MODIFIED" | "DELETED", object: StoredObject): void {
+    if (watcher.namespace !== undefined && watcher.namespace !== object.metadata.namespace) return;
+    if (watcher.name !== undefined && watcher.name !== object.metadata.name) return;
+    watcher.send(type, structuredClone(object));
   }
 
   private bucket(collection: string): Map<string, StoredObject> {

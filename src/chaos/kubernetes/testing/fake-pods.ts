@@ -50,7 +50,7 @@ export function podReady(pod: StoredObject): boolean {
 }
 
 /** What a ReplicaSet or StatefulSet does after one of its pods is deleted: start a replacement, Ready shortly after. */
-export function recreateLater(store: FakeKubeStore, pod: StoredObject, delayMs: number): void {
+export function recreateLater(store: FakeKubeStore, pod: StoredObject, delayMs: number, schedulable: (node: string) => boolean = () => true): void {
   const owner = (pod.metadata.ownerReferences as { kind: string }[] | undefined)?.[0]?.kind;
   if (owner !== "ReplicaSet" && owner !== "StatefulSet") return;
   setTimeout(() => {
@@ -58,6 +58,8 @@ export function recreateLater(store: FakeKubeStore, pod: StoredObject, delayMs: 
     const replacement = structuredClone(pod);
     replacement.metadata = { name, namespace: pod.metadata.namespace, labels: pod.metadata.labels, ownerReferences: pod.metadata.ownerReferences };
     replacement.status = podStatus("Running", true);
+    const node = (pod.spec as { nodeName: string }).nodeName;
+    if (!schedulable(node)) (replacement.spec as { nodeName: string }).nodeName = `${node}-replacement`;
     store.create(PODS, replacement);
   }, delayMs).unref();
 }
