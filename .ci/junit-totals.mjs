@@ -1,12 +1,16 @@
-// Prints the JUnit totals as one plain line ("tests: N passed, N failed, N skipped") for CI logs.
-import { readFileSync } from "node:fs";
+// Prints the JUnit totals of one or more reports as one plain line ("tests: N passed, N failed, N skipped") for CI logs.
+import { existsSync, readFileSync } from "node:fs";
 
-const xml = readFileSync(process.argv[2] ?? "reports/junit.xml", "utf8");
-const cases = xml.match(/<testcase\b[\s\S]*?(?:\/>|<\/testcase>)/g) ?? [];
+const files = process.argv.slice(2).filter((file) => existsSync(file));
+let total = 0;
 let failed = 0;
 let skipped = 0;
-for (const testcase of cases) {
-  if (/<(failure|error)\b/.test(testcase)) failed++;
-  else if (/<skipped\b/.test(testcase)) skipped++;
+for (const file of files.length > 0 ? files : ["reports/junit.xml"]) {
+  const cases = readFileSync(file, "utf8").match(/<testcase\b[\s\S]*?(?:\/>|<\/testcase>)/g) ?? [];
+  total += cases.length;
+  for (const testcase of cases) {
+    if (/<(failure|error)\b/.test(testcase)) failed++;
+    else if (/<skipped\b/.test(testcase)) skipped++;
+  }
 }
-console.log(`tests: ${cases.length - failed - skipped} passed, ${failed} failed, ${skipped} skipped`);
+console.log(`tests: ${total - failed - skipped} passed, ${failed} failed, ${skipped} skipped`);

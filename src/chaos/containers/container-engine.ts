@@ -44,8 +44,9 @@ interface Candidate {
  * `.ci/containers-setup.sh` started (its `env` file under
  * `CHAOS_CONTAINERS_STATE_DIR`); the usual Docker and Podman sockets. The
  * engine must answer `/_ping`, and hold every `localhost/…` image the
- * environment would start (nothing can pull those). Never throws: when there
- * is no usable engine, `reason` says what was tried, for a skip message.
+ * environment would start (nothing can pull those). When there is no usable
+ * engine, `reason` says what was tried, for a skip message; it throws only
+ * for a bad image setting (ImageConfigError), which must not become a skip.
  */
 export async function containerEngineAvailable(env: NodeJS.ProcessEnv = process.env, options: { checkImages?: boolean } = {}): Promise<EngineAvailability> {
   const tried: string[] = [];
@@ -70,7 +71,7 @@ export async function containerEngineAvailable(env: NodeJS.ProcessEnv = process.
   const stateFile = join(stateDir(env), "env");
   return {
     available: false,
-    reason: `no Docker-compatible engine answered (${tried.join("; ") || "nothing to try"}). Start Docker, or run \`eval "$(.ci/containers-setup.sh)"\` (Podman; its state file ${stateFile} is found without the eval)`,
+    reason: `no Docker-compatible engine answered (${tried.join("; ") || "nothing to try"}). Start Docker, or run \`eval "$(.ci/containers-setup.sh)"\` (Podman; with DOCKER_HOST unset, its state file ${stateFile} is found without the eval)`,
   };
 }
 

@@ -32,7 +32,7 @@ async function takeDown(target: ServiceContainer, kind: string, down: () => Prom
       exitCode: outcome.state.exitCode,
     },
     async () => {
-      if (options.restartOnRemove === false || (await target.state()).running) return {};
+      if (options.restartOnRemove === false || target.isRemoved || (await target.state()).running) return {};
       const restarted = await target.restart();
       return { restartedPid: restarted.pid, readyAfterMs: restarted.readyAfterMs, downMs: performance.now() - outcome.at };
     },
@@ -56,7 +56,7 @@ export async function pauseContainer(target: ServiceContainer, options: PauseOpt
     { container: target.shortId, pid: paused.pid, state: state.status },
     async () => {
       clearTimeout(timer);
-      if ((await target.state()).paused) await target.resume();
+      if (!target.isRemoved && (await target.state()).paused) await target.resume();
       return { pausedMs: performance.now() - paused.at };
     },
     paused.at,

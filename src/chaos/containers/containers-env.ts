@@ -1,9 +1,10 @@
 import { randomBytes } from "node:crypto";
-import { getContainerRuntimeClient, type StartedTestContainer } from "testcontainers";
+import { getContainerRuntimeClient } from "testcontainers";
+import { onInterrupt } from "../env/child-registry.ts";
 import { S3FaultProxy } from "../faults/s3/index.ts";
 import { containerEngineAvailable, ContainerEngineUnavailableError, useContainerEngine, type ContainerEngine } from "./container-engine.ts";
 import { resolveContainerImages, type ContainerImages } from "./images.ts";
-import { environmentLabels, removeOrphanedContainers } from "./orphan-containers.ts";
+import { environmentLabels, removeOrphanedContainers, removeSession } from "./orphan-containers.ts";
 import { ServiceContainer } from "./service-container.ts";
 import {
   DEFAULT_POSTGRES_SETTINGS,
@@ -29,7 +30,11 @@ import { toxiproxyContainer, ToxiproxyService } from "./toxiproxy-container.ts";
  *
  * No container connects back to this machine, so it works wherever the
  * engine's published ports are reachable (local Docker or Podman, Docker
- * Desktop, a remote DOCKER_HOST). Images come from `images.ts`.
+ * Desktop, a remote DOCKER_HOST). The price, against the embedded order
+ * (Toxiproxy before the S3 fault layer): S3 toxics act on the hop behind the
+ * fault layer, so the pipeline sees their latency and bandwidth as before,
+ * but an S3 partition as reset connections rather than refused ones.
+ * Images come from `images.ts`.
  *
  *     await using env = await new ContainersEnvironment().start();
  */
@@ -72,61 +77,19 @@ export class ContainersEnvironment {
     const engine = this.engine ?? (await findEngine());
     useContainerEngine(engine);
     const images = { ...resolveContainerImages(), ...this.images };
-    const session = randomBytes(4).toString("hex");
-    const labels = environmentLabels(session);
     await removeOrphanedContainers().catch(() => 0);
-
-    const client = await getContainerRuntimeClient();
-    const networkName = `chaos-control-${session}`;
-    const network = await client.network.create({ Name: networkName, Driver: "bridge", Labels: labels });
-    const postgresCredentials: ServiceCredentials = { user: "chaos", password: randomBytes(18).toString("base64url") };
-    const minioCredentials: ServiceCredentials = { user: `chaos-${session}`, password: randomBytes(18).toString("base64url") };
-    const started: StartedTestContainer[] = [];
-    const launch = async <T extends StartedTestContainer>(starting: Promise<T>): Promise<T> => {
-      const container = await starting;
-      started.push(container);
-      return container;
-    };
-    let s3Faults: S3FaultProxy | undefined;
+    const session = randomBytes(4).toString("hex");
+    // Until the started environment takes over, Ctrl-C or a failure removes whatever this session created so far.
+    const cleanUp = () => removeSession(session).then(() => undefined);
+    const unregister = onInterrupt(cleanUp);
     let parts: ContainersEnvironmentParts;
     try {
-      const [postgresStarted, minioStarted, toxiproxyStarted] = await settleAll([
-        launch(postgresContainer(images.postgres, this.database, postgresCredentials, this.postgresSettings).withNetworkMode(networkName).withLabels(labels).start()),
-        launch(minioContainer(images.minio, minioCredentials).withNetworkMode(networkName).withLabels(labels).start()),
-        launch(toxiproxyContainer(images.toxiproxy).withNetworkMode(networkName).withLabels(labels).start()),
-      ]);
-      const postgresUrl = (container: ServiceContainer, database = "postgres") =>
-        `postgres://${postgresCredentials.user}:${encodeURIComponent(postgresCredentials.password)}@${hostForUrl(container.host)}:${container.mappedPort(POSTGRES_PORT)}/${database}`;
-      const [postgres, minio] = await Promise.all([
-        ServiceContainer.wrap("postgres", postgresStarted, networkName, postgresReady(postgresUrl)),
-        ServiceContainer.wrap("s3", minioStarted, networkName, minioReady),
-      ]);
-      const toxiproxy = new ToxiproxyService(toxiproxyStarted);
-      await toxiproxy.expose("postgres", `${postgres.ipAddress}:${POSTGRES_PORT}`);
-      await toxiproxy.expose("s3", `${minio.ipAddress}:${MINIO_PORT}`);
-      postgres.onRestarted = (container) => toxiproxy.retarget("postgres", `${container.ipAddress}:${POSTGRES_PORT}`);
-      minio.onRestarted = (container) => toxiproxy.retarget("s3", `${container.ipAddress}:${MINIO_PORT}`);
-      const s3Proxy = toxiproxy.address("s3");
-      s3Faults = await S3FaultProxy.start({ upstream: `http://${hostForUrl(s3Proxy.host)}:${s3Proxy.port}` });
-      parts = {
-        engine,
-        images,
-        networkName,
-        network,
-        postgres,
-        minio,
-        toxiproxy,
-        s3Faults,
-        postgresUrl,
-        minioCredentials,
-        database: this.database,
-        bucket: this.bucket,
-      };
+      parts = await this.startParts(engine, images, session);
     } catch (error) {
-      await s3Faults?.stop().catch(() => undefined);
-      await Promise.allSettled(started.map((container) => container.stop({ timeout: 0, removeVolumes: true })));
-      await client.network.remove(network).catch(() => undefined);
+      await cleanUp().catch(() => undefined);
       throw error;
+    } finally {
+      unregister();
     }
     const env = new StartedContainersEnvironment(parts);
     try {
@@ -137,6 +100,34 @@ export class ContainersEnvironment {
     }
     return env;
   }
+
+  private async startParts(engine: ContainerEngine, images: ContainerImages, session: string): Promise<ContainersEnvironmentParts> {
+    const labels = environmentLabels(session);
+    const client = await getContainerRuntimeClient();
+    const networkName = `chaos-control-${session}`;
+    const network = await client.network.create({ Name: networkName, Driver: "bridge", Labels: labels });
+    const postgresCredentials: ServiceCredentials = { user: "chaos", password: randomBytes(18).toString("base64url") };
+    const minioCredentials: ServiceCredentials = { user: `chaos-${session}`, password: randomBytes(18).toString("base64url") };
+    const [postgresStarted, minioStarted, toxiproxyStarted] = await settleAll([
+      postgresContainer(images.postgres, this.database, postgresCredentials, this.postgresSettings).withNetworkMode(networkName).withLabels(labels).start(),
+      minioContainer(images.minio, minioCredentials).withNetworkMode(networkName).withLabels(labels).start(),
+      toxiproxyContainer(images.toxiproxy).withNetworkMode(networkName).withLabels(labels).start(),
+    ]);
+    const postgresUrl = (container: ServiceContainer, database = "postgres") =>
+      `postgres://${postgresCredentials.user}:${encodeURIComponent(postgresCredentials.password)}@${hostForUrl(container.host)}:${container.mappedPort(POSTGRES_PORT)}/${encodeURIComponent(database)}`;
+    const [postgres, minio] = await Promise.all([
+      ServiceContainer.wrap("postgres", postgresStarted, networkName, postgresReady(postgresUrl)),
+      ServiceContainer.wrap("s3", minioStarted, networkName, minioReady),
+    ]);
+    const toxiproxy = new ToxiproxyService(toxiproxyStarted);
+    await toxiproxy.expose("postgres", `${postgres.ipAddress}:${POSTGRES_PORT}`);
+    await toxiproxy.expose("s3", `${minio.ipAddress}:${MINIO_PORT}`);
+    postgres.onRestarted = (container) => toxiproxy.retarget("postgres", `${container.ipAddress}:${POSTGRES_PORT}`);
+    minio.onRestarted = (container) => toxiproxy.retarget("s3", `${container.ipAddress}:${MINIO_PORT}`);
+    const s3Proxy = toxiproxy.address("s3");
+    const s3Faults = await S3FaultProxy.start({ upstream: `http://${hostForUrl(s3Proxy.host)}:${s3Proxy.port}` });
+    return { engine, images, network, postgres, minio, toxiproxy, s3Faults, postgresUrl, minioCredentials, database: this.database, bucket: this.bucket };
+  }
 }
 
 async function findEngine(): Promise<ContainerEngine> {
@@ -145,7 +136,7 @@ async function findEngine(): Promise<ContainerEngine> {
   return found.engine;
 }
 
-/** Waits for every start, so a failure leaves nothing half-started behind; throws the first failure. */
+/** Waits for every start to end, so nothing is still starting when a failure cleans up; throws the first failure. */
 async function settleAll<T extends readonly unknown[]>(starting: { [K in keyof T]: Promise<T[K]> }): Promise<T> {
   const results = await Promise.allSettled(starting);
   const failure = results.find((result): result is PromiseRejectedResult => result.status === "rejected");

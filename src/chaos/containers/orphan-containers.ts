@@ -17,12 +17,21 @@ export function environmentLabels(session: string): Record<string, string> {
  * this host, is gone (killed before it could stop its environment). Returns
  * how many were removed. What other hosts or live processes own is left alone.
  */
-export async function removeOrphanedContainers(): Promise<number> {
+export function removeOrphanedContainers(): Promise<number> {
+  return removeLabelled(`${SUITE_LABEL.name}=${SUITE_LABEL.value}`, (labels) => orphaned(labels[OWNER_LABEL]));
+}
+
+/** Removes every container (whatever its state) and network of one environment, e.g. after a failed or interrupted start. */
+export function removeSession(session: string): Promise<number> {
+  return removeLabelled(`${SESSION_LABEL}=${session}`, () => true);
+}
+
+async function removeLabelled(label: string, select: (labels: Record<string, string>) => boolean): Promise<number> {
   const { dockerode } = (await getContainerRuntimeClient()).container;
-  const filters = { label: [`${SUITE_LABEL.name}=${SUITE_LABEL.value}`] };
+  const filters = { label: [label] };
   let removed = 0;
   for (const container of await dockerode.listContainers({ all: true, filters })) {
-    if (!orphaned(container.Labels?.[OWNER_LABEL])) continue;
+    if (!select(container.Labels ?? {})) continue;
     await dockerode
       .getContainer(container.Id)
       .remove({ force: true, v: true })
@@ -30,7 +39,7 @@ export async function removeOrphanedContainers(): Promise<number> {
       .catch(() => undefined);
   }
   for (const network of await dockerode.listNetworks({ filters })) {
-    if (!orphaned(network.Labels?.[OWNER_LABEL])) continue;
+    if (!select(network.Labels ?? {})) continue;
     await dockerode
       .getNetwork(network.Id)
       .remove()

@@ -1,3 +1,4 @@
+import { constants } from "node:os";
 import { getContainerRuntimeClient, type ContainerRuntimeClient, type StartedTestContainer } from "testcontainers";
 import type { ServiceName } from "../env/chaos-environment.ts";
 import { waitFor } from "../env/wait-for.ts";
@@ -107,7 +108,7 @@ export class ServiceContainer {
   async gracefulStop(): Promise<ContainerDownOutcome> {
     const [{ pid }, inspected] = await Promise.all([this.state(), this.engine.inspect()]);
     await this.engine.stop({ t: STOP_GRACE_SECONDS });
-    return { pid, signal: (inspected.Config as { StopSignal?: string }).StopSignal || "SIGTERM", ...(await this.untilExited()) };
+    return { pid, signal: signalName((inspected.Config as { StopSignal?: string }).StopSignal), ...(await this.untilExited()) };
   }
 
   /** `docker pause`: every process of the container frozen (cgroup freezer); sockets stay open, nothing answers. */
@@ -129,6 +130,11 @@ export class ServiceContainer {
     await this.untilReady(this);
     await this.onRestarted?.(this);
     return { pid: (await this.state()).pid, readyAfterMs: performance.now() - started };
+  }
+
+  /** Once {@link remove} was called: nothing is left to restart or resume. */
+  get isRemoved(): boolean {
+    return this.removal !== undefined;
   }
 
   /** Removes the container and its anonymous volumes, whatever state it is in. Idempotent. */
@@ -164,4 +170,11 @@ export class ServiceContainer {
     this.address = NetworkSettings.Networks?.[this.networkName]?.IPAddress ?? "";
     if (!this.address) throw new Error(`the ${this.name} container has no address on network ${this.networkName}`);
   }
+}
+
+/** A stop signal as engines report it ("SIGINT", "INT" or "2") by name; Docker's default when unset. */
+function signalName(signal: string | undefined): string {
+  if (!signal) return "SIGTERM";
+  if (/^\d+$/.test(signal)) return Object.entries(constants.signals).find(([, number]) => number === Number(signal))?.[0] ?? signal;
+  return signal.startsWith("SIG") ? signal : `SIG${signal}`;
 }

@@ -8,6 +8,8 @@ import { CONTAINER_READY_TIMEOUT_MS, type ServiceContainer } from "./service-con
 export const POSTGRES_PORT = 5432;
 export const MINIO_PORT = 9000;
 export const SERVICE_STARTUP_TIMEOUT_MS = 120_000;
+/** What the official image (and the local one) logs when a server accepts connections. */
+export const POSTGRES_READY_LINE = /database system is ready to accept connections/;
 
 /** Settings for a throwaway server, as the embedded environment's: durability off, a small connection table. */
 export const DEFAULT_POSTGRES_SETTINGS: Readonly<Record<string, string>> = {
@@ -24,10 +26,12 @@ export interface ServiceCredentials {
 }
 
 /**
- * Postgres from @testcontainers/postgresql. Readiness is `pg_isready` run in
- * the container (exec) rather than the module's Docker health check: Podman
- * runs health checks only under systemd. The health check stays declared
- * (without the module's password in it) for `docker ps` where one runs.
+ * Postgres from @testcontainers/postgresql. Readiness is the official image's
+ * log line, the second time (the first comes from the temporary server that
+ * initialises the data directory), instead of the module's Docker health
+ * check: Podman runs health checks only under systemd, and exec-based checks
+ * leave a Podman conmon process behind per attempt for minutes. The health
+ * check stays declared (without the module's password in it) for `docker ps`.
  */
 export function postgresContainer(image: string, database: string, credentials: ServiceCredentials, settings: Record<string, string>): PostgreSqlContainer {
   const command = ["postgres", ...Object.entries(settings).flatMap(([name, value]) => ["-c", `${name}=${value}`])];
@@ -38,7 +42,7 @@ export function postgresContainer(image: string, database: string, credentials: 
     .withPassword(credentials.password)
     .withCommand(command)
     .withHealthCheck({ test: ["CMD-SHELL", isReady], interval: 1_000, timeout: 1_000, retries: 120 })
-    .withWaitStrategy(Wait.forAll([Wait.forSuccessfulCommand(isReady), Wait.forListeningPorts()]))
+    .withWaitStrategy(Wait.forLogMessage(POSTGRES_READY_LINE, 2))
     .withStartupTimeout(SERVICE_STARTUP_TIMEOUT_MS);
 }
 

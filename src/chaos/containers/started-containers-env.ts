@@ -24,7 +24,6 @@ type EngineNetwork = Awaited<ReturnType<ContainerRuntimeClient["network"]["creat
 export interface ContainersEnvironmentParts {
   engine: ContainerEngine;
   images: ContainerImages;
-  networkName: string;
   network: EngineNetwork;
   postgres: ServiceContainer;
   minio: ServiceContainer;

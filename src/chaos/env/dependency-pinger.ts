@@ -1,10 +1,13 @@
-import { HeadBucketCommand, type S3Client } from "@aws-sdk/client-s3";
+import { HeadObjectCommand, type S3Client } from "@aws-sdk/client-s3";
 import pg from "pg";
 import { createS3Client, type S3SourceConfig } from "../../pipeline/index.ts";
 import type { ServiceName } from "./chaos-environment.ts";
 
+/** The key the S3 ping asks for; it never exists. */
+const PROBE_KEY = ".chaos-control/ping";
+
 /**
- * Times round trips to Postgres (`SELECT 1`) and S3 (a bucket HEAD) on the
+ * Times round trips to Postgres (`SELECT 1`) and S3 (an object HEAD) on the
  * pipeline's path, reusing one connection of each while they work, as the
  * pipeline's pools do; a failed or timed-out round trip drops the connection
  * and the next ping connects afresh (and pays for it, as the pipeline would).
@@ -46,9 +49,19 @@ export class DependencyPinger {
     }
   }
 
+  /**
+   * HEAD of an object that does not exist: the cheapest request that goes
+   * through the same path as a download (a bucket HEAD makes some servers
+   * scan the bucket). "404 Not Found" is the server answering; anything else
+   * (503 SlowDown, a reset, a timeout) is a failed round trip.
+   */
   private async pingS3(timeoutMs: number): Promise<void> {
     this.s3 ??= createS3Client(this.s3Source, timeoutMs);
-    await this.s3.send(new HeadBucketCommand({ Bucket: this.s3Source.bucket }), { abortSignal: AbortSignal.timeout(timeoutMs) });
+    try {
+      await this.s3.send(new HeadObjectCommand({ Bucket: this.s3Source.bucket, Key: PROBE_KEY }), { abortSignal: AbortSignal.timeout(timeoutMs) });
+    } catch (error) {
+      if ((error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode !== 404) throw error;
+    }
   }
 
   private dropPostgres(): void {

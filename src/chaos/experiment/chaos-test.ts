@@ -22,8 +22,12 @@ interface ChaosFixtures {
  */
 export const chaosTest = test.extend<ChaosFixtures>({
   requirements: [{}, { injected: true }],
-  env: async ({ requirements }, use) => {
-    const env = await startEnvironment(selectedEnvironmentKind(), requirements);
+  env: async ({ requirements, skip }, use) => {
+    const env = await startEnvironment(selectedEnvironmentKind(), requirements).catch((error: unknown) => {
+      // No container engine here: a visible skip with the reason, not a failure and not a silent pass.
+      if (error instanceof Error && error.name === "ContainerEngineUnavailableError") skip(error.message);
+      throw error;
+    });
     try {
       await use(env);
     } finally {

@@ -34,6 +34,11 @@ export class PipelineSupervisor implements AsyncDisposable {
     return this.endedWith === undefined;
   }
 
+  /** The process running now ("pid 1234", a Job's pod, …), e.g. to look its metrics up elsewhere; undefined before start. */
+  get currentProcess(): PipelineProcess | undefined {
+    return this.current;
+  }
+
   /** Settles with the exit of the process that ended the run. */
   get finished(): Promise<PipelineExit> {
     return this.ended;

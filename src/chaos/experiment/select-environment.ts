@@ -24,8 +24,16 @@ export async function startEnvironment(kind: EnvironmentKind, requirements: Envi
   switch (kind) {
     case "embedded":
       return new EmbeddedEnvironment().withPostgresSettings(requirements.postgresSettings ?? {}).start();
-    case "containers":
-    case "kubernetes":
-      throw new Error(`the ${kind} environment is not wired yet`);
+    case "kubernetes": {
+      // requirements.postgresSettings are not applied on a cluster: its Postgres is configured by
+      // its Helm release (infra/helm/postgresql, e.g. max_connections), not per scenario.
+      // Imported on demand, so the embedded path never loads @kubernetes/client-node.
+      const { KubernetesEnvironment, kubernetesEnvironmentInputFromEnv } = await import("../kubernetes/index.ts");
+      return KubernetesEnvironment.start(kubernetesEnvironmentInputFromEnv());
+    }
+    case "containers": {
+      const { ContainersEnvironment } = await import("../containers/index.ts");
+      return new ContainersEnvironment().withPostgresSettings(requirements.postgresSettings ?? {}).start();
+    }
   }
 }
