@@ -184,6 +184,8 @@ class ExperimentRun {
       Object.assign(record, { kind: handle.description.kind, cause: handle.description.cause, target: handle.description.target, parameters: handle.description.parameters });
       record.observations = Object.assign(handle.observations, evidence);
       record.injectedAt = this.relative(handle.injectedAt);
+      // Injected while the experiment was being stopped: the rollback may already have run.
+      if (this.stop.signal.aborted) return await this.remove(entry);
       await markFaultActive(this.definition.id, action.name, handle.description.kind, true);
       if (action.durationMs !== null) {
         await sleep(Math.max(0, handle.injectedAt + action.durationMs - performance.now()), undefined, { signal: this.stop.signal });
