@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -59,7 +59,9 @@ describe("selectScenarios", () => {
 
 describe("listScenarios", () => {
   it("lists every scenario file of the project, each with a valid cause read from its source", async () => {
-    const files = (await readdir(SCENARIOS_DIR)).filter((name) => name.endsWith(".test.ts"));
+    const top = (await readdir(SCENARIOS_DIR)).filter((name) => name.endsWith(".test.ts"));
+    const cluster = (await readdir(join(SCENARIOS_DIR, "kubernetes"))).filter((name) => name.endsWith(".test.ts")).map((name) => `kubernetes/${name}`);
+    const files = [...top, ...cluster];
     const scenarios = await listScenarios();
     expect(scenarios.map((scenario) => `${scenario.name}.test.ts`).sort()).toEqual(files.sort());
     expect(scenarios.length).toBeGreaterThan(0);
@@ -68,6 +70,8 @@ describe("listScenarios", () => {
       expect(scenario.path).toBe(join(SCENARIOS_DIR, `${scenario.name}.test.ts`));
     }
     expect(scenarios.find((scenario) => scenario.name === "postgres-kill-mid-copy")?.cause).toBe("equipment-failure");
+    expect(cluster.length).toBeGreaterThan(0);
+    expect(scenarios.find((scenario) => scenario.name === "kubernetes/pod-kill-pipeline")?.cause).toBe("equipment-failure");
   });
 
   it("skips other files and leaves the cause undefined when a scenario declares none", async () => {
@@ -76,9 +80,13 @@ describe("listScenarios", () => {
       await writeFile(join(dir, "b-with-cause.test.ts"), 'experiment({ id: "b", cause: "overload" });\n');
       await writeFile(join(dir, "a-without.test.ts"), "experiment({});\n");
       await writeFile(join(dir, "helper.ts"), 'const cause: "software-failure" = x;\n');
+      await mkdir(join(dir, "kubernetes"));
+      await writeFile(join(dir, "kubernetes", "c-on-a-cluster.test.ts"), 'experiment({ id: "c", cause: "equipment-failure" });\n');
+      await writeFile(join(dir, "kubernetes", "cluster-helper.ts"), "export {};\n");
       expect(await listScenarios(dir)).toEqual([
         { path: join(dir, "a-without.test.ts"), name: "a-without", cause: undefined },
         { path: join(dir, "b-with-cause.test.ts"), name: "b-with-cause", cause: "overload" },
+        { path: join(dir, "kubernetes", "c-on-a-cluster.test.ts"), name: "kubernetes/c-on-a-cluster", cause: "equipment-failure" },
       ]);
     } finally {
       await rm(dir, { recursive: true, force: true });
@@ -126,6 +134,14 @@ describe("runScenariosCommand", () => {
       expect(["overload", "software-failure"]).toContain(cause);
     }
     expect(listed.map(([name]) => name)).toContain("s3-throttling");
+  });
+
+  it("--list kubernetes/ lists the cluster scenarios and nothing else", async () => {
+    const { code, stdout } = await run(["--list", "kubernetes/"]);
+    expect(code).toBe(0);
+    const names = stdout.trimEnd().split("\n").map((line) => line.split(/ +/)[0]!);
+    expect(names).toContain("kubernetes/pod-kill-pipeline");
+    expect(names.every((name) => name.startsWith("kubernetes/"))).toBe(true);
   });
 
   it("--help prints the usage and exits 0", async () => {

@@ -6,12 +6,14 @@ import type { DowntimeCause } from "../chaos/faults/index.ts";
 
 export const RUN_USAGE = `Usage: chaos-control run [options] [name...]
 
-Runs the chaos scenarios (scenarios/*.test.ts) on the selected environment,
+Runs the chaos scenarios (scenarios/*.test.ts, and scenarios/kubernetes/*.test.ts
+as kubernetes/<name>, which need --env kubernetes) on the selected environment,
 with live progress, then writes reports/junit.xml, reports/resilience.json and
 reports/resilience.html and prints a summary table. Exits 1 when a scenario
 fails, 2 on bad usage.
 
-  name...              only scenarios whose file name contains one of these
+  name...              only scenarios whose name contains one of these
+                       (e.g. postgres, or kubernetes/ for every cluster scenario)
   --cause CAUSE        only one cause of downtime: overload | equipment-failure | software-failure
                        (repeatable)
   --env KIND           embedded (default) | containers | kubernetes (same as CHAOS_ENV)
@@ -34,9 +36,16 @@ export interface ScenarioFile {
   cause: DowntimeCause | undefined;
 }
 
-/** Every scenario file, with the cause its experiment declares (read from its source). */
+/**
+ * Every scenario file, with the cause its experiment declares (read from its
+ * source): `scenarios/*.test.ts`, and one folder down (`scenarios/kubernetes/*.test.ts`,
+ * named `kubernetes/<file>`), for scenarios that need one environment.
+ */
 export async function listScenarios(directory = SCENARIOS_DIR): Promise<ScenarioFile[]> {
-  const names = (await readdir(directory)).filter((name) => name.endsWith(".test.ts")).sort();
+  const entries = await readdir(directory, { withFileTypes: true });
+  const folders = entries.filter((entry) => entry.isDirectory()).map((entry) => entry.name);
+  const nested = await Promise.all(folders.map(async (folder) => (await readdir(join(directory, folder))).map((name) => `${folder}/${name}`)));
+  const names = [...entries.filter((entry) => entry.isFile()).map((entry) => entry.name), ...nested.flat()].filter((name) => name.endsWith(".test.ts")).sort();
   return Promise.all(
     names.map(async (name) => {
       const source = await readFile(join(directory, name), "utf8");

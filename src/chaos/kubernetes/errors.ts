@@ -69,3 +69,28 @@ export class NothingSelectedError extends Error {
     super(`${object} selected no pods: check the label selectors and that the pods are running`);
   }
 }
+
+/** Prometheus's HTTP API could not answer a query (unreachable, HTTP error, or `status: "error"`). */
+export class PrometheusQueryError extends Error {
+  override name = "PrometheusQueryError";
+
+  constructor(
+    /** The PromQL that was asked. */
+    readonly query: string,
+    /** HTTP status; 0 when the server could not be reached. */
+    readonly status: number,
+    detail: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`Prometheus query ${query} failed${status ? ` (HTTP ${status})` : ""}: ${detail}`, options);
+  }
+
+  /** 400/422: the query; anything else: the server. */
+  get fault(): "client" | "server" {
+    return this.status === 400 || this.status === 422 ? "client" : "server";
+  }
+
+  get retryable(): boolean {
+    return this.status === 0 || this.status === 429 || this.status === 503 || this.status >= 500;
+  }
+}

@@ -43,11 +43,16 @@ export { GuardedCluster, chaosResource, type CreatedChaos, type PlannedWrite } f
 export { ObjectTracker, type TrackedObject } from "./target/object-tracker.ts";
 export { injectChaos, type ChaosFaultObservations, type InjectChaosOptions } from "./faults/chaos-fault.ts";
 export { KubernetesFaultLibrary, type KubernetesFaultLibraryOptions, type VolumeFaultSpec } from "./faults/kubernetes-fault-library.ts";
+export { kubernetesFaults } from "./faults/kubernetes-faults.ts";
+export type { PacketLossOptions } from "./faults/network-fault-mapping.ts";
+export type { WorkloadStressOptions } from "./faults/pod-fault-mapping.ts";
 export type { DeletePodsOptions } from "./faults/cluster-faults.ts";
 export type { DrainOutcome } from "./faults/node-drain.ts";
 export { KubernetesEnvironment, withDatabase } from "./env/kubernetes-env.ts";
 export { resolveKubernetesEnvironmentConfig, type KubernetesEnvironmentConfig, type KubernetesEnvironmentInput } from "./env/kubernetes-env-config.ts";
 export { kubernetesEnvironmentInputFromEnv, ENVIRONMENT_VARIABLES } from "./env/environment-from-env.ts";
 export { pipelineJobObjects, type PipelineJobObjects } from "./env/pipeline-job.ts";
+export { pipelinePodName } from "./env/kubernetes-pipeline-process.ts";
+export { faultWindow, prometheusSamples, type PrometheusSeries, type TimeWindow } from "./monitoring/prometheus-samples.ts";
 export { progressFromPrometheusText } from "./env/pipeline-metrics.ts";
-export { ChaosRefusedError, KubernetesApiError, KubernetesConfigError, NothingSelectedError } from "./errors.ts";
+export { ChaosRefusedError, KubernetesApiError, KubernetesConfigError, NothingSelectedError, PrometheusQueryError } from "./errors.ts";

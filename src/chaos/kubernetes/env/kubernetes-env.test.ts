@@ -125,7 +125,7 @@ describe("KubernetesEnvironment on the fake API server", () => {
     expect(logs.join("\n")).not.toContain("minio-secret");
   });
 
-  it("ping times a bucket HEAD, and fails when Postgres cannot be reached", async () => {
+  it("ping times an S3 object HEAD, and fails when Postgres cannot be reached", async () => {
     const heads: string[] = [];
     const s3 = createServer((request, response) => {
       heads.push(`${request.method} ${request.url}`);
@@ -137,7 +137,7 @@ describe("KubernetesEnvironment on the fake API server", () => {
       const config = input(fake);
       await using env = await KubernetesEnvironment.start({ ...config, s3: { ...config.s3, endpoint: `http://127.0.0.1:${(s3.address() as AddressInfo).port}` } });
       expect(await env.ping("s3", 2_000)).toBeGreaterThan(0);
-      expect(heads).toEqual(["HEAD /midi/"]);
+      expect(heads).toEqual(["HEAD /midi/.chaos-control/ping"]);
       await expect(env.ping("postgres", 1_000)).rejects.toThrow(/ECONNREFUSED|connect/);
     } finally {
       s3.closeAllConnections();

@@ -102,6 +102,12 @@ export class KubernetesPipelineProcess implements PipelineProcess {
   }
 }
 
+/** The pod a pipeline process runs in, when it is a Kubernetes Job's (throws a readable error for any other process). */
+export function pipelinePodName(process: PipelineProcess | undefined): string {
+  if (process instanceof KubernetesPipelineProcess) return process.podName;
+  throw new Error(`the pipeline does not run as a Kubernetes Job's pod here (${process === undefined ? "no process is running" : process.id}): this needs CHAOS_ENV=kubernetes`);
+}
+
 /** What launch returns in dry-run: the objects were printed, nothing runs. */
 function dryRunProcess(jobName: string, owned: TrackedObject[]): PipelineProcess {
   const outputTail = `dry-run: Job ${jobName} was printed, not created`;

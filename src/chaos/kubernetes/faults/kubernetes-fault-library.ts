@@ -13,8 +13,8 @@ import type { ClusterWorkload } from "../target/kubernetes-target.ts";
 import { injectChaos } from "./chaos-fault.ts";
 import { cordonNode, deletePods, drainNodeFault, type DeletePodsOptions } from "./cluster-faults.ts";
 import { common, describeWorkload, description, unsupported, type MappingContext } from "./fault-mapping.ts";
-import { partitionChaos, toxicChaos } from "./network-fault-mapping.ts";
-import { cpuChaos, killChaos, memoryChaos, pauseChaos, stopChaos } from "./pod-fault-mapping.ts";
+import { lossChaos, partitionChaos, toxicChaos, type PacketLossOptions } from "./network-fault-mapping.ts";
+import { cpuChaos, killChaos, memoryChaos, pauseChaos, stopChaos, workloadCpuChaos, type WorkloadStressOptions } from "./pod-fault-mapping.ts";
 import { s3Chaos } from "./s3-fault-mapping.ts";
 import { waitForWorkloadReady } from "./workload-readiness.ts";
 
@@ -102,6 +102,20 @@ export class KubernetesFaultLibrary implements FaultLibrary {
 
   memoryPressure(options: MemoryPressureOptions): Promise<FaultHandle> {
     return this.track(async () => this.inject(memoryChaos(options, this.context("memory", "pipeline"))));
+  }
+
+  /**
+   * Drops `percent` of the packets between a workload's pods and the
+   * pipeline's, both ways (NetworkChaos `loss`). `pods: "one"` hits one of
+   * the workload's pods, e.g. a single Postgres read replica.
+   */
+  packetLoss(workload: ClusterWorkload, options: PacketLossOptions): Promise<FaultHandle> {
+    return this.track(async () => this.inject(lossChaos(workload, options, this.context("loss", workload))));
+  }
+
+  /** Busy CPU workers inside a workload's pods (StressChaos), e.g. Postgres starved of CPU; cpuPressure is the pipeline's own. */
+  stress(workload: ClusterWorkload, options: WorkloadStressOptions): Promise<FaultHandle> {
+    return this.track(async () => this.inject(workloadCpuChaos(workload, options, this.context("stress", workload))));
   }
 
   /** Slow or failing file-system calls on a workload's volume (IOChaos). */

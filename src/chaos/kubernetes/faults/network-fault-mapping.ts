@@ -3,6 +3,7 @@ import type { DowntimeCause, FaultDescription } from "../../faults/fault-handle.
 import type { ToxicSpec } from "../../toxiproxy/index.ts";
 import { networkChaos, type NetworkChaos, type NetworkChaosInput } from "../chaos-mesh/network-chaos.ts";
 import { FaultParameterError } from "../../faults/fault-handle.ts";
+import type { ClusterWorkload } from "../target/kubernetes-target.ts";
 import { common, describeWorkload, description, selectionOf, unsupported, type MappingContext } from "./fault-mapping.ts";
 
 const TOXIC_CAUSES: Record<ToxicSpec["type"], DowntimeCause> = {
@@ -64,4 +65,42 @@ export function toxicChaos(service: ServiceName, spec: ToxicSpec, context: Mappi
 export function partitionChaos(service: ServiceName, context: MappingContext): { object: NetworkChaos; description: FaultDescription } {
   const object = networkChaos({ ...common(context, service), action: "partition", direction: "both", target: selectionOf(context.workloads.pipeline) });
   return { object, description: description("network/partition", "equipment-failure", `network ${describeWorkload(service, context.workloads[service])} <-> pipeline pods`, {}) };
+}
+
+/** Options of {@link lossChaos}. */
+export interface PacketLossOptions {
+  /** Packets dropped, percent (more than 0, at most 100). */
+  percent: number;
+  /** How much each packet's fate follows the previous one's, percent (netem's correlation; default 0: independent). */
+  correlation?: number;
+  /** Which of the workload's pods: every one (default), or one picked by Chaos Mesh (e.g. "a replica"). */
+  pods?: "all" | "one";
+}
+
+/**
+ * Packet loss on the traffic between a workload's pods and the pipeline's,
+ * both ways: the workload's pods are the selection (so the pods hit are the
+ * ones Chaos Mesh reports), the pipeline's pods the target.
+ */
+export function lossChaos(workload: ClusterWorkload, options: PacketLossOptions, context: MappingContext): { object: NetworkChaos; description: FaultDescription } {
+  if (workload === "pipeline") throw new FaultParameterError("workload", "must not be the pipeline: the loss is between the pipeline's pods and another workload's");
+  if (typeof options.percent !== "number" || !(options.percent > 0 && options.percent <= 100)) throw new FaultParameterError("percent", `must be more than 0 (0 drops nothing) and at most 100, got ${JSON.stringify(options.percent)}`);
+  const { correlation } = options;
+  if (correlation !== undefined && (typeof correlation !== "number" || !(correlation >= 0 && correlation <= 100))) throw new FaultParameterError("correlation", `must be a percentage 0..100, got ${JSON.stringify(correlation)}`);
+  const pods = options.pods ?? "all";
+  if (pods !== "all" && pods !== "one") throw new FaultParameterError("pods", `must be all or one, got ${JSON.stringify(pods)}`);
+  const object = networkChaos({
+    ...common(context, workload),
+    ...selectionOf(context.workloads[workload], pods),
+    action: "loss",
+    direction: "both",
+    target: selectionOf(context.workloads.pipeline),
+    lossPercent: options.percent,
+    ...(correlation !== undefined ? { correlationPercent: correlation } : {}),
+  });
+  const which = pods === "one" ? "one of the " : "";
+  return {
+    object,
+    description: description("network/loss", "equipment-failure", `network ${which}${describeWorkload(workload, context.workloads[workload])} <-> pipeline pods`, { ...options, pods }),
+  };
 }

@@ -5,6 +5,7 @@ import type { CpuPressureOptions, MemoryPressureOptions } from "../../faults/res
 import { podChaos, type PodChaos } from "../chaos-mesh/pod-chaos.ts";
 import { stressChaos, type StressChaos } from "../chaos-mesh/stress-chaos.ts";
 import { integerIn } from "../chaos-mesh/chaos-parameters.ts";
+import type { ClusterWorkload } from "../target/kubernetes-target.ts";
 import { common, describeWorkload, description, unsupported, type MappingContext } from "./fault-mapping.ts";
 
 const KEPT_DOWN =
@@ -57,6 +58,32 @@ export function cpuChaos(options: CpuPressureOptions, context: MappingContext): 
   return {
     object: stressChaos({ ...common(context, "pipeline"), durationMs, cpu: { workers } }),
     description: description("cpu-pressure", "overload", `cpu of ${describeWorkload("pipeline", context.workloads.pipeline)}`, { ...options }),
+  };
+}
+
+/** Options of {@link workloadCpuChaos}. */
+export interface WorkloadStressOptions {
+  /** Busy stress-ng CPU workers in each selected pod. */
+  cpuWorkers: number;
+  /** Load each worker puts on its CPU, percent (default 100). */
+  cpuLoad?: number;
+  /** Containers to stress (default each pod's first). */
+  containerNames?: readonly string[];
+}
+
+/**
+ * Busy stress-ng workers inside any workload's pods (cpuPressure covers the
+ * pipeline's own): they compete with the workload's processes for its CPU
+ * quota, e.g. Postgres answering slowly because its node or limit is saturated.
+ */
+export function workloadCpuChaos(workload: ClusterWorkload, options: WorkloadStressOptions, context: MappingContext): { object: StressChaos; description: FaultDescription } {
+  const cpu = {
+    workers: integerIn(options.cpuWorkers, 1, 8192, "cpuWorkers"),
+    ...(options.cpuLoad !== undefined ? { loadPercent: integerIn(options.cpuLoad, 1, 100, "cpuLoad") } : {}),
+  };
+  return {
+    object: stressChaos({ ...common(context, workload), cpu, ...(options.containerNames !== undefined ? { containerNames: options.containerNames } : {}) }),
+    description: description("cpu-pressure", "overload", `cpu of ${describeWorkload(workload, context.workloads[workload])}`, { ...options }),
   };
 }
 

@@ -25,6 +25,7 @@ describe("resolveKubernetesTarget", () => {
         postgres: { namespace: "scale-dev", labels: { "app.kubernetes.io/name": "postgresql" } },
         s3: { namespace: "scale-dev", labels: { "app.kubernetes.io/name": "minio" } },
         pipeline: { namespace: "scale-dev", labels: { "app.kubernetes.io/name": "scale" } },
+        "postgres-replica": { namespace: "scale-dev", labels: { "app.kubernetes.io/name": "postgresql", "app.kubernetes.io/component": "read" } },
       },
     });
   });
@@ -72,7 +73,15 @@ describe("kubernetesTargetFromEnv", () => {
     });
   });
 
+  it("reads the Postgres replicas' selector and namespace from CHAOS_POSTGRES_REPLICA_*", () => {
+    const target = kubernetesTargetFromEnv({ ...base, CHAOS_POSTGRES_REPLICA_SELECTOR: "app=pg,role=replica", CHAOS_POSTGRES_REPLICA_NAMESPACE: "scale-data" });
+    expect(target.workloads["postgres-replica"]).toEqual({ namespace: "scale-data", labels: { app: "pg", role: "replica" } });
+    expect(target.workloads.postgres.labels).toEqual({ "app.kubernetes.io/name": "postgresql" });
+  });
+
   it.each<[string, Record<string, string>, string]>([
+    ["a bad replica selector", { ...base, CHAOS_POSTGRES_REPLICA_SELECTOR: "app=a b" }, "CHAOS_POSTGRES_REPLICA_SELECTOR"],
+    ["a bad replica namespace", { ...base, CHAOS_POSTGRES_REPLICA_NAMESPACE: "Data" }, "CHAOS_POSTGRES_REPLICA_NAMESPACE"],
     ["no namespace", { CHAOS_ALLOWED_NAMESPACES: "a" }, "CHAOS_NAMESPACE"],
     ["no allowed namespaces", { CHAOS_NAMESPACE: "a" }, "CHAOS_ALLOWED_NAMESPACES"],
     ["a bad allowed namespace", { ...base, CHAOS_ALLOWED_NAMESPACES: "scale-dev,Prod" }, "CHAOS_ALLOWED_NAMESPACES"],

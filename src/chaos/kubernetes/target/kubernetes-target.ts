@@ -10,9 +10,13 @@ import { KubernetesConfigError } from "../errors.ts";
 /** The label or annotation a namespace (or node) must carry, with the value "true", before any chaos touches it. */
 export const ALLOW_CHAOS_KEY = "chaos-control.io/allow-chaos";
 
-/** The workloads faults address: the two services, and the pipeline's own pods (Job pods, network-fault peers). */
-export type ClusterWorkload = "postgres" | "s3" | "pipeline";
-export const CLUSTER_WORKLOADS: readonly ClusterWorkload[] = ["postgres", "s3", "pipeline"];
+/**
+ * The workloads faults address: the two services, the pipeline's own pods
+ * (Job pods, network-fault peers), and Postgres's streaming read replicas,
+ * which the pipeline never writes to (faults there must not hurt it).
+ */
+export type ClusterWorkload = "postgres" | "s3" | "pipeline" | "postgres-replica";
+export const CLUSTER_WORKLOADS: readonly ClusterWorkload[] = ["postgres", "s3", "pipeline", "postgres-replica"];
 
 /** Pods of one workload: all `labels` must match (default: the workload's `app.kubernetes.io/name`), in `namespace` (default: the target's). */
 export interface WorkloadSelectorInput {
@@ -34,7 +38,10 @@ export interface KubernetesTargetInput {
   namespace: string;
   /** Every namespace chaos may touch; each must also carry `chaos-control.io/allow-chaos: "true"`. */
   allowedNamespaces: readonly string[];
-  /** Label selectors per workload; defaults are `app.kubernetes.io/name` = postgresql, minio, scale (as infra/k8s labels them). */
+  /**
+   * Label selectors per workload; defaults are `app.kubernetes.io/name` = postgresql, minio, scale (as infra/k8s labels them),
+   * and for `postgres-replica` Bitnami's read replicas (`app.kubernetes.io/name=postgresql`, `app.kubernetes.io/component=read`).
+   */
   workloads?: Partial<Record<ClusterWorkload, WorkloadSelectorInput>>;
   /** Print every object that would be written and write nothing (default false). */
   dryRun?: boolean;
@@ -65,6 +72,7 @@ const DEFAULT_WORKLOAD_LABELS: Record<ClusterWorkload, Record<string, string>> =
   postgres: { "app.kubernetes.io/name": "postgresql" },
   s3: { "app.kubernetes.io/name": "minio" },
   pipeline: { "app.kubernetes.io/name": "scale" },
+  "postgres-replica": { "app.kubernetes.io/name": "postgresql", "app.kubernetes.io/component": "read" },
 };
 const MAX_FAULT_DURATION_MS = 10 * 60_000;
 const INJECT_TIMEOUT_MS = 60_000;

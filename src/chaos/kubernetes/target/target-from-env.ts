@@ -16,16 +16,16 @@ export const TARGET_VARIABLES = {
   removeTimeoutMs: "CHAOS_REMOVE_TIMEOUT_MS",
 } as const;
 
-/** `CHAOS_POSTGRES_SELECTOR`, `CHAOS_S3_NAMESPACE`, … */
+/** `CHAOS_POSTGRES_SELECTOR`, `CHAOS_S3_NAMESPACE`, `CHAOS_POSTGRES_REPLICA_SELECTOR`, … */
 export function workloadVariable(workload: string, what: "SELECTOR" | "NAMESPACE"): string {
-  return `CHAOS_${workload.toUpperCase()}_${what}`;
+  return `CHAOS_${workload.toUpperCase().replace(/-/g, "_")}_${what}`;
 }
 
 /**
  * A Kubernetes target from environment variables: CHAOS_NAMESPACE and
  * CHAOS_ALLOWED_NAMESPACES are required; CHAOS_KUBECONFIG (default
  * $KUBECONFIG or ~/.kube/config), CHAOS_KUBE_CONTEXT, CHAOS_DRY_RUN
- * (true/false/1/0), CHAOS_{POSTGRES,S3,PIPELINE}_{SELECTOR,NAMESPACE} and the
+ * (true/false/1/0), CHAOS_{POSTGRES,S3,PIPELINE,POSTGRES_REPLICA}_{SELECTOR,NAMESPACE} and the
  * timeouts in ms are optional. Errors name the variable.
  */
 export function kubernetesTargetFromEnv(env: NodeJS.ProcessEnv = process.env): KubernetesTarget {
@@ -94,7 +94,7 @@ function parseMs(value: string | undefined, variable: string): number | undefine
 /** The variable a resolved field came from, so errors name what the user set. */
 function variableOf(field: string): string {
   if (field.startsWith("allowedNamespaces")) return TARGET_VARIABLES.allowedNamespaces;
-  const workload = /^workloads\.(\w+)\.(labels|namespace)/.exec(field);
+  const workload = /^workloads\.([\w-]+)\.(labels|namespace)/.exec(field);
   if (workload) return workloadVariable(workload[1]!, workload[2] === "labels" ? "SELECTOR" : "NAMESPACE");
   return (TARGET_VARIABLES as Record<string, string>)[field] ?? field;
 }
