@@ -4,11 +4,14 @@ import { defineConfig } from "vitest/config";
  * Two projects: fast tests in parallel first, then the chaos scenarios one at
  * a time (each breaks shared things on purpose: CPU, timing, ports). Console
  * output for people, JUnit XML for PR checks, the resilience report (JSON +
- * HTML) from the scenarios' journals.
+ * HTML) from the scenarios' journals, all under CHAOS_REPORTS_DIR (default
+ * `reports/`).
  */
+const reportsDir = process.env.CHAOS_REPORTS_DIR ?? "reports";
+
 export default defineConfig({
   test: {
-    reporters: ["default", ["junit", { outputFile: "reports/junit.xml" }], "./src/chaos/report/resilience-reporter.ts"],
+    reporters: ["default", ["junit", { outputFile: `${reportsDir}/junit.xml` }], "./src/chaos/report/resilience-reporter.ts"],
     pool: "forks",
     maxWorkers: 2,
     testTimeout: 60_000,

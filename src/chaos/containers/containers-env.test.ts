@@ -137,7 +137,7 @@ describe.skipIf(unavailable !== undefined)(title("the containers environment"), 
   });
 
   it("an S3 fault (503 SlowDown) reaches the pipeline's S3 requests", async () => {
-    const slowDown = await faults.s3({ type: "error", status: 503, code: "SlowDown", match: { operation: "HeadBucket" } });
+    const slowDown = await faults.s3({ type: "error", status: 503, code: "SlowDown", match: { operation: "HeadObject" } });
     try {
       // A HEAD answer has no body, so the SDK sees the status but not the code.
       await expect(env.ping("s3", 3_000)).rejects.toMatchObject({ $metadata: { httpStatusCode: 503 } });
