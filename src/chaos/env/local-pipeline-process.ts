@@ -35,6 +35,8 @@ export async function launchLocalPipeline(config: PipelineConfigInput, request: 
     env: {
       ...process.env,
       CI: "1",
+      // The SDK's Node-version notice is the parent's to give once, not every pipeline child's.
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
       AWS_REGION: resolved.s3.region,
       ...(credentials ? { AWS_ACCESS_KEY_ID: credentials.accessKeyId, AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey } : {}),
     },

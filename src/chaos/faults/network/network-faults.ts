@@ -1,7 +1,8 @@
 import type { ToxiproxyApi, ToxicSpec } from "../../toxiproxy/index.ts";
 import { createFaultHandle, type DowntimeCause, type FaultHandle } from "../fault-handle.ts";
 
-const TOXIC_CAUSES: Record<ToxicSpec["type"], DowntimeCause> = {
+/** The cause of downtime each kind of toxic stands for, wherever it is injected. */
+export const TOXIC_CAUSES: Readonly<Record<ToxicSpec["type"], DowntimeCause>> = {
   latency: "software-failure",
   bandwidth: "overload",
   slow_close: "software-failure",

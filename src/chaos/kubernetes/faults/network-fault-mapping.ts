@@ -1,21 +1,11 @@
 import type { ServiceName } from "../../env/chaos-environment.ts";
-import type { DowntimeCause, FaultDescription } from "../../faults/fault-handle.ts";
+import type { FaultDescription } from "../../faults/fault-handle.ts";
+import { TOXIC_CAUSES } from "../../faults/network/network-faults.ts";
 import type { ToxicSpec } from "../../toxiproxy/index.ts";
 import { networkChaos, type NetworkChaos, type NetworkChaosInput } from "../chaos-mesh/network-chaos.ts";
 import { FaultParameterError } from "../../faults/fault-handle.ts";
 import type { ClusterWorkload } from "../target/kubernetes-target.ts";
 import { common, describeWorkload, description, selectionOf, unsupported, type MappingContext } from "./fault-mapping.ts";
-
-const TOXIC_CAUSES: Record<ToxicSpec["type"], DowntimeCause> = {
-  latency: "software-failure",
-  bandwidth: "overload",
-  slow_close: "software-failure",
-  timeout: "software-failure",
-  reset_peer: "equipment-failure",
-  slicer: "software-failure",
-  limit_data: "software-failure",
-  noop: "software-failure",
-};
 
 /** What each toxic Chaos Mesh cannot reproduce would need. */
 const UNSUPPORTED_TOXICS: Partial<Record<ToxicSpec["type"], string>> = {
