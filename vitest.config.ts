@@ -9,6 +9,13 @@ import { defineConfig } from "vitest/config";
  */
 const reportsDir = process.env.CHAOS_REPORTS_DIR ?? "reports";
 
+// The AWS SDK warns in every process on Node < 22 (its releases after January 2027 need 22);
+// say it once here instead of once per test worker and pipeline child.
+if (Number(process.versions.node.split(".")[0]) < 22 && !process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED) {
+  console.warn(`note: Node ${process.versions.node}: AWS SDK releases after January 2027 need Node >= 22`);
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = "true";
+}
+
 export default defineConfig({
   test: {
     reporters: ["default", ["junit", { outputFile: `${reportsDir}/junit.xml` }], "./src/chaos/report/resilience-reporter.ts"],

@@ -152,6 +152,8 @@ stop() {
   done
   [ -d "/proc/$pid" ] && kill -KILL "$pid" 2>/dev/null || true
   rm -f "$SOCKET" "$PIDFILE" "$ENV_FILE"
+  # Testcontainers' port-allocation lock file (it leaves it in the temp dir).
+  rm -f "${TMPDIR:-/tmp}/testcontainers-node-$(id -u).lock"
   log "engine stopped"
 }
 
