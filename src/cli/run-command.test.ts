@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { listScenarios, runScenariosCommand, selectScenarios, type ScenarioFile } from "./run-command.ts";
+import { listScenarios, runScenariosCommand, scenariosFor, selectScenarios, type ScenarioFile } from "./run-command.ts";
 
 const SCENARIOS_DIR = fileURLToPath(new URL("../../scenarios/", import.meta.url));
 const CAUSES = ["overload", "equipment-failure", "software-failure"];
@@ -54,6 +54,22 @@ describe("selectScenarios", () => {
 
   it("needs both a matching name and a matching cause when given both", () => {
     expect(names(selectScenarios(ALL, ["postgres", "s3"], ["overload"]))).toEqual(["s3-throttling"]);
+  });
+});
+
+describe("scenariosFor", () => {
+  const scenarios: ScenarioFile[] = [
+    ...ALL.slice(0, 2),
+    { path: "/s/kubernetes/pod-kill-pipeline.test.ts", name: "kubernetes/pod-kill-pipeline", cause: "equipment-failure" },
+    { path: "/s/helpers/shared.test.ts", name: "helpers/shared", cause: "overload" },
+  ];
+  const names = (selected: ScenarioFile[]) => selected.map((scenario) => scenario.name);
+
+  it("keeps a scenario in an environment's folder for that environment only", () => {
+    expect(names(scenariosFor("embedded", scenarios).runnable)).toEqual(["cpu-starvation", "postgres-frozen", "helpers/shared"]);
+    expect(names(scenariosFor("embedded", scenarios).elsewhere)).toEqual(["kubernetes/pod-kill-pipeline"]);
+    expect(names(scenariosFor("containers", scenarios).elsewhere)).toEqual(["kubernetes/pod-kill-pipeline"]);
+    expect(scenariosFor("kubernetes", scenarios)).toEqual({ runnable: scenarios, elsewhere: [] });
   });
 });
 
@@ -115,13 +131,22 @@ describe("runScenariosCommand", () => {
     expect(stderr).toContain("no scenario matches");
   });
 
-  it("--list prints every scenario with its cause and exits 0 without running any", async () => {
-    const scenarios = await listScenarios();
-    const { code, stdout } = await run(["--list"]);
+  it("--list prints every scenario of the embedded environment with its cause and exits 0 without running any", async () => {
+    const scenarios = (await listScenarios()).filter((scenario) => !scenario.name.startsWith("kubernetes/"));
+    const { code, stdout } = await run(["--list", "--env", "embedded"]);
     expect(code).toBe(0);
     const lines = stdout.trimEnd().split("\n");
     expect(lines).toHaveLength(scenarios.length);
     for (const [i, scenario] of scenarios.entries()) expect(lines[i]).toMatch(new RegExp(`^${scenario.name} +${scenario.cause}$`));
+  });
+
+  it("--list --env kubernetes adds the cluster scenarios", async () => {
+    const { code, stdout } = await run(["--list", "--env", "kubernetes"]);
+    expect(code).toBe(0);
+    const names = stdout.trimEnd().split("\n").map((line) => line.split(/ +/)[0]!);
+    expect(names).toHaveLength((await listScenarios()).length);
+    expect(names).toContain("kubernetes/pod-kill-pipeline");
+    expect(names).toContain("postgres-frozen");
   });
 
   it("--list honours the filters", async () => {

@@ -6,18 +6,21 @@ import type { DowntimeCause } from "../chaos/faults/index.ts";
 
 export const RUN_USAGE = `Usage: chaos-control run [options] [name...]
 
-Runs the chaos scenarios (scenarios/*.test.ts, and scenarios/kubernetes/*.test.ts
-as kubernetes/<name>, which need --env kubernetes) on the selected environment,
-with live progress, then writes reports/junit.xml, reports/resilience.json and
+Runs the chaos scenarios (scenarios/*.test.ts) on the selected environment, with
+live progress, then writes reports/junit.xml, reports/resilience.json and
 reports/resilience.html and prints a summary table. Exits 1 when a scenario
 fails, 2 on bad usage.
 
   name...              only scenarios whose name contains one of these
                        (e.g. postgres, or kubernetes/ for every cluster scenario)
+
+Scenarios in a folder named after an environment (scenarios/kubernetes/*.test.ts,
+named kubernetes/<file>) run with that --env only, unless named; named
+elsewhere, they skip with the reason.
   --cause CAUSE        only one cause of downtime: overload | equipment-failure | software-failure
                        (repeatable)
   --env KIND           embedded (default) | containers | kubernetes (same as CHAOS_ENV)
-  --list               print the scenarios that would run, and exit
+  --list               print the scenarios that would run (with these options), and exit
   -h, --help           this text
 
 Faults against anything but the embedded environment need CHAOS_ALLOW_TARGET set
@@ -63,6 +66,19 @@ export function selectScenarios(all: readonly ScenarioFile[], names: readonly st
   );
 }
 
+/**
+ * Splits scenarios into those for `environment` and those in a folder named
+ * after another environment (e.g. `kubernetes/…` on the embedded one).
+ */
+export function scenariosFor(environment: string, scenarios: readonly ScenarioFile[]): { runnable: ScenarioFile[]; elsewhere: ScenarioFile[] } {
+  const folderOf = (scenario: ScenarioFile) => (scenario.name.includes("/") ? scenario.name.slice(0, scenario.name.indexOf("/")) : undefined);
+  const elsewhere = scenarios.filter((scenario) => {
+    const folder = folderOf(scenario);
+    return folder !== undefined && ENVIRONMENTS.includes(folder) && folder !== environment;
+  });
+  return { runnable: scenarios.filter((scenario) => !elsewhere.includes(scenario)), elsewhere };
+}
+
 /** `chaos-control run`: 0 all scenarios passed, 1 one failed, 2 bad usage. */
 export async function runScenariosCommand(argv: string[]): Promise<number> {
   let parsed;
@@ -97,7 +113,11 @@ export async function runScenariosCommand(argv: string[]): Promise<number> {
     process.stderr.write(`chaos-control run: --env must be one of ${ENVIRONMENTS.join(", ")}, got ${JSON.stringify(values.env)}\n`);
     return 2;
   }
-  const selected = selectScenarios(await listScenarios(), positionals, causes as DowntimeCause[]);
+  const environment = values.env ?? process.env.CHAOS_ENV ?? "embedded";
+  const matching = selectScenarios(await listScenarios(), positionals, causes as DowntimeCause[]);
+  // Named scenarios run wherever asked (and skip with their reason); by default, only the environment's own.
+  const { runnable, elsewhere } = positionals.length > 0 ? { runnable: matching, elsewhere: [] } : scenariosFor(environment, matching);
+  const selected = runnable;
   if (selected.length === 0) {
     process.stderr.write("chaos-control run: no scenario matches those filters (see --list)\n");
     return 2;
@@ -107,7 +127,8 @@ export async function runScenariosCommand(argv: string[]): Promise<number> {
     return 0;
   }
   if (values.env !== undefined) process.env.CHAOS_ENV = values.env;
-  process.stderr.write(`running ${selected.length} scenario(s) on the ${process.env.CHAOS_ENV ?? "embedded"} environment\n`);
+  const notRun = elsewhere.length > 0 ? ` (not run: ${elsewhere.length} for other environments, e.g. ${elsewhere[0]!.name}; see --env)` : "";
+  process.stderr.write(`running ${selected.length} scenario(s) on the ${environment} environment${notRun}\n`);
 
   const { startVitest } = await import("vitest/node");
   const vitest = await startVitest("test", selected.map((scenario) => scenario.path), { project: "scenarios", watch: false, root: PROJECT_ROOT });

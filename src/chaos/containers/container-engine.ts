@@ -9,7 +9,12 @@ export const SETUP_STATE_DIR_ENV = "CHAOS_CONTAINERS_STATE_DIR";
 export const DEFAULT_SETUP_STATE_DIR = "/var/lib/chaos-control/containers";
 /** Label on every container and network the environment creates; `.ci/containers-setup.sh stop` removes leftovers by it. */
 export const SUITE_LABEL = { name: "org.chaos-control.environment", value: "containers" } as const;
-export const ENGINE_PROBE_TIMEOUT_MS = 3_000;
+/**
+ * How long a probed engine may take to answer. Absent engines fail at once
+ * (no socket, connection refused); this only bounds a slow one, e.g. Podman's
+ * API service answering its first calls on a busy machine.
+ */
+export const ENGINE_PROBE_TIMEOUT_MS = 10_000;
 
 /** A Docker-compatible engine that answered. */
 export interface ContainerEngine {

@@ -1,6 +1,4 @@
-import { spawn } from "node:child_process";
 import { hostname } from "node:os";
-import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { ListObjectsV2Command } from "@aws-sdk/client-s3";
 import pg from "pg";
@@ -11,6 +9,7 @@ import { waitFor } from "../env/wait-for.ts";
 import type { FaultLibrary } from "../faults/fault-library.ts";
 import { snapshotTables, type InstrumentRow } from "../integrity/table-snapshot.ts";
 import { bruteForcePairs } from "../testing/expected-pairs.ts";
+import { InterruptibleChild } from "../testing/interruptible-child.ts";
 import { containerEngineAvailable, listLabelledContainers, listLabelledNetworks, type ContainerEngine } from "./container-engine.ts";
 import { ContainersEnvironment } from "./containers-env.ts";
 import { OWNER_LABEL, SESSION_LABEL } from "./orphan-containers.ts";
@@ -27,7 +26,6 @@ if (unavailable !== undefined) console.warn(`containers environment SKIPPED: ${u
 const title = (name: string) => (unavailable === undefined ? name : `${name} (SKIPPED: ${unavailable})`);
 const START_TIMEOUT_MS = 180_000;
 const INTERRUPTED_CHILD = fileURLToPath(new URL("./testing/hold-environment-until-interrupted.ts", import.meta.url));
-const ROOT = fileURLToPath(new URL("../../../", import.meta.url));
 
 const SONGS = 60;
 const corpus = generateSyntheticCorpus({ seed: 5, songs: SONGS }).map((song) => ({ ...song, key: `containers/${song.key}` }));
@@ -228,26 +226,15 @@ describe.skipIf(unavailable !== undefined)(title("the containers environment fai
 describe.skipIf(unavailable !== undefined)(title("Ctrl-C on a process with the containers environment"), () => {
   it("removes its containers, the paused one too, and its network before exiting", async () => {
     const engine = (found as { engine: ContainerEngine }).engine;
-    const child = spawn(process.execPath, ["--import", "tsx", INTERRUPTED_CHILD], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
-    let stderr = "";
-    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-    const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
-    try {
-      const line = await new Promise<string>((resolve, reject) => {
-        createInterface({ input: child.stdout }).once("line", resolve);
-        void exited.then((code) => reject(new Error(`child exited (${code}) before reporting:\n${stderr}`)));
-      });
-      const ids = Object.values(JSON.parse(line) as Record<string, string>);
-      const owner = `${OWNER_LABEL}=${hostname()}:${child.pid}`;
-      expect((await listLabelledContainers(engine, owner)).map((container) => container.state).sort()).toEqual(["paused", "running", "running"]);
-      expect(ids).toHaveLength(3);
+    await using child = new InterruptibleChild(INTERRUPTED_CHILD);
+    const ids = Object.values(await child.report<Record<string, string>>());
+    const owner = `${OWNER_LABEL}=${hostname()}:${child.pid}`;
+    expect((await listLabelledContainers(engine, owner)).map((container) => container.state).sort()).toEqual(["paused", "running", "running"]);
+    expect(ids).toHaveLength(3);
 
-      child.kill("SIGINT");
-      expect(await exited).toBe(130);
-      expect(await listLabelledContainers(engine, owner)).toEqual([]);
-      expect(await listLabelledNetworks(engine, owner)).toEqual([]);
-    } finally {
-      child.kill("SIGKILL");
-    }
+    child.interrupt();
+    expect((await child.exited).code).toBe(130);
+    expect(await listLabelledContainers(engine, owner)).toEqual([]);
+    expect(await listLabelledNetworks(engine, owner)).toEqual([]);
   }, START_TIMEOUT_MS);
 });

@@ -1,14 +1,12 @@
-import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { InterruptibleChild } from "../testing/interruptible-child.ts";
 import type { Journal } from "./journal.ts";
 
 const CHILD = fileURLToPath(new URL("./testing/run-experiment-until-interrupted.ts", import.meta.url));
-const ROOT = fileURLToPath(new URL("../../../", import.meta.url));
 
 interface Outcome {
   code: number | null;
@@ -23,23 +21,11 @@ interface Outcome {
 async function interruptMidFault(directory: string): Promise<Outcome> {
   const marker = join(directory, "marker.txt");
   const journals = join(directory, "journals");
-  const child = spawn(process.execPath, ["--import", "tsx", CHILD, journals, marker], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
-  let stdout = "";
-  let stderr = "";
-  child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-  const exited = new Promise<[number | null, NodeJS.Signals | null]>((resolve) => child.once("exit", (code, signal) => resolve([code, signal])));
-  try {
-    await new Promise<void>((resolve, reject) => {
-      createInterface({ input: child.stdout }).on("line", (line) => line === "injected" && resolve());
-      void exited.then(([code]) => reject(new Error(`child exited (${code}) before injecting:\n${stderr}`)));
-    });
-    child.kill("SIGINT");
-    const [code, signal] = await exited;
-    return { code, signal, stdout, stderr, marker: existsSync(marker) ? readFileSync(marker, "utf8") : "", journalPath: join(journals, "interrupted-experiment.json") };
-  } finally {
-    child.kill("SIGKILL");
-  }
+  await using child = new InterruptibleChild(CHILD, [journals, marker]);
+  await child.untilLine((line) => line === "injected");
+  child.interrupt();
+  const { code, signal } = await child.exited;
+  return { code, signal, stdout: child.stdout, stderr: child.stderr, marker: existsSync(marker) ? readFileSync(marker, "utf8") : "", journalPath: join(journals, "interrupted-experiment.json") };
 }
 
 describe.skipIf(process.platform === "win32")("Ctrl-C during an experiment", () => {

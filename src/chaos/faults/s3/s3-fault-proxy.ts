@@ -116,17 +116,18 @@ export class S3FaultProxy implements AsyncDisposable {
   }
 
   private async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
-    let closed = false;
+    const clientGone = new AbortController();
     let upstream: ClientRequest | undefined;
-    // A client that gave up (e.g. its timeout ran out during injected latency) must not leave an upstream request behind.
+    // A client that gave up (e.g. its timeout ran out during injected latency) must not leave
+    // an upstream request or a pending delay behind.
     response.once("close", () => {
-      closed = true;
+      clientGone.abort();
       if (!response.writableFinished) upstream?.destroy();
     });
     try {
       const s3 = describeS3Request(request.method ?? "GET", request.url ?? "/", request.headers);
-      await this.delay(s3);
-      if (closed) return;
+      await this.delay(s3, AbortSignal.any([this.lifetime.signal, clientGone.signal]));
+      if (clientGone.signal.aborted) return;
       const error = this.rules.first("error", s3);
       if (error) {
         error.faulted();
@@ -139,14 +140,14 @@ export class S3FaultProxy implements AsyncDisposable {
   }
 
   /** Waits for every firing latency rule, their delays added; never less than asked, though timers may fire a millisecond early. */
-  private async delay(s3: S3Request): Promise<void> {
+  private async delay(s3: S3Request, signal: AbortSignal): Promise<void> {
     let totalMs = 0;
     for (const rule of this.rules.firing("latency", s3)) {
       rule.faulted();
       totalMs += rule.fault.latencyMs + (rule.fault.jitterMs > 0 ? this.rules.nextRandom() * rule.fault.jitterMs : 0);
     }
     const deadline = performance.now() + totalMs;
-    for (let left = totalMs; left > 0; left = deadline - performance.now()) await sleep(Math.ceil(left), undefined, { signal: this.lifetime.signal });
+    for (let left = totalMs; left > 0; left = deadline - performance.now()) await sleep(Math.ceil(left), undefined, { signal });
   }
 
   private forward(request: IncomingMessage, response: ServerResponse, faults: BodyFaults): ClientRequest {
