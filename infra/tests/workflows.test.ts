@@ -69,6 +69,22 @@ describe(".github/workflows/pr.yml", () => {
     expect(uses(job, "hashicorp/setup-terraform")).toHaveLength(1);
   });
 
+  it("runs the scenarios again on the containers environment (Docker on the runner), with their own reports", () => {
+    const containers = parsed.jobs.containers as Json;
+    const runs = steps(containers).map((step) => step.run as string | undefined);
+    expect(runs.indexOf("npm ci")).toBeGreaterThanOrEqual(0);
+    expect(runs.indexOf("npm ci")).toBeLessThan(runs.indexOf("npm run test:containers"));
+    expect(containers.env.CHAOS_REPORTS_DIR).toBe("reports/containers");
+    // The official images: nothing points the environment at locally built ones.
+    expect(JSON.stringify(containers)).not.toContain("CHAOS_CONTAINER_IMAGES");
+    const [junit] = uses(containers, "mikepenz/action-junit-report");
+    expect(junit?.if).toBe("always()");
+    expect(junit?.with.report_paths).toBe(`${containers.env.CHAOS_REPORTS_DIR}/junit.xml`);
+    const [upload] = uses(containers, "actions/upload-artifact");
+    expect(upload?.with.path).toBe(`${containers.env.CHAOS_REPORTS_DIR}/`);
+    expect(upload?.with.name).not.toBe(uses(job, "actions/upload-artifact")[0]?.with.name);
+  });
+
   it("builds the image and checks it runs as its non-root user", () => {
     const image = parsed.jobs.image as Json;
     const [build] = uses(image, "docker/build-push-action");
