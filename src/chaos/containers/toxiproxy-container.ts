@@ -11,7 +11,8 @@ export const TOXIPROXY_STARTUP_TIMEOUT_MS = 60_000;
 /**
  * A Toxiproxy container definition. Only its HTTP API is waited for: the
  * official image is `FROM scratch`, with no shell for Testcontainers'
- * port checks.
+ * port checks. It matches `@testcontainers/toxiproxy`'s container, which is
+ * published only for Testcontainers 12 (its undici needs Node >= 22's zstd).
  */
 export function toxiproxyContainer(image: string): GenericContainer {
   return new GenericContainer(image)
