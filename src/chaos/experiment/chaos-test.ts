@@ -2,7 +2,8 @@ import { expect, test } from "vitest";
 import type { ChaosEnvironment } from "../env/chaos-environment.ts";
 import type { ExperimentDefinition } from "./experiment-definition.ts";
 import { writeJournal } from "./journal-file.ts";
-import type { FaultRecord, Journal } from "./journal.ts";
+import type { Journal } from "./journal.ts";
+import { whyMethodNotReached } from "./journal-queries.ts";
 import { runExperiment, UNSUPPORTED_PREFIX } from "./run-experiment.ts";
 import { selectedEnvironmentKind, startEnvironment, type EnvironmentRequirements } from "./select-environment.ts";
 
@@ -63,20 +64,6 @@ export function junitProperties(journal: Journal, path: string): Record<string, 
   };
 }
 
-/** The fault record named `name` in the journal (throws a readable error when absent). */
-export function faultNamed(journal: Journal, name: string): FaultRecord {
-  const record = journal.faults.find((fault) => fault.name === name);
-  if (!record) throw new Error(`no fault named "${name}" in the journal; it has: ${journal.faults.map((fault) => fault.name).join(", ")}`);
-  return record;
-}
-
-/** Samples of `probe` taken while `fault` was in effect. */
-export function samplesWhileActive(journal: Journal, fault: FaultRecord, probe: string): Journal["samples"] {
-  const from = fault.injectedAt ?? Infinity;
-  const until = fault.removedAt ?? Infinity;
-  return journal.samples.filter((sample) => sample.probe === probe && sample.at >= from && sample.at <= until);
-}
-
 interface JournalMatchers<R = unknown> {
   /** The experiment ran to the end and the pipeline finished (exit 0). */
   toHaveCompleted(): R;
@@ -102,7 +89,7 @@ expect.extend({
     const integrity = journal.integrity;
     return {
       pass: integrity?.ok === true,
-      message: () => (integrity ? `integrity check failed: ${integrity.summary}` : `integrity was not checked: ${journal.reason ?? journal.status}`),
+      message: () => (integrity ? `integrity check failed: ${integrity.summary}` : `integrity was not checked: the experiment ${journal.status}: ${journal.reason ?? "(no reason recorded)"}`),
     };
   },
   toRecoverWithinBudget(journal: Journal) {
@@ -113,11 +100,12 @@ expect.extend({
     return {
       pass,
       message: () =>
-        notInjected.length > 0
+        whyMethodNotReached(journal) ??
+        (notInjected.length > 0
           ? `faults not both injected and removed: ${notInjected.map((fault) => `${fault.name}${fault.error ? ` (${fault.error})` : ""}`).join("; ")}`
           : recovery === null
             ? `the steady state never held again after the faults were removed (budget ${budget} ms)`
-            : `recovery took ${recovery} ms, over the ${budget} ms budget`,
+            : `recovery took ${recovery} ms, over the ${budget} ms budget`),
     };
   },
 });

@@ -1,5 +1,6 @@
 /** Chaos experiments: steady-state hypothesis, method, rollbacks, journal; as Vitest fixtures for scenarios. */
-export { chaosTest, faultNamed, samplesWhileActive, junitProperties } from "./chaos-test.ts";
+export { chaosTest, junitProperties } from "./chaos-test.ts";
+export { faultNamed, samplesWhileActive, whyMethodNotReached } from "./journal-queries.ts";
 export { runExperiment, UNSUPPORTED_PREFIX } from "./run-experiment.ts";
 export type { ExperimentDefinition } from "./experiment-definition.ts";
 export { fault, type FaultAction, type ActionContext } from "./fault-action.ts";

@@ -7,7 +7,7 @@
  */
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { ALLOW_TARGET_VARIABLE } from "../experiment/blast-radius.ts";
-import { samplesWhileActive } from "../experiment/chaos-test.ts";
+import { samplesWhileActive } from "../experiment/journal-queries.ts";
 import { fault } from "../experiment/fault-action.ts";
 import { runExperiment } from "../experiment/run-experiment.ts";
 import { fakeDefinition } from "../experiment/testing/fake-experiment.ts";
