@@ -13,3 +13,5 @@ export { syntheticSongs, corruptObjects } from "./scenario-corpus.ts";
 export { selectedEnvironmentKind, startEnvironment, ENVIRONMENT_VARIABLE } from "./select-environment.ts";
 export type * from "./journal.ts";
 export { pipelineSteadyState, type SteadyStateTolerances } from "./steady-state.ts";
+export { faultActivityRegistry } from "./fault-activity.ts";
+export { experimentOutcome, recordExperimentOutcome } from "./experiment-outcome-metrics.ts";

@@ -9,6 +9,7 @@ import { BlastRadiusError, checkBlastRadius } from "./blast-radius.ts";
 import type { ExperimentDefinition } from "./experiment-definition.ts";
 import type { FaultAction } from "./fault-action.ts";
 import { markFaultActive } from "./fault-activity.ts";
+import { recordExperimentOutcome } from "./experiment-outcome-metrics.ts";
 import { checkIntegrity } from "./integrity-check.ts";
 import type { ExperimentPhase, ExperimentStatus, FaultRecord, Journal, ProbeSample, RollbackRecord } from "./journal.ts";
 import { PipelineSupervisor } from "./pipeline-supervisor.ts";
@@ -95,6 +96,7 @@ class ExperimentRun {
     const timeLimit = setTimeout(() => this.halt(new ExperimentStop("aborted", `safety: the time limit of ${this.timeLimitMs} ms was reached`)), this.timeLimitMs);
     try {
       const journal = await this.execute();
+      await recordExperimentOutcome(journal);
       await onJournal?.(journal);
       return journal;
     } finally {

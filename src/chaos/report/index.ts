@@ -4,5 +4,6 @@ export { JournalFormatError } from "./journal-format-error.ts";
 export { validateJournal } from "./validate-journal.ts";
 export { renderHtmlReport } from "./html-report.ts";
 export { formatSummaryTable } from "./summary-table.ts";
+export { formatSummaryMarkdown } from "./summary-markdown.ts";
 export { writeResilienceReport, type WrittenResilienceReport } from "./write-report.ts";
 export { recoveryVerdict, type RecoveryVerdict } from "./report-format.ts";
