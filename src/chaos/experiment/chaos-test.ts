@@ -1,6 +1,7 @@
 import { expect, test } from "vitest";
 import type { ChaosEnvironment } from "../env/chaos-environment.ts";
 import type { ExperimentDefinition } from "./experiment-definition.ts";
+import { GoldenOutputCache } from "./golden-output.ts";
 import { writeJournal } from "./journal-file.ts";
 import type { Journal } from "./journal.ts";
 import { whyMethodNotReached } from "./journal-queries.ts";
@@ -38,7 +39,10 @@ export const chaosTest = test.extend<ChaosFixtures>({
   experiment: async ({ env, annotate, skip }, use) => {
     await use(async (definition) => {
       let path = "";
-      const journal = await runExperiment(env, definition, { onJournal: async (finished) => (path = await writeJournal(finished)) });
+      const journal = await runExperiment(env, definition, {
+        onJournal: async (finished) => (path = await writeJournal(finished)),
+        goldenCache: GoldenOutputCache.fromEnvironment(),
+      });
       for (const [name, value] of Object.entries(junitProperties(journal, path))) await annotate(value, name);
       if (journal.reason?.startsWith(UNSUPPORTED_PREFIX)) skip(journal.reason);
       return journal;

@@ -1,10 +1,9 @@
-import { randomBytes } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { ChaosEnvironment, PipelineDatabase } from "../env/chaos-environment.ts";
 import { onInterrupt } from "../env/child-registry.ts";
 import type { FaultHandle } from "../faults/fault-handle.ts";
 import { UnsupportedFaultError, type FaultLibrary } from "../faults/fault-library.ts";
-import { snapshotTables } from "../integrity/table-snapshot.ts";
+import { snapshotTables, type TableSnapshot } from "../integrity/table-snapshot.ts";
 import { BlastRadiusError, checkBlastRadius } from "./blast-radius.ts";
 import type { ExperimentDefinition } from "./experiment-definition.ts";
 import type { FaultAction } from "./fault-action.ts";
@@ -15,11 +14,21 @@ import type { ExperimentPhase, ExperimentStatus, FaultRecord, Journal, ProbeSamp
 import { PipelineSupervisor } from "./pipeline-supervisor.ts";
 import { THROUGHPUT_PROBE, type Probe, type ProbeContext } from "./probe.ts";
 import { measureBaseline } from "./baseline-run.ts";
+import { corpusPrefix, goldenKey, type GoldenOutputCache } from "./golden-output.ts";
+import type { Baseline } from "./baseline-run.ts";
 import { ProgressTracker } from "./progress-tracker.ts";
 import { detectionAfter, recoveryAfter } from "./recovery-figures.ts";
 
 /** Starts the reason of an experiment stopped because its environment cannot produce one of its faults. */
 export const UNSUPPORTED_PREFIX = "unsupported fault: ";
+
+/** A fault-free run of the corpus: its throughput, and its tables on demand. */
+interface GoldenRun {
+  key: string;
+  reused: boolean;
+  baseline: Baseline;
+  snapshot(): Promise<TableSnapshot>;
+}
 
 /** Why an experiment stopped early: a safety probe, or Ctrl-C. */
 class ExperimentStop extends Error {
@@ -40,7 +49,7 @@ class ExperimentStop extends Error {
  * the experiment found.
  */
 export async function runExperiment(env: ChaosEnvironment, definition: ExperimentDefinition, options: RunExperimentOptions = {}): Promise<Journal> {
-  return new ExperimentRun(env, definition).run(options.onJournal);
+  return new ExperimentRun(env, definition, options.goldenCache).run(options.onJournal);
 }
 
 /** Options of {@link runExperiment}. */
@@ -51,6 +60,8 @@ export interface RunExperimentOptions {
    * and this callback are done (e.g. `writeJournal`).
    */
   onJournal?: (journal: Journal) => Promise<unknown>;
+  /** Where golden outputs of this test run are kept, so runs of the same input share one fault-free run; default: none (every experiment runs its own). */
+  goldenCache?: GoldenOutputCache;
 }
 
 /** How long Ctrl-C waits for the journal to be finished and handed over. */
@@ -80,6 +91,7 @@ class ExperimentRun {
   constructor(
     private readonly env: ChaosEnvironment,
     private readonly definition: ExperimentDefinition,
+    private readonly goldenCache: GoldenOutputCache | undefined,
   ) {
     this.sampleEveryMs = definition.sampleEveryMs ?? 200;
     this.timeLimitMs = definition.timeLimitMs ?? 120_000;
@@ -107,18 +119,18 @@ class ExperimentRun {
   }
 
   private async execute(): Promise<Journal> {
-    let golden: PipelineDatabase | undefined;
+    let golden: GoldenRun | undefined;
     let experiment: PipelineDatabase | undefined;
     let inputKeys: string[] = [];
     let tracker: ProgressTracker | undefined;
     try {
       checkBlastRadius(this.env, this.definition.method, this.timeLimitMs);
-      const prefix = `${this.definition.id}-${randomBytes(3).toString("hex")}/`;
+      const key = await goldenKey(this.definition.corpus, this.definition.pipeline, this.env.kind);
+      const prefix = corpusPrefix(key);
       inputKeys = this.definition.corpus.map((object) => prefix + object.key);
       await this.env.seed(this.definition.corpus.map((object) => ({ key: prefix + object.key, body: object.body })));
-      golden = await this.env.createDatabase("golden");
-      const baseline = await measureBaseline(this.env, { ...this.definition.pipeline, prefix, database: golden.name }, inputKeys.length, this.stop.signal);
-      this.baselineThroughput = baseline.throughput;
+      golden = await this.goldenRun(key, prefix, inputKeys.length);
+      this.baselineThroughput = golden.baseline.throughput;
 
       experiment = await this.env.createDatabase("experiment");
       tracker = new ProgressTracker(inputKeys.length);
@@ -152,9 +164,33 @@ class ExperimentRun {
     }
     const integrity =
       golden && experiment && this.status === "completed"
-        ? checkIntegrity(await snapshotTables(golden.url), await snapshotTables(experiment.url), inputKeys)
+        ? checkIntegrity(await golden.snapshot(), await snapshotTables(experiment.url), inputKeys)
         : null;
-    return this.journal(integrity, tracker);
+    return this.journal(integrity, tracker, golden);
+  }
+
+  /**
+   * The golden run of the corpus: its throughput now, its tables when the
+   * integrity check asks for them. Reused from an earlier experiment of this
+   * test run with the same input (same content key); a fresh one is kept
+   * for the next once its tables have been read.
+   */
+  private async goldenRun(key: string, prefix: string, inputObjects: number): Promise<GoldenRun> {
+    const cache = this.goldenCache;
+    const cached = await cache?.get(key);
+    if (cached) return { key, reused: true, baseline: cached.baseline, snapshot: async () => cached.snapshot };
+    const database = await this.env.createDatabase("golden");
+    const baseline = await measureBaseline(this.env, { ...this.definition.pipeline, prefix, database: database.name }, inputObjects, this.stop.signal);
+    return {
+      key,
+      reused: false,
+      baseline,
+      snapshot: async () => {
+        const snapshot = await snapshotTables(database.url);
+        await cache?.put(key, { baseline, snapshot });
+        return snapshot;
+      },
+    };
   }
 
   /** Waits for `action`'s trigger, injects it, and removes it after its duration. */
@@ -343,7 +379,7 @@ class ExperimentRun {
     return Math.round((monotonic - this.startedAt) * 10) / 10;
   }
 
-  private journal(integrity: Journal["integrity"], tracker: ProgressTracker | undefined): Journal {
+  private journal(integrity: Journal["integrity"], tracker: ProgressTracker | undefined, golden: GoldenRun | undefined): Journal {
     const names = this.hypothesisNames();
     const during = this.samples.filter((sample) => sample.phase === "during");
     for (const { record } of this.faults) {
@@ -389,6 +425,7 @@ class ExperimentRun {
         retries: tracker?.latest.retries ?? 0,
       },
       integrity,
+      ...(golden ? { golden: { key: golden.key, reused: golden.reused } } : {}),
       ...(this.reason !== undefined ? { reason: this.reason } : {}),
     };
   }
