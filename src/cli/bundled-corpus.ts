@@ -1,7 +1,7 @@
 import { readdir, readFile } from "node:fs/promises";
 import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
-import type { SeedObject } from "../chaos/env/index.ts";
+import type { SeedObject } from "../chaos/embedded/index.ts";
 import { corruptMidiFiles } from "../../fixtures/corrupt/index.ts";
 import { generateSyntheticCorpus } from "../../fixtures/synthetic/index.ts";
 

@@ -14,7 +14,7 @@ import {
   type StageName,
   type TokenMode,
 } from "../pipeline/index.ts";
-import { deferInterruptsToApp, EmbeddedEnvironment, type StartedEmbeddedEnvironment } from "../chaos/env/index.ts";
+import { deferInterruptsToApp, EmbeddedEnvironment, type StartedEmbeddedEnvironment } from "../chaos/embedded/index.ts";
 import { loadBundledCorpus } from "./bundled-corpus.ts";
 import { formatSummary } from "./summary-table.ts";
 import { previewResults } from "./result-preview.ts";

@@ -4,7 +4,7 @@ import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { handMadeCorruptCases } from "../../fixtures/corrupt/index.ts";
 import { generateSyntheticCorpus } from "../../fixtures/synthetic/index.ts";
-import { EmbeddedEnvironment, S3RVER_CREDENTIALS, waitFor, type StartedEmbeddedEnvironment } from "../chaos/env/index.ts";
+import { EmbeddedEnvironment, S3RVER_CREDENTIALS, waitFor, type StartedEmbeddedEnvironment } from "../chaos/embedded/index.ts";
 import { snapshotTables } from "../chaos/integrity/table-snapshot.ts";
 import { freshDatabaseUrl } from "../chaos/testing/pipeline-databases.ts";
 import type { PipelineSummary } from "../pipeline/index.ts";

@@ -1,5 +1,5 @@
-import type { ServiceName } from "../env/chaos-environment.ts";
-import type { FaultHandle } from "../faults/fault-handle.ts";
+import type { ServiceName } from "../core/chaos-environment.ts";
+import type { FaultHandle } from "../core/fault-handle.ts";
 import type { DownOptions, PauseOptions } from "../faults/process/process-faults.ts";
 import { ProxiedFaultLibrary } from "../faults/proxied-fault-library.ts";
 import { killContainer, pauseContainer, stopContainer } from "./container-faults.ts";

@@ -1,4 +1,4 @@
-import { createFaultHandle, FaultParameterError, nonNegative, type FaultHandle } from "../faults/fault-handle.ts";
+import { createFaultHandle, FaultParameterError, nonNegative, type FaultHandle } from "../core/fault-handle.ts";
 import type { DownOptions, PauseOptions } from "../faults/process/process-faults.ts";
 import type { ContainerDownOutcome, ServiceContainer } from "./service-container.ts";
 

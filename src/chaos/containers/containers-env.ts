@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { getContainerRuntimeClient } from "testcontainers";
-import { onInterrupt } from "../env/child-registry.ts";
+import { onInterrupt } from "../core/child-registry.ts";
 import { S3FaultProxy } from "../faults/s3/index.ts";
 import { containerEngineAvailable, ContainerEngineUnavailableError, useContainerEngine, type ContainerEngine } from "./container-engine.ts";
 import { resolveContainerImages, type ContainerImages } from "./images.ts";

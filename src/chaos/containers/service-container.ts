@@ -1,7 +1,7 @@
 import { constants } from "node:os";
 import { getContainerRuntimeClient, type ContainerRuntimeClient, type StartedTestContainer } from "testcontainers";
-import type { ServiceName } from "../env/chaos-environment.ts";
-import { waitFor } from "../env/wait-for.ts";
+import type { ServiceName } from "../core/chaos-environment.ts";
+import { waitFor } from "../core/wait-for.ts";
 
 type EngineContainer = ReturnType<ContainerRuntimeClient["container"]["getById"]>;
 

@@ -1,8 +1,8 @@
 import { expect, test } from "vitest";
-import type { ChaosEnvironment } from "../env/chaos-environment.ts";
+import type { ChaosEnvironment } from "../core/chaos-environment.ts";
 import type { ExperimentDefinition } from "./experiment-definition.ts";
 import { writeJournal } from "./journal-file.ts";
-import type { FaultRecord, Journal } from "./journal.ts";
+import type { FaultRecord, Journal } from "../core/journal.ts";
 import { runExperiment, UNSUPPORTED_PREFIX } from "./run-experiment.ts";
 import { selectedEnvironmentKind, startEnvironment, type EnvironmentRequirements } from "./select-environment.ts";
 

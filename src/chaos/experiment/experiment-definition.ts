@@ -1,6 +1,6 @@
-import type { SeedObject } from "../env/bucket-seeder.ts";
-import type { PipelineLaunchRequest } from "../env/pipeline-process.ts";
-import type { DowntimeCause } from "../faults/fault-handle.ts";
+import type { SeedObject } from "../env-kit/bucket-seeder.ts";
+import type { PipelineLaunchRequest } from "../core/pipeline-process.ts";
+import type { DowntimeCause } from "../core/fault-handle.ts";
 import type { FaultAction } from "./fault-action.ts";
 import type { Probe } from "./probe.ts";
 

@@ -1,6 +1,6 @@
-import type { ChaosEnvironment } from "../env/chaos-environment.ts";
-import type { FaultHandle } from "../faults/fault-handle.ts";
-import type { FaultLibrary } from "../faults/fault-library.ts";
+import type { ChaosEnvironment } from "../core/chaos-environment.ts";
+import type { FaultHandle } from "../core/fault-handle.ts";
+import type { FaultLibrary } from "../core/fault-library.ts";
 import type { PipelineSupervisor } from "./pipeline-supervisor.ts";
 import { afterMs, type Trigger } from "./trigger.ts";
 

@@ -10,5 +10,5 @@ export { checkIntegrity } from "./integrity-check.ts";
 export { writeJournal, journalDirectory, reportsDirectory } from "./journal-file.ts";
 export { syntheticSongs, corruptObjects } from "./scenario-corpus.ts";
 export { selectedEnvironmentKind, startEnvironment, ENVIRONMENT_VARIABLE } from "./select-environment.ts";
-export type * from "./journal.ts";
+export type * from "../core/journal.ts";
 export { pipelineSteadyState, type SteadyStateTolerances } from "./steady-state.ts";

@@ -1,6 +1,6 @@
-import type { ChaosEnvironment } from "../env/chaos-environment.ts";
-import type { PipelineExit, PipelineLaunchRequest, PipelineProcess } from "../env/pipeline-process.ts";
-import { createFaultHandle, type FaultHandle } from "../faults/fault-handle.ts";
+import type { ChaosEnvironment } from "../core/chaos-environment.ts";
+import type { PipelineExit, PipelineLaunchRequest, PipelineProcess } from "../core/pipeline-process.ts";
+import { createFaultHandle, type FaultHandle } from "../core/fault-handle.ts";
 import type { ProgressTracker } from "./progress-tracker.ts";
 
 /**

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { InterruptibleChild } from "../testing/interruptible-child.ts";
-import type { Journal } from "./journal.ts";
+import type { Journal } from "../core/journal.ts";
 
 const CHILD = fileURLToPath(new URL("./testing/run-experiment-until-interrupted.ts", import.meta.url));
 

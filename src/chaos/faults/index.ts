@@ -6,8 +6,8 @@ export {
   type DowntimeCause,
   type FaultDescription,
   type FaultHandle,
-} from "./fault-handle.ts";
-export { FaultInjector, type ProcessTarget } from "./fault-injector.ts";
+} from "../core/fault-handle.ts";
+export { FaultInjector, type ProcessTarget } from "../embedded/fault-injector.ts";
 export { killProcess, stopProcess, pauseProcess, type DownOptions, type PauseOptions } from "./process/process-faults.ts";
 export type { FaultableProcess } from "./process/faultable-process.ts";
 export { injectToxic, partition } from "./network/network-faults.ts";

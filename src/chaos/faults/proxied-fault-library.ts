@@ -1,7 +1,7 @@
-import type { ServiceName } from "../env/chaos-environment.ts";
+import type { ServiceName } from "../core/chaos-environment.ts";
 import type { ToxiproxyApi, ToxicSpec } from "../toxiproxy/index.ts";
-import { removeAll, type FaultHandle } from "./fault-handle.ts";
-import type { FaultLibrary } from "./fault-library.ts";
+import { removeAll, type FaultHandle } from "../core/fault-handle.ts";
+import type { FaultLibrary } from "../core/fault-library.ts";
 import { injectToxic, partition } from "./network/network-faults.ts";
 import type { DownOptions, PauseOptions } from "./process/process-faults.ts";
 import {

@@ -1,4 +1,4 @@
-import type { SeedObject } from "../../env/bucket-seeder.ts";
+import type { SeedObject } from "../../env-kit/bucket-seeder.ts";
 import type { ExperimentDefinition } from "../experiment-definition.ts";
 import { answersWithin, throughput } from "../probe.ts";
 

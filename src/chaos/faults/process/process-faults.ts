@@ -1,4 +1,4 @@
-import { createFaultHandle, FaultParameterError, nonNegative, type FaultHandle } from "../fault-handle.ts";
+import { createFaultHandle, FaultParameterError, nonNegative, type FaultHandle } from "../../core/fault-handle.ts";
 import type { FaultableProcess } from "./faultable-process.ts";
 
 /** What to do about a killed or stopped process when the fault is removed. */

@@ -1,4 +1,4 @@
-import { createFaultHandle, FaultParameterError, type FaultHandle } from "../fault-handle.ts";
+import { createFaultHandle, FaultParameterError, type FaultHandle } from "../../core/fault-handle.ts";
 import { FaultDuration } from "./fault-duration.ts";
 import { closeSession, openSession, sqlState, TOO_MANY_CONNECTIONS, type FaultSession } from "./postgres-session.ts";
 import { connectionUri as validUri, nonNegativeInteger, optionalDurationMs } from "./resource-parameters.ts";

@@ -1,4 +1,4 @@
-import { createFaultHandle, type FaultHandle } from "../fault-handle.ts";
+import { createFaultHandle, type FaultHandle } from "../../core/fault-handle.ts";
 import { FaultDuration, type EndedBy } from "./fault-duration.ts";
 import { PressureChild } from "./pressure-child.ts";
 import { cpuWorkers, optionalDurationMs } from "./resource-parameters.ts";

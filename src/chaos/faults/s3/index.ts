@@ -10,7 +10,7 @@ export {
   type TruncateFraming,
   type S3CorruptFault,
   type S3RuleOptions,
-} from "./s3-fault-spec.ts";
-export type { S3RequestMatch } from "./request-match.ts";
-export { describeS3Request, S3_OPERATIONS, type S3Operation, type S3Request } from "./s3-request.ts";
+} from "../../core/s3-fault-spec.ts";
+export type { S3RequestMatch } from "../../core/s3-request-match.ts";
+export { describeS3Request, S3_OPERATIONS, type S3Operation, type S3Request } from "../../core/s3-request.ts";
 export { s3ErrorXml } from "./s3-error-response.ts";

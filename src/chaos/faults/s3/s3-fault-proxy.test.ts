@@ -4,8 +4,8 @@ import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { BodyIntegrityError, createS3Client, OperationFailedError, type RetryPolicy } from "../../../pipeline/index.ts";
 import { downloadObject } from "../../../pipeline/index.ts";
-import { S3Server, S3RVER_CREDENTIALS, seedBucket, waitFor } from "../../env/index.ts";
-import { FaultParameterError } from "../fault-handle.ts";
+import { S3Server, S3RVER_CREDENTIALS, seedBucket, waitFor } from "../../embedded/index.ts";
+import { FaultParameterError } from "../../core/fault-handle.ts";
 import { S3FaultProxy } from "./index.ts";
 
 const BUCKET = "midi";

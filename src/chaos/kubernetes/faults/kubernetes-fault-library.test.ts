@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { FaultParameterError } from "../../faults/fault-handle.ts";
-import { UnsupportedFaultError } from "../../faults/fault-library.ts";
+import { FaultParameterError } from "../../core/fault-handle.ts";
+import { UnsupportedFaultError } from "../../core/fault-library.ts";
 import { ChaosRefusedError } from "../errors.ts";
 import { CrdValidator, crdsAvailable } from "../testing/crd-validator.ts";
 import { startFakeCluster, type FakeClusterKit } from "../testing/fake-cluster-kit.ts";

@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
-import type { ServiceName } from "../../env/chaos-environment.ts";
-import { createFaultHandle, removeAll, type FaultDescription, type FaultHandle } from "../../faults/fault-handle.ts";
-import type { FaultLibrary } from "../../faults/fault-library.ts";
+import type { ServiceName } from "../../core/chaos-environment.ts";
+import { createFaultHandle, removeAll, type FaultDescription, type FaultHandle } from "../../core/fault-handle.ts";
+import type { FaultLibrary } from "../../core/fault-library.ts";
 import type { DownOptions, PauseOptions } from "../../faults/process/process-faults.ts";
 import { exhaustPostgresConnections, type ConnectionExhaustionOptions, type CpuPressureOptions, type MemoryPressureOptions } from "../../faults/resource/index.ts";
 import type { S3FaultSpec } from "../../faults/s3/index.ts";

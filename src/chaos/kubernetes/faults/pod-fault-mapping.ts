@@ -1,5 +1,5 @@
-import type { ServiceName } from "../../env/chaos-environment.ts";
-import { FaultParameterError, type FaultDescription } from "../../faults/fault-handle.ts";
+import type { ServiceName } from "../../core/chaos-environment.ts";
+import { FaultParameterError, type FaultDescription } from "../../core/fault-handle.ts";
 import type { DownOptions, PauseOptions } from "../../faults/process/process-faults.ts";
 import type { CpuPressureOptions, MemoryPressureOptions } from "../../faults/resource/index.ts";
 import { podChaos, type PodChaos } from "../chaos-mesh/pod-chaos.ts";

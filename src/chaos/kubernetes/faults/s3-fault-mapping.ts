@@ -1,4 +1,4 @@
-import type { FaultDescription } from "../../faults/fault-handle.ts";
+import type { FaultDescription } from "../../core/fault-handle.ts";
 import { resolveS3FaultSpec, s3ErrorXml, type S3FaultSpec, type S3RequestMatch } from "../../faults/s3/index.ts";
 import { httpChaos, type HTTPChaos, type HTTPChaosInput } from "../chaos-mesh/http-chaos.ts";
 import { common, describeWorkload, description, unsupported, type MappingContext } from "./fault-mapping.ts";

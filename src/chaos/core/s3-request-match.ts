@@ -1,4 +1,4 @@
-import { FaultParameterError } from "../fault-handle.ts";
+import { FaultParameterError } from "./fault-handle.ts";
 import { S3_OPERATIONS, type S3Operation, type S3Request } from "./s3-request.ts";
 
 /** Which requests a fault rule applies to: every given field must match; an empty match takes every request. */

@@ -6,17 +6,17 @@
  * and the pipeline's work inside its pod are simulated.
  */
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { ALLOW_TARGET_VARIABLE } from "../experiment/blast-radius.ts";
-import { samplesWhileActive } from "../experiment/chaos-test.ts";
-import { fault } from "../experiment/fault-action.ts";
-import { runExperiment } from "../experiment/run-experiment.ts";
-import { fakeDefinition } from "../experiment/testing/fake-experiment.ts";
-import { afterProgress } from "../experiment/trigger.ts";
-import { FakeClusterEnvironment } from "./testing/fake-cluster-environment.ts";
+import { ALLOW_TARGET_VARIABLE } from "./blast-radius.ts";
+import { samplesWhileActive } from "./chaos-test.ts";
+import { fault } from "./fault-action.ts";
+import { runExperiment } from "./run-experiment.ts";
+import { fakeDefinition } from "./testing/fake-experiment.ts";
+import { afterProgress } from "./trigger.ts";
+import { FakeClusterEnvironment } from "../kubernetes/testing/fake-cluster-environment.ts";
 
 // The integrity check reads what the simulated runs "wrote" instead of Postgres tables.
 vi.mock("../integrity/table-snapshot.ts", async () => {
-  const { snapshotOfFakeDatabase } = await import("../experiment/testing/fake-environment.ts");
+  const { snapshotOfFakeDatabase } = await import("../testing/fake-environment.ts");
   return { snapshotTables: snapshotOfFakeDatabase };
 });
 

@@ -1,4 +1,4 @@
-import { onInterrupt } from "../env/child-registry.ts";
+import { onInterrupt } from "./child-registry.ts";
 
 /** The seed's three causes of downtime, which every fault produces one of. */
 export type DowntimeCause = "overload" | "equipment-failure" | "software-failure";

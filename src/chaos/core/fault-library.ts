@@ -1,9 +1,9 @@
-import type { ServiceName } from "../env/chaos-environment.ts";
+import type { ServiceName } from "./chaos-environment.ts";
 import type { ToxicSpec } from "../toxiproxy/index.ts";
 import type { FaultHandle } from "./fault-handle.ts";
-import type { DownOptions, PauseOptions } from "./process/process-faults.ts";
-import type { ConnectionExhaustionOptions, CpuPressureOptions, MemoryPressureOptions } from "./resource/index.ts";
-import type { S3FaultSpec } from "./s3/index.ts";
+import type { DownOptions, PauseOptions } from "../faults/process/process-faults.ts";
+import type { ConnectionExhaustionOptions, CpuPressureOptions, MemoryPressureOptions } from "../faults/resource/index.ts";
+import type { S3FaultSpec } from "../faults/s3/index.ts";
 
 /**
  * The faults a scenario asks for, by intent. Each environment maps them onto

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { waitFor } from "../env/index.ts";
+import { waitFor } from "./index.ts";
 import { InterruptibleChild } from "../testing/interruptible-child.ts";
 
 const CHILD = fileURLToPath(new URL("./testing/hold-faults-until-interrupted.ts", import.meta.url));

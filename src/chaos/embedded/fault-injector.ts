@@ -1,8 +1,8 @@
-import type { StartedEmbeddedEnvironment } from "../env/index.ts";
-import type { FaultHandle } from "./fault-handle.ts";
-import type { FaultableProcess } from "./process/faultable-process.ts";
-import { killProcess, pauseProcess, stopProcess, type DownOptions, type PauseOptions } from "./process/process-faults.ts";
-import { ProxiedFaultLibrary } from "./proxied-fault-library.ts";
+import type { StartedEmbeddedEnvironment } from "./index.ts";
+import type { FaultHandle } from "../core/fault-handle.ts";
+import type { FaultableProcess } from "../faults/process/faultable-process.ts";
+import { killProcess, pauseProcess, stopProcess, type DownOptions, type PauseOptions } from "../faults/process/process-faults.ts";
+import { ProxiedFaultLibrary } from "../faults/proxied-fault-library.ts";
 
 /** Services of an environment that process faults can target. */
 export type ProcessTarget = "postgres" | "s3";

@@ -1,9 +1,9 @@
-import type { SeedObject } from "../../env/bucket-seeder.ts";
-import type { ChaosEnvironment, PipelineDatabase, ServiceName } from "../../env/chaos-environment.ts";
-import type { PipelineExit, PipelineLaunchRequest, PipelineProcess, PipelineProgress } from "../../env/pipeline-process.ts";
-import type { FaultHandle } from "../../faults/fault-handle.ts";
-import type { FaultLibrary } from "../../faults/fault-library.ts";
-import type { TableSnapshot } from "../../integrity/table-snapshot.ts";
+import type { SeedObject } from "../env-kit/bucket-seeder.ts";
+import type { ChaosEnvironment, PipelineDatabase, ServiceName } from "../core/chaos-environment.ts";
+import type { PipelineExit, PipelineLaunchRequest, PipelineProcess, PipelineProgress } from "../core/pipeline-process.ts";
+import type { FaultHandle } from "../core/fault-handle.ts";
+import type { FaultLibrary } from "../core/fault-library.ts";
+import type { TableSnapshot } from "../integrity/table-snapshot.ts";
 import { FakeFaultLibrary, type FakeFaultOptions } from "./fake-fault-library.ts";
 
 export { FakeFaultLibrary, type FakeFaultOptions } from "./fake-fault-library.ts";

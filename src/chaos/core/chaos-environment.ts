@@ -1,6 +1,6 @@
 import type { PipelineConfigInput } from "../../pipeline/index.ts";
-import type { FaultLibrary } from "../faults/fault-library.ts";
-import type { SeedObject } from "./bucket-seeder.ts";
+import type { FaultLibrary } from "./fault-library.ts";
+import type { SeedObject } from "../env-kit/bucket-seeder.ts";
 import type { PipelineLaunchRequest, PipelineProcess } from "./pipeline-process.ts";
 
 /** Where an experiment runs: the same scenarios run on each. */

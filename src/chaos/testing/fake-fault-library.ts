@@ -1,6 +1,6 @@
-import type { ServiceName } from "../../env/chaos-environment.ts";
-import { createFaultHandle, removeAll, type FaultHandle } from "../../faults/fault-handle.ts";
-import { UnsupportedFaultError, type FaultLibrary } from "../../faults/fault-library.ts";
+import type { ServiceName } from "../core/chaos-environment.ts";
+import { createFaultHandle, removeAll, type FaultHandle } from "../core/fault-handle.ts";
+import { UnsupportedFaultError, type FaultLibrary } from "../core/fault-library.ts";
 
 /** How the fake fault library behaves. */
 export interface FakeFaultOptions {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { matchesRequest, validateMatch } from "./request-match.ts";
+import { matchesRequest, validateMatch } from "./s3-request-match.ts";
 import { describeS3Request } from "./s3-request.ts";
 
 describe("describeS3Request", () => {

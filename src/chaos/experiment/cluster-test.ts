@@ -3,8 +3,8 @@
  * Test-runtime code: it imports Vitest, so it is not part of index.ts.
  */
 import type { TestAPI, TestFunction } from "vitest";
-import { chaosTest } from "../experiment/chaos-test.ts";
-import { ENVIRONMENT_VARIABLE, selectedEnvironmentKind } from "../experiment/select-environment.ts";
+import { chaosTest } from "./chaos-test.ts";
+import { ENVIRONMENT_VARIABLE, selectedEnvironmentKind } from "./select-environment.ts";
 
 type ChaosContext = typeof chaosTest extends TestAPI<infer Context> ? Context : never;
 

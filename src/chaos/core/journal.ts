@@ -1,5 +1,5 @@
 import type { DowntimeCause } from "../faults/index.ts";
-import type { EnvironmentKind } from "../env/chaos-environment.ts";
+import type { EnvironmentKind } from "./chaos-environment.ts";
 
 /** How an experiment ended (Chaos Toolkit's vocabulary). */
 export type ExperimentStatus = "completed" | "failed" | "aborted" | "interrupted";

@@ -5,7 +5,7 @@ import { ListObjectsV2Command } from "@aws-sdk/client-s3";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createS3Client } from "../../pipeline/index.ts";
-import { EmbeddedEnvironment, freePort, S3RVER_CREDENTIALS, type StartedEmbeddedEnvironment } from "../env/index.ts";
+import { EmbeddedEnvironment, freePort, S3RVER_CREDENTIALS, type StartedEmbeddedEnvironment } from "./index.ts";
 import { FaultInjector } from "./fault-injector.ts";
 
 const CLI = fileURLToPath(new URL("../../../bin/chaos-control.mjs", import.meta.url));

@@ -3,8 +3,8 @@
  * resolved rules. Every check runs before a rule is injected and names the
  * bad field, so a typo never half-applies a fault.
  */
-import { FaultParameterError, nonNegative, probability as checkProbability } from "../fault-handle.ts";
-import { validateMatch, type S3RequestMatch } from "./request-match.ts";
+import { FaultParameterError, nonNegative, probability as checkProbability } from "./fault-handle.ts";
+import { validateMatch, type S3RequestMatch } from "./s3-request-match.ts";
 
 /** Options every rule shares. */
 export interface S3RuleOptions {

@@ -1,6 +1,6 @@
 import { execFileSync } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
-import { waitFor } from "./wait-for.ts";
+import { waitFor } from "../core/wait-for.ts";
 
 /**
  * PIDs of every descendant of `pid` (children, grandchildren…). PostgreSQL
