@@ -1,6 +1,5 @@
 import { expect } from "vitest";
-import { afterProgress, fault, faultNamed, pipelineSteadyState, samplesWhileActive, syntheticSongs } from "../../src/chaos/experiment/index.ts";
-import { clusterTest } from "../../src/chaos/kubernetes/cluster-test.ts";
+import { afterProgress, fault, faultNamed, pipelineSteadyState, samplesWhileActive, syntheticSongs, clusterTest } from "../../src/chaos/experiment/index.ts";
 
 clusterTest("Equipment failure: Postgres's pods fail for 30 s (Chaos Mesh pod-failure); the pipeline waits and retries, then finishes intact", async ({ experiment }) => {
   const journal = await experiment({

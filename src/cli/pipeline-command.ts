@@ -14,11 +14,12 @@ import {
   type StageName,
   type TokenMode,
 } from "../pipeline/index.ts";
-import { deferInterruptsToApp, EmbeddedEnvironment, type StartedEmbeddedEnvironment } from "../chaos/embedded/index.ts";
+import { EmbeddedEnvironment, type StartedEmbeddedEnvironment } from "../chaos/embedded/index.ts";
 import { loadBundledCorpus } from "./bundled-corpus.ts";
 import { formatSummary } from "./summary-table.ts";
 import { previewResults } from "./result-preview.ts";
 import { ProgressReporter } from "./progress-reporter.ts";
+import { deferInterruptsToApp } from "../chaos/core/index.ts";
 
 export const PIPELINE_USAGE = `Usage: chaos-control pipeline [options]
 

@@ -4,10 +4,11 @@ import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { handMadeCorruptCases } from "../../fixtures/corrupt/index.ts";
 import { generateSyntheticCorpus } from "../../fixtures/synthetic/index.ts";
-import { EmbeddedEnvironment, S3RVER_CREDENTIALS, waitFor, type StartedEmbeddedEnvironment } from "../chaos/embedded/index.ts";
-import { snapshotTables } from "../chaos/integrity/table-snapshot.ts";
-import { freshDatabaseUrl } from "../chaos/testing/pipeline-databases.ts";
+import { EmbeddedEnvironment, S3RVER_CREDENTIALS, type StartedEmbeddedEnvironment } from "../chaos/embedded/index.ts";
+import { snapshotTables } from "../chaos/integrity/index.ts";
+import { freshDatabaseUrl } from "../chaos/testing/index.ts";
 import type { PipelineSummary } from "../pipeline/index.ts";
+import { waitFor } from "../chaos/core/index.ts";
 
 const CLI = fileURLToPath(new URL("../../bin/chaos-control.mjs", import.meta.url));
 const PREFIX = "shards/";

@@ -1,6 +1,5 @@
 import type { PipelineConfigInput } from "../../pipeline/index.ts";
 import type { FaultLibrary } from "./fault-library.ts";
-import type { SeedObject } from "../env-kit/bucket-seeder.ts";
 import type { PipelineLaunchRequest, PipelineProcess } from "./pipeline-process.ts";
 
 /** Where an experiment runs: the same scenarios run on each. */
@@ -8,6 +7,12 @@ export type EnvironmentKind = "embedded" | "containers" | "kubernetes";
 
 /** The services of an environment that faults and probes address by name. */
 export type ServiceName = "postgres" | "s3";
+
+/** An object to put into a bucket. */
+export interface SeedObject {
+  key: string;
+  body: Uint8Array;
+}
 
 /** A database of the environment for one pipeline run (the experiment's, or the golden run's). */
 export interface PipelineDatabase {

@@ -1,9 +1,8 @@
 import type { ServiceName } from "./chaos-environment.ts";
 import type { ToxicSpec } from "../toxiproxy/index.ts";
 import type { FaultHandle } from "./fault-handle.ts";
-import type { DownOptions, PauseOptions } from "../faults/process/process-faults.ts";
-import type { ConnectionExhaustionOptions, CpuPressureOptions, MemoryPressureOptions } from "../faults/resource/index.ts";
-import type { S3FaultSpec } from "../faults/s3/index.ts";
+import type { ConnectionExhaustionOptions, CpuPressureOptions, DownOptions, MemoryPressureOptions, PauseOptions } from "./fault-options.ts";
+import type { S3FaultSpec } from "./s3-fault-spec.ts";
 
 /**
  * The faults a scenario asks for, by intent. Each environment maps them onto

@@ -1,4 +1,4 @@
-import type { DowntimeCause } from "../faults/index.ts";
+import type { DowntimeCause } from "./fault-handle.ts";
 import type { EnvironmentKind } from "./chaos-environment.ts";
 
 /** How an experiment ended (Chaos Toolkit's vocabulary). */

@@ -1,15 +1,9 @@
-import { randomBytes } from "node:crypto";
 import type { S3Client } from "@aws-sdk/client-s3";
 import { createS3Client, type PipelineConfigInput, type S3SourceConfig } from "../../pipeline/index.ts";
 import { FaultInjector } from "./fault-injector.ts";
-import type { FaultLibrary } from "../core/fault-library.ts";
-import type { ChaosEnvironment, PipelineDatabase, ServiceName } from "../core/chaos-environment.ts";
-import { DependencyPinger } from "../env-kit/dependency-pinger.ts";
-import { launchLocalPipeline } from "../env-kit/local-pipeline-process.ts";
-import type { PipelineLaunchRequest, PipelineProcess } from "../core/pipeline-process.ts";
-import { seedBucket, type SeedObject } from "../env-kit/bucket-seeder.ts";
-import { onInterrupt } from "../core/child-registry.ts";
-import { S3FaultProxy } from "../faults/s3/index.ts";
+import { type FaultLibrary, type ChaosEnvironment, type PipelineDatabase, type ServiceName, type PipelineLaunchRequest, type PipelineProcess, onInterrupt, type SeedObject } from "../core/index.ts";
+import { DependencyPinger, launchLocalPipeline, seedBucket, pipelineDatabaseName } from "../env-kit/index.ts";
+import { S3FaultProxy } from "../faults/index.ts";
 import { NetworkLayer } from "./network-layer.ts";
 import { PostgresServer } from "./postgres-server.ts";
 import { S3Server, S3RVER_CREDENTIALS } from "./s3-server.ts";
@@ -137,7 +131,7 @@ export class StartedEmbeddedEnvironment implements ChaosEnvironment {
   }
 
   async createDatabase(label: string): Promise<PipelineDatabase> {
-    const name = `${label}_${randomBytes(4).toString("hex")}`.toLowerCase().replace(/[^a-z0-9_]/g, "_");
+    const name = pipelineDatabaseName(label);
     await this.postgres.createDatabase(name);
     return { name, url: this.postgres.connectionUri(name) };
   }

@@ -3,9 +3,8 @@ import pg from "pg";
 import { generateSyntheticCorpus } from "../../../fixtures/synthetic/index.ts";
 import { corruptMidiFiles } from "../../../fixtures/corrupt/index.ts";
 import { PipelineMetrics, runPipeline, type PipelineConfigInput } from "../../pipeline/index.ts";
-import { snapshotTables, type InstrumentRow } from "../integrity/table-snapshot.ts";
-import { bruteForcePairs } from "../testing/expected-pairs.ts";
-import { freshDatabaseUrl } from "../testing/pipeline-databases.ts";
+import { snapshotTables, type InstrumentRow } from "../integrity/index.ts";
+import { bruteForcePairs, freshDatabaseUrl } from "../testing/index.ts";
 import { EmbeddedEnvironment, type StartedEmbeddedEnvironment } from "./index.ts";
 
 const SONGS = 240;

@@ -5,8 +5,9 @@ import { ListObjectsV2Command } from "@aws-sdk/client-s3";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createS3Client } from "../../pipeline/index.ts";
-import { EmbeddedEnvironment, freePort, S3RVER_CREDENTIALS, type StartedEmbeddedEnvironment } from "./index.ts";
+import { EmbeddedEnvironment, S3RVER_CREDENTIALS, type StartedEmbeddedEnvironment } from "./index.ts";
 import { FaultInjector } from "./fault-injector.ts";
+import { freePort } from "../env-kit/index.ts";
 
 const CLI = fileURLToPath(new URL("../../../bin/chaos-control.mjs", import.meta.url));
 

@@ -1,8 +1,6 @@
 import type { StartedEmbeddedEnvironment } from "./index.ts";
-import type { FaultHandle } from "../core/fault-handle.ts";
-import type { FaultableProcess } from "../faults/process/faultable-process.ts";
-import { killProcess, pauseProcess, stopProcess, type DownOptions, type PauseOptions } from "../faults/process/process-faults.ts";
-import { ProxiedFaultLibrary } from "../faults/proxied-fault-library.ts";
+import type { FaultHandle, DownOptions, PauseOptions } from "../core/index.ts";
+import { type FaultableProcess, killProcess, pauseProcess, stopProcess, ProxiedFaultLibrary } from "../faults/index.ts";
 
 /** Services of an environment that process faults can target. */
 export type ProcessTarget = "postgres" | "s3";

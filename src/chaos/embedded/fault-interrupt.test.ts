@@ -1,8 +1,8 @@
 import { existsSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { waitFor } from "./index.ts";
-import { InterruptibleChild } from "../testing/interruptible-child.ts";
+import { InterruptibleChild } from "../testing/index.ts";
+import { waitFor } from "../core/index.ts";
 
 const CHILD = fileURLToPath(new URL("./testing/hold-faults-until-interrupted.ts", import.meta.url));
 

@@ -2,7 +2,7 @@ import { spawn } from "node:child_process";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { waitFor } from "../core/wait-for.ts";
+import { waitFor } from "../core/index.ts";
 
 const CLI = fileURLToPath(new URL("../../../bin/chaos-control.mjs", import.meta.url));
 

@@ -1,8 +1,8 @@
 import { mkdtemp, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { onInterrupt } from "../core/child-registry.ts";
-import { descendantPids, signalEach } from "../env-kit/process-tree.ts";
+import { onInterrupt } from "../core/index.ts";
+import { descendantPids, signalEach } from "../env-kit/index.ts";
 
 const OWNER_FILE = "owner.pid";
 const PREFIXES = ["chaos-pg-", "chaos-s3-"];

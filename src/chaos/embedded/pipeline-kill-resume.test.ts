@@ -4,9 +4,10 @@ import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { generateSyntheticCorpus } from "../../../fixtures/synthetic/index.ts";
 import { runPipeline } from "../../pipeline/index.ts";
-import { snapshotTables } from "../integrity/table-snapshot.ts";
-import { freshDatabaseUrl } from "../testing/pipeline-databases.ts";
-import { EmbeddedEnvironment, S3RVER_CREDENTIALS, waitFor, type StartedEmbeddedEnvironment } from "./index.ts";
+import { snapshotTables } from "../integrity/index.ts";
+import { freshDatabaseUrl } from "../testing/index.ts";
+import { EmbeddedEnvironment, S3RVER_CREDENTIALS, type StartedEmbeddedEnvironment } from "./index.ts";
+import { waitFor } from "../core/index.ts";
 
 const CLI = fileURLToPath(new URL("../../../bin/chaos-control.mjs", import.meta.url));
 

@@ -3,13 +3,10 @@ import { randomBytes } from "node:crypto";
 import { chown, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import pg from "pg";
-import { trackChild } from "../core/child-registry.ts";
-import { freePort } from "../env-kit/free-port.ts";
+import { trackChild, waitFor } from "../core/index.ts";
+import { freePort, LogTail, ServerProcess } from "../env-kit/index.ts";
 import { locatePostgresBinaries, postgresOsIdentity, type OsIdentity, type PostgresBinaries } from "./postgres-binaries.ts";
-import { LogTail } from "../env-kit/log-tail.ts";
 import { inOwnedTempDir, startOrStop, sweepOrphans } from "./orphan-sweeper.ts";
-import { ServerProcess } from "../env-kit/server-process.ts";
-import { waitFor } from "../core/wait-for.ts";
 
 
 export const POSTGRES_STARTUP_TIMEOUT_MS = 60_000;

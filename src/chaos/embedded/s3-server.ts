@@ -3,9 +3,8 @@ import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
-import { freePort } from "../env-kit/free-port.ts";
+import { freePort, ServerProcess } from "../env-kit/index.ts";
 import { inOwnedTempDir, startOrStop } from "./orphan-sweeper.ts";
-import { ServerProcess } from "../env-kit/server-process.ts";
 
 export const S3_STARTUP_TIMEOUT_MS = 20_000;
 const ENTRY = fileURLToPath(new URL("./s3rver-main.mjs", import.meta.url));

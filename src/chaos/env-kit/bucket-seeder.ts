@@ -1,10 +1,5 @@
 import { CreateBucketCommand, PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
-
-/** An object to put into a bucket. */
-export interface SeedObject {
-  key: string;
-  body: Uint8Array;
-}
+import type { SeedObject } from "../core/index.ts";
 
 /** Creates `bucket` if needed and uploads `objects`, a few at a time. */
 export async function seedBucket(client: S3Client, bucket: string, objects: Iterable<SeedObject>, concurrency = 8): Promise<number> {

@@ -1,7 +1,7 @@
 import { HeadObjectCommand, type S3Client } from "@aws-sdk/client-s3";
 import pg from "pg";
 import { createS3Client, type S3SourceConfig } from "../../pipeline/index.ts";
-import type { ServiceName } from "../core/chaos-environment.ts";
+import type { ServiceName } from "../core/index.ts";
 
 /** The key the S3 ping asks for; it never exists. */
 const PROBE_KEY = ".chaos-control/ping";

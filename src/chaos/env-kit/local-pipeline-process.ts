@@ -1,10 +1,9 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { resolvePipelineConfig, type PipelineConfigInput } from "../../pipeline/index.ts";
-import { trackChild } from "../core/child-registry.ts";
+import { trackChild, type PipelineExit, type PipelineLaunchRequest, type PipelineProcess } from "../core/index.ts";
 import { freePort } from "./free-port.ts";
 import { LogTail } from "./log-tail.ts";
-import type { PipelineExit, PipelineLaunchRequest, PipelineProcess } from "../core/pipeline-process.ts";
 import { scrapePipelineProgress } from "./pipeline-metrics-scrape.ts";
 
 const CLI = fileURLToPath(new URL("../../../bin/chaos-control.mjs", import.meta.url));

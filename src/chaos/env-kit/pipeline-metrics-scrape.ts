@@ -1,4 +1,4 @@
-import type { PipelineProgress } from "../core/pipeline-process.ts";
+import type { PipelineProgress } from "../core/index.ts";
 
 /** Sums every sample of `metric` (all label sets) in a Prometheus text exposition. */
 function sumOf(exposition: string, metric: string): number {

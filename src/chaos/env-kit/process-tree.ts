@@ -1,6 +1,6 @@
 import { execFileSync } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
-import { waitFor } from "../core/wait-for.ts";
+import { waitFor } from "../core/index.ts";
 
 /**
  * PIDs of every descendant of `pid` (children, grandchildren…). PostgreSQL

@@ -1,6 +1,6 @@
 import type { ChildProcess } from "node:child_process";
 import { rm } from "node:fs/promises";
-import { onInterrupt, trackChild } from "../core/child-registry.ts";
+import { onInterrupt, trackChild } from "../core/index.ts";
 import { LogTail } from "./log-tail.ts";
 import { descendantPids, signalEach, waitForAllGone } from "./process-tree.ts";
 

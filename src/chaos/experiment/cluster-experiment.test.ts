@@ -12,11 +12,11 @@ import { fault } from "./fault-action.ts";
 import { runExperiment } from "./run-experiment.ts";
 import { fakeDefinition } from "./testing/fake-experiment.ts";
 import { afterProgress } from "./trigger.ts";
-import { FakeClusterEnvironment } from "../kubernetes/testing/fake-cluster-environment.ts";
+import { FakeClusterEnvironment } from "../kubernetes/testing/index.ts";
 
 // The integrity check reads what the simulated runs "wrote" instead of Postgres tables.
-vi.mock("../integrity/table-snapshot.ts", async () => {
-  const { snapshotOfFakeDatabase } = await import("../testing/fake-environment.ts");
+vi.mock("../integrity/index.ts", async () => {
+  const { snapshotOfFakeDatabase } = await import("../testing/index.ts");
   return { snapshotTables: snapshotOfFakeDatabase };
 });
 

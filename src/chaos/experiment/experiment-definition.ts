@@ -1,6 +1,4 @@
-import type { SeedObject } from "../env-kit/bucket-seeder.ts";
-import type { PipelineLaunchRequest } from "../core/pipeline-process.ts";
-import type { DowntimeCause } from "../core/fault-handle.ts";
+import type { PipelineLaunchRequest, DowntimeCause, SeedObject } from "../core/index.ts";
 import type { FaultAction } from "./fault-action.ts";
 import type { Probe } from "./probe.ts";
 

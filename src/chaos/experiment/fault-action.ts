@@ -1,6 +1,4 @@
-import type { ChaosEnvironment } from "../core/chaos-environment.ts";
-import type { FaultHandle } from "../core/fault-handle.ts";
-import type { FaultLibrary } from "../core/fault-library.ts";
+import type { ChaosEnvironment, FaultHandle, FaultLibrary } from "../core/index.ts";
 import type { PipelineSupervisor } from "./pipeline-supervisor.ts";
 import { afterMs, type Trigger } from "./trigger.ts";
 

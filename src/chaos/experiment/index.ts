@@ -10,5 +10,6 @@ export { checkIntegrity } from "./integrity-check.ts";
 export { writeJournal, journalDirectory, reportsDirectory } from "./journal-file.ts";
 export { syntheticSongs, corruptObjects } from "./scenario-corpus.ts";
 export { selectedEnvironmentKind, startEnvironment, ENVIRONMENT_VARIABLE } from "./select-environment.ts";
-export type * from "../core/journal.ts";
+export type * from "../core/index.ts";
 export { pipelineSteadyState, type SteadyStateTolerances } from "./steady-state.ts";
+export { clusterTest, clusterSkipReason, CLUSTER_SCENARIO_TIMEOUT_MS, type ClusterScenarioNeed } from "./cluster-test.ts";

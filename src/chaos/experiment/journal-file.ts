@@ -1,7 +1,7 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import type { Journal } from "../core/journal.ts";
+import type { Journal } from "../core/index.ts";
 
 /** Where reports go: `$CHAOS_REPORTS_DIR`, or the project's `reports/`. */
 export function reportsDirectory(): string {

@@ -1,6 +1,4 @@
-import type { ChaosEnvironment } from "../core/chaos-environment.ts";
-import type { PipelineExit, PipelineLaunchRequest, PipelineProcess } from "../core/pipeline-process.ts";
-import { createFaultHandle, type FaultHandle } from "../core/fault-handle.ts";
+import { type ChaosEnvironment, type PipelineExit, type PipelineLaunchRequest, type PipelineProcess, createFaultHandle, type FaultHandle } from "../core/index.ts";
 import type { ProgressTracker } from "./progress-tracker.ts";
 
 /**

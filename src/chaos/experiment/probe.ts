@@ -1,5 +1,4 @@
-import type { ChaosEnvironment, ServiceName } from "../core/chaos-environment.ts";
-import type { ProbeDeclaration } from "../core/journal.ts";
+import type { ChaosEnvironment, ServiceName, ProbeDeclaration } from "../core/index.ts";
 import type { ProgressTracker } from "./progress-tracker.ts";
 
 /** What a probe can look at when it is sampled. */

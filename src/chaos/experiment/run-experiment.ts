@@ -1,16 +1,12 @@
 import { randomBytes } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
-import type { ChaosEnvironment, PipelineDatabase } from "../core/chaos-environment.ts";
-import { onInterrupt } from "../core/child-registry.ts";
-import type { FaultHandle } from "../core/fault-handle.ts";
-import { UnsupportedFaultError, type FaultLibrary } from "../core/fault-library.ts";
-import { snapshotTables } from "../integrity/table-snapshot.ts";
+import { type ChaosEnvironment, type PipelineDatabase, onInterrupt, type FaultHandle, UnsupportedFaultError, type FaultLibrary, type ExperimentPhase, type ExperimentStatus, type FaultRecord, type Journal, type ProbeSample, type RollbackRecord } from "../core/index.ts";
+import { snapshotTables } from "../integrity/index.ts";
 import { BlastRadiusError, checkBlastRadius } from "./blast-radius.ts";
 import type { ExperimentDefinition } from "./experiment-definition.ts";
 import type { FaultAction } from "./fault-action.ts";
 import { markFaultActive } from "./fault-activity.ts";
 import { checkIntegrity } from "./integrity-check.ts";
-import type { ExperimentPhase, ExperimentStatus, FaultRecord, Journal, ProbeSample, RollbackRecord } from "../core/journal.ts";
 import { PipelineSupervisor } from "./pipeline-supervisor.ts";
 import { THROUGHPUT_PROBE, type Probe, type ProbeContext } from "./probe.ts";
 import { measureBaseline } from "./baseline-run.ts";

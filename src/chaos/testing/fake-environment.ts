@@ -1,9 +1,5 @@
-import type { SeedObject } from "../env-kit/bucket-seeder.ts";
-import type { ChaosEnvironment, PipelineDatabase, ServiceName } from "../core/chaos-environment.ts";
-import type { PipelineExit, PipelineLaunchRequest, PipelineProcess, PipelineProgress } from "../core/pipeline-process.ts";
-import type { FaultHandle } from "../core/fault-handle.ts";
-import type { FaultLibrary } from "../core/fault-library.ts";
-import type { TableSnapshot } from "../integrity/table-snapshot.ts";
+import type { ChaosEnvironment, PipelineDatabase, ServiceName, PipelineExit, PipelineLaunchRequest, PipelineProcess, PipelineProgress, FaultHandle, FaultLibrary, SeedObject } from "../core/index.ts";
+import type { TableSnapshot } from "../integrity/index.ts";
 import { FakeFaultLibrary, type FakeFaultOptions } from "./fake-fault-library.ts";
 
 export { FakeFaultLibrary, type FakeFaultOptions } from "./fake-fault-library.ts";

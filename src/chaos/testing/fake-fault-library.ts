@@ -1,6 +1,4 @@
-import type { ServiceName } from "../core/chaos-environment.ts";
-import { createFaultHandle, removeAll, type FaultHandle } from "../core/fault-handle.ts";
-import { UnsupportedFaultError, type FaultLibrary } from "../core/fault-library.ts";
+import { type ServiceName, createFaultHandle, removeAll, type FaultHandle, UnsupportedFaultError, type FaultLibrary } from "../core/index.ts";
 
 /** How the fake fault library behaves. */
 export interface FakeFaultOptions {

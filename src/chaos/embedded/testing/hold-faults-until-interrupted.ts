@@ -1,8 +1,8 @@
 // Child process for the Ctrl-C test: starts an environment, injects faults of
 // every kind that leaves something running, reports what to look for, waits.
 import { EmbeddedEnvironment } from "../index.ts";
-import { descendantPids } from "../../env-kit/process-tree.ts";
-import { FaultInjector } from "../../faults/index.ts";
+import { descendantPids } from "../../env-kit/index.ts";
+import { FaultInjector } from "../fault-injector.ts";
 
 const env = await new EmbeddedEnvironment().start();
 const faults = new FaultInjector(env);

@@ -6,7 +6,7 @@ import { appendFileSync } from "node:fs";
 import { fault } from "../fault-action.ts";
 import { writeJournal } from "../journal-file.ts";
 import { runExperiment } from "../run-experiment.ts";
-import { FakeEnvironment } from "../../testing/fake-environment.ts";
+import { FakeEnvironment } from "../../testing/index.ts";
 import { fakeDefinition } from "./fake-experiment.ts";
 
 const [journalDirectory, marker] = process.argv.slice(2) as [string, string];

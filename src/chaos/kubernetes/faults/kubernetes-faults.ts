@@ -1,4 +1,4 @@
-import { UnsupportedFaultError, type FaultLibrary } from "../../core/fault-library.ts";
+import { UnsupportedFaultError, type FaultLibrary } from "../../core/index.ts";
 import { KubernetesFaultLibrary } from "./kubernetes-fault-library.ts";
 
 /**
