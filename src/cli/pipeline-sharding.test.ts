@@ -6,7 +6,7 @@ import { handMadeCorruptCases } from "../../fixtures/corrupt/index.ts";
 import { generateSyntheticCorpus } from "../../fixtures/synthetic/index.ts";
 import { EmbeddedEnvironment, S3RVER_CREDENTIALS, type StartedEmbeddedEnvironment } from "../chaos/embedded/index.ts";
 import { snapshotTables } from "../chaos/integrity/index.ts";
-import { freshDatabaseUrl } from "../chaos/testing/index.ts";
+import { freshDatabaseUrl } from "../chaos/embedded/testing/index.ts";
 import type { PipelineSummary } from "../pipeline/index.ts";
 import { waitFor } from "../chaos/core/index.ts";
 

@@ -1,5 +1,4 @@
-/** What the fault library's faults take, by fault: part of the {@link FaultLibrary} contract, implemented in `faults/` and by each environment. */
-import type { FaultLibrary } from "./fault-library.ts";
+/** What the fault library's faults take, by fault: part of the FaultLibrary contract, implemented in `faults/` and by each environment. */
 
 /** What to do about a killed or stopped process when the fault is removed. */
 export interface DownOptions {

@@ -4,7 +4,8 @@ import { generateSyntheticCorpus } from "../../../fixtures/synthetic/index.ts";
 import { corruptMidiFiles } from "../../../fixtures/corrupt/index.ts";
 import { PipelineMetrics, runPipeline, type PipelineConfigInput } from "../../pipeline/index.ts";
 import { snapshotTables, type InstrumentRow } from "../integrity/index.ts";
-import { bruteForcePairs, freshDatabaseUrl } from "../testing/index.ts";
+import { bruteForcePairs } from "../testing/index.ts";
+import { freshDatabaseUrl } from "./testing/index.ts";
 import { EmbeddedEnvironment, type StartedEmbeddedEnvironment } from "./index.ts";
 
 const SONGS = 240;

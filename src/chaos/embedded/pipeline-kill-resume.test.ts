@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { generateSyntheticCorpus } from "../../../fixtures/synthetic/index.ts";
 import { runPipeline } from "../../pipeline/index.ts";
 import { snapshotTables } from "../integrity/index.ts";
-import { freshDatabaseUrl } from "../testing/index.ts";
+import { freshDatabaseUrl } from "./testing/index.ts";
 import { EmbeddedEnvironment, S3RVER_CREDENTIALS, type StartedEmbeddedEnvironment } from "./index.ts";
 import { waitFor } from "../core/index.ts";
 

@@ -86,7 +86,8 @@ interface JournalMatchers<R = unknown> {
 }
 
 declare module "vitest" {
-  // eslint-disable-next-line @typescript-eslint/no-empty-object-type
+  // Must repeat Vitest's own declaration, `any` default included.
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type, @typescript-eslint/no-explicit-any
   interface Matchers<T = any> extends JournalMatchers<T> {}
 }
 

@@ -2,5 +2,4 @@
 export { FakeEnvironment, FakePipelineProcess, snapshotOfFakeDatabase, type FakeEnvironmentOptions, type FakePipelineBehaviour } from "./fake-environment.ts";
 export { FakeFaultLibrary, type FakeFaultOptions } from "./fake-fault-library.ts";
 export { InterruptibleChild, type ChildExit } from "./interruptible-child.ts";
-export { freshDatabaseUrl } from "./pipeline-databases.ts";
 export { bruteForcePairs } from "./expected-pairs.ts";

@@ -144,5 +144,5 @@ function* batches(
     }
     x++;
   }
-  if (pairs.length > 0) yield { seq: ++seq, pairs };
+  if (pairs.length > 0) yield { seq: seq + 1, pairs };
 }

@@ -1,5 +1,5 @@
-import type { StartedEmbeddedEnvironment } from "../embedded/index.ts";
-import { pipelineDatabaseName } from "../env-kit/index.ts";
+import type { StartedEmbeddedEnvironment } from "../index.ts";
+import { pipelineDatabaseName } from "../../env-kit/index.ts";
 
 /** A fresh, empty database on the environment's server, so tests sharing one server never see each other's rows. */
 export async function freshDatabaseUrl(env: StartedEmbeddedEnvironment, label = "t"): Promise<string> {
