@@ -17,8 +17,8 @@ const CHAOS_LAYERS = [
   ["env-kit", "testing"],
   ["faults"],
   ["embedded", "containers", "kubernetes"],
-  ["experiment"],
   ["report"],
+  ["experiment"],
 ];
 
 export default tseslint.config(

@@ -1,7 +1,7 @@
 import { expect, test } from "vitest";
 import type { ChaosEnvironment, FaultRecord, Journal } from "../core/index.ts";
 import type { ExperimentDefinition } from "./experiment-definition.ts";
-import { writeJournal } from "./journal-file.ts";
+import { writeJournal } from "../report/index.ts";
 import { runExperiment, UNSUPPORTED_PREFIX } from "./run-experiment.ts";
 import { selectedEnvironmentKind, startEnvironment, type EnvironmentRequirements } from "./select-environment.ts";
 

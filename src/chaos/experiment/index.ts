@@ -7,7 +7,7 @@ export { afterMs, afterProgress, whileStatementRuns, atLaunch, type Trigger } fr
 export { throughput, errorRate, answersWithin, THROUGHPUT_PROBE, ERROR_RATE_PROBE, type Probe } from "./probe.ts";
 export { checkBlastRadius, BlastRadiusError, ALLOW_TARGET_VARIABLE, DEFAULT_BLAST_RADIUS, type BlastRadiusLimits } from "./blast-radius.ts";
 export { checkIntegrity } from "./integrity-check.ts";
-export { writeJournal, journalDirectory, reportsDirectory } from "./journal-file.ts";
+export { writeJournal, journalDirectory, reportsDirectory } from "../report/index.ts";
 export { syntheticSongs, corruptObjects } from "./scenario-corpus.ts";
 export { selectedEnvironmentKind, startEnvironment, ENVIRONMENT_VARIABLE } from "./select-environment.ts";
 export type * from "../core/index.ts";
