@@ -46,7 +46,8 @@ function expectReports(job: Json, reportsName: RegExp, reportsDir = "reports"): 
   expect(upload?.with.path).toBe(`${reportsDir}/`);
   expect(upload?.with.name).toMatch(reportsName);
   expect(upload?.with.name).toContain(MATRIX_NODE);
-  const runIndex = steps(job).findIndex((step) => /\bnpm (test|run chaos)\b/.test(step.run ?? ""));
+  const runIndex = steps(job).findIndex((step) => /\bnpm (test|run chaos|run test:containers)\b/.test(step.run ?? ""));
+  expect(runIndex).toBeGreaterThanOrEqual(0);
   expect(steps(job).indexOf(junit!)).toBeGreaterThan(runIndex);
 }
 
