@@ -118,9 +118,18 @@ describe("both stages sharded over three processes each", () => {
     // Once the victim has committed a batch, hold every pair write: each live shard then waits inside its COPY.
     const watcher = new pg.Client(url);
     await watcher.connect();
-    const blocker = new pg.Client(url);
+    try {
+      const killedAt = await killMidWrite(watcher, victim, new pg.Client(url));
+      await finishAndResume(url, watcher, similarity, killedAt);
+    } finally {
+      await watcher.end();
+    }
+    expect(await snapshotTables(url)).toEqual(golden);
+  }, 240_000);
+
+  /** Waits for the victim's first commit, holds every pair write until each unfinished shard waits in its COPY, then SIGKILLs the victim. */
+  async function killMidWrite(watcher: pg.Client, victim: CliRun, blocker: pg.Client): Promise<ProgressRow> {
     await blocker.connect();
-    let killedAt: { last_seq: number; pairs_written: string };
     try {
       await waitFor(async () => (await progress(watcher)).find((row) => row.shard_index === VICTIM && row.last_seq >= 1), {
         description: "the victim shard to commit its first batch",
@@ -146,50 +155,50 @@ describe("both stages sharded over three processes each", () => {
       victim.child.kill("SIGKILL");
       await victim.exit;
       expect(victim.child.signalCode).toBe("SIGKILL");
-      killedAt = (await progress(watcher)).find((row) => row.shard_index === VICTIM)!;
+      const killedAt = (await progress(watcher)).find((row) => row.shard_index === VICTIM)!;
       expect(killedAt.last_seq).toBe(before.last_seq);
+      return killedAt;
     } finally {
       await blocker.query("ROLLBACK").catch(() => undefined);
       await blocker.end();
     }
+  }
 
-    try {
-      const [lingering, other] = [similarity[0]!, similarity[2]!];
-      expect(await other.exit, other.stderr()).toBe(0);
-      const metricsUrl = await waitFor(async () => /metrics at (\S+)/.exec(lingering.stderr())?.[1], {
-        description: "shard 0 to serve its metrics",
-        timeoutMs: 30_000,
-        intervalMs: 20,
-      });
-      const summary = await waitFor(async () => JSON.parse(lingering.stdout()) as PipelineSummary, {
-        description: "shard 0 to print its summary",
-        timeoutMs: 60_000,
-        intervalMs: 20,
-      });
-      expect(summary.extraction).toBeUndefined();
-      expect(summary.similarity?.shard).toEqual({ index: 0, count: SHARD_COUNT });
-      const exposition = await (await fetch(metricsUrl)).text();
-      expect(exposition).toMatch(/^scale_runs_finished_total\{status="completed"\} 1$/m);
-      lingering.child.kill("SIGTERM");
-      expect(await lingering.exit, lingering.stderr()).toBe(0);
-      expect((await progress(watcher)).find((row) => row.shard_index === VICTIM)?.completed).toBe(false);
+  /** Lets the other shards finish (shard 0 serving its metrics meanwhile), then runs the victim again. */
+  async function finishAndResume(url: string, watcher: pg.Client, similarity: CliRun[], killedAt: ProgressRow): Promise<void> {
+    const golden = await snapshotTables(goldenUrl);
+    const [lingering, other] = [similarity[0]!, similarity[2]!];
+    expect(await other.exit, other.stderr()).toBe(0);
+    const metricsUrl = await waitFor(async () => /metrics at (\S+)/.exec(lingering.stderr())?.[1], {
+      description: "shard 0 to serve its metrics",
+      timeoutMs: 30_000,
+      intervalMs: 20,
+    });
+    const summary = await waitFor(async () => JSON.parse(lingering.stdout()) as PipelineSummary, {
+      description: "shard 0 to print its summary",
+      timeoutMs: 60_000,
+      intervalMs: 20,
+    });
+    expect(summary.extraction).toBeUndefined();
+    expect(summary.similarity?.shard).toEqual({ index: 0, count: SHARD_COUNT });
+    const exposition = await (await fetch(metricsUrl)).text();
+    expect(exposition).toMatch(/^scale_runs_finished_total\{status="completed"\} 1$/m);
+    lingering.child.kill("SIGTERM");
+    expect(await lingering.exit, lingering.stderr()).toBe(0);
+    expect((await progress(watcher)).find((row) => row.shard_index === VICTIM)?.completed).toBe(false);
 
-      const resumed = similarityShard(url, VICTIM, SHARD_COUNT);
-      expect(await resumed.exit, resumed.stderr()).toBe(0);
-      const resumedSummary = JSON.parse(resumed.stdout()) as PipelineSummary;
-      expect(resumedSummary.similarity).toMatchObject({ shard: { index: VICTIM, count: SHARD_COUNT }, resumedAfterBatch: killedAt.last_seq, upToDate: false });
+    const resumed = similarityShard(url, VICTIM, SHARD_COUNT);
+    expect(await resumed.exit, resumed.stderr()).toBe(0);
+    const resumedSummary = JSON.parse(resumed.stdout()) as PipelineSummary;
+    expect(resumedSummary.similarity).toMatchObject({ shard: { index: VICTIM, count: SHARD_COUNT }, resumedAfterBatch: killedAt.last_seq, upToDate: false });
 
-      const rows = await progress(watcher);
-      expect(rows.map((row) => [row.shard_index, row.shard_count, row.completed])).toEqual([0, 1, 2].map((index) => [index, SHARD_COUNT, true]));
-      const victimRow = rows.find((row) => row.shard_index === VICTIM)!;
-      expect(Number(killedAt.pairs_written) + resumedSummary.similarity!.pairsWritten).toBe(Number(victimRow.pairs_written));
-      for (const row of rows) expect(Number(row.pairs_written), `shard ${row.shard_index}`).toBeGreaterThan(0);
-      expect(rows.reduce((sum, row) => sum + Number(row.pairs_written), 0)).toBe(golden.pairs.length);
-    } finally {
-      await watcher.end();
-    }
-    expect(await snapshotTables(url)).toEqual(golden);
-  }, 240_000);
+    const rows = await progress(watcher);
+    expect(rows.map((row) => [row.shard_index, row.shard_count, row.completed])).toEqual([0, 1, 2].map((index) => [index, SHARD_COUNT, true]));
+    const victimRow = rows.find((row) => row.shard_index === VICTIM)!;
+    expect(Number(killedAt.pairs_written) + resumedSummary.similarity!.pairsWritten).toBe(Number(victimRow.pairs_written));
+    for (const row of rows) expect(Number(row.pairs_written), `shard ${row.shard_index}`).toBeGreaterThan(0);
+    expect(rows.reduce((sum, row) => sum + Number(row.pairs_written), 0)).toBe(golden.pairs.length);
+  }
 
   it("lets a new shard count take the pairs over as a whole, and a single process take them back", async () => {
     const golden = await snapshotTables(goldenUrl);
