@@ -2,7 +2,7 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { completedScenario, failedScenarioWithIntegrityDifference } from "../chaos/report/testing/sample-journals.ts";
+import { completedScenario, failedScenarioWithIntegrityDifference } from "../chaos/report/testing/index.ts";
 import { runReportCommand } from "./report-command.ts";
 
 async function report(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {

@@ -2,7 +2,7 @@ import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import type { DowntimeCause } from "../chaos/faults/index.ts";
+import { type DowntimeCause } from "../chaos/core/index.ts";
 import { RUN_EXIT_CODE_MEANINGS, RUN_EXIT_CODES, runSummary, type RunVerdict } from "./run-verdict.ts";
 import { scenarioOutcomes, type TaskLike } from "./vitest-outcomes.ts";
 
@@ -145,7 +145,7 @@ export async function runScenariosCommand(argv: string[]): Promise<number> {
   const { startVitest } = await import("vitest/node");
   // With --json, stdout carries only the summary: Vitest's progress and the report table go to stderr.
   const streams = values.json ? { stdout: process.stderr } : {};
-  let runErrors: string[] = [];
+  let runErrors: string[];
   let files: TaskLike[] = [];
   try {
     const vitest = await startVitest("test", selected.map((scenario) => scenario.path), { project: "scenarios", watch: false, root: PROJECT_ROOT }, {}, streams);

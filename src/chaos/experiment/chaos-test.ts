@@ -1,9 +1,8 @@
 import { expect, test } from "vitest";
-import type { ChaosEnvironment } from "../env/chaos-environment.ts";
+import type { ChaosEnvironment, Journal } from "../core/index.ts";
 import type { ExperimentDefinition } from "./experiment-definition.ts";
+import { writeJournal } from "../report/index.ts";
 import { GoldenOutputCache } from "./golden-output.ts";
-import { writeJournal } from "./journal-file.ts";
-import type { Journal } from "./journal.ts";
 import { whyMethodNotReached } from "./journal-queries.ts";
 import { runExperiment, UNSUPPORTED_PREFIX } from "./run-experiment.ts";
 import { selectedEnvironmentKind, startEnvironment, type EnvironmentRequirements } from "./select-environment.ts";
@@ -78,7 +77,8 @@ interface JournalMatchers<R = unknown> {
 }
 
 declare module "vitest" {
-  // eslint-disable-next-line @typescript-eslint/no-empty-object-type
+  // Must repeat Vitest's own declaration, `any` default included.
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type, @typescript-eslint/no-explicit-any
   interface Matchers<T = any> extends JournalMatchers<T> {}
 }
 

@@ -1,7 +1,7 @@
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
-import { completedScenario, failedScenarioWithIntegrityDifference } from "../report/testing/sample-journals.ts";
+import { completedScenario, failedScenarioWithIntegrityDifference } from "../report/testing/index.ts";
 import { experimentOutcome, recordExperimentOutcome } from "./experiment-outcome-metrics.ts";
 import { markFaultActive } from "./fault-activity.ts";
 

@@ -1,6 +1,6 @@
 import { Gauge } from "prom-client";
 import { faultActivityRegistry, pushChaosSeries } from "./fault-activity.ts";
-import type { Journal } from "./journal.ts";
+import type { Journal } from "../core/index.ts";
 
 const labelNames = ["experiment", "environment"] as const;
 

@@ -4,12 +4,12 @@ import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { corpusPrefix, GOLDEN_CACHE_VARIABLE, goldenKey, GoldenOutputCache } from "./golden-output.ts";
 import { runExperiment } from "./run-experiment.ts";
-import { FakeEnvironment } from "./testing/fake-environment.ts";
+import { FakeEnvironment } from "../testing/index.ts";
 import { fakeCorpus, fakeDefinition } from "./testing/fake-experiment.ts";
 
 // The integrity check reads what the fake pipeline "wrote" instead of Postgres tables.
-vi.mock("../integrity/table-snapshot.ts", async () => {
-  const { snapshotOfFakeDatabase } = await import("./testing/fake-environment.ts");
+vi.mock("../integrity/index.ts", async () => {
+  const { snapshotOfFakeDatabase } = await import("../testing/index.ts");
   return { snapshotTables: snapshotOfFakeDatabase };
 });
 

@@ -2,9 +2,8 @@ import { createHash } from "node:crypto";
 import { mkdir, readdir, readFile, rename, writeFile } from "node:fs/promises";
 import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
-import type { EnvironmentKind } from "../env/chaos-environment.ts";
-import type { SeedObject } from "../env/bucket-seeder.ts";
-import type { TableSnapshot } from "../integrity/table-snapshot.ts";
+import type { EnvironmentKind, SeedObject } from "../core/index.ts";
+import type { TableSnapshot } from "../integrity/index.ts";
 import type { Baseline } from "./baseline-run.ts";
 import type { ExperimentDefinition } from "./experiment-definition.ts";
 

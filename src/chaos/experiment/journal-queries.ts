@@ -1,4 +1,5 @@
-import type { FaultRecord, Journal } from "./journal.ts";
+import type { FaultRecord, Journal } from "../core/index.ts";
+import { ofKind, type ObservedFaultKind, type TypedFaultRecord } from "./fault-observations.ts";
 
 /**
  * Why the experiment never got to inject its faults, or undefined when it
@@ -13,7 +14,10 @@ export function whyMethodNotReached(journal: Journal): string | undefined {
 }
 
 /** The fault record named `name`; throws with the experiment's status and reason first when the fault was never injected. */
-export function faultNamed(journal: Journal, name: string): FaultRecord {
+export function faultNamed(journal: Journal, name: string): FaultRecord;
+/** The fault `name`, which must be of `kind`, with that kind's typed observations. */
+export function faultNamed<K extends ObservedFaultKind>(journal: Journal, name: string, kind: K): TypedFaultRecord<K>;
+export function faultNamed(journal: Journal, name: string, kind?: ObservedFaultKind): FaultRecord {
   const notReached = whyMethodNotReached(journal);
   const record = journal.faults.find((fault) => fault.name === name);
   if (notReached !== undefined && record?.injectedAt == null) throw new Error(`${notReached} (so fault "${name}" was never injected)`);
@@ -21,7 +25,7 @@ export function faultNamed(journal: Journal, name: string): FaultRecord {
   if (record.injectedAt === null && journal.status !== "completed") {
     throw new Error(`fault "${name}" was never injected: the experiment ${journal.status}: ${record.error ?? journal.reason ?? "(no reason recorded)"}`);
   }
-  return record;
+  return kind === undefined ? record : ofKind(record, kind);
 }
 
 /** Samples of `probe` taken while `fault` was in effect. */

@@ -7,3 +7,4 @@ export { formatSummaryTable } from "./summary-table.ts";
 export { formatSummaryMarkdown } from "./summary-markdown.ts";
 export { writeResilienceReport, type WrittenResilienceReport } from "./write-report.ts";
 export { recoveryVerdict, type RecoveryVerdict } from "./report-format.ts";
+export { writeJournal, journalDirectory, reportsDirectory } from "./journal-file.ts";
