@@ -25,7 +25,7 @@ export interface FaultLibrary extends AsyncDisposable {
   toxic(service: ServiceName, spec: ToxicSpec): Promise<FaultHandle>;
   /** Cuts the network between the pipeline and the service. */
   partition(service: ServiceName): Promise<FaultHandle>;
-  /** S3-level faults: error responses, latency, truncated or corrupted bodies. */
+  /** S3-level faults: error responses, latency, hangs, truncated or corrupted bodies; every request of a match or only the Nth (`occurrence`). */
   s3(spec: S3FaultSpec): Promise<FaultHandle>;
   /** Holds every free Postgres connection slot. */
   exhaustConnections(options?: Omit<ConnectionExhaustionOptions, "connectionUri">): Promise<FaultHandle>;

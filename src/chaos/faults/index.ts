@@ -11,7 +11,19 @@ export { FaultInjector, type ProcessTarget } from "./fault-injector.ts";
 export { killProcess, stopProcess, pauseProcess, type DownOptions, type PauseOptions } from "./process/process-faults.ts";
 export type { FaultableProcess } from "./process/faultable-process.ts";
 export { injectToxic, partition } from "./network/network-faults.ts";
-export { S3FaultProxy, type S3FaultSpec, type S3ErrorFault, type S3LatencyFault, type S3TruncateFault, type S3CorruptFault } from "./s3/index.ts";
+export {
+  S3FaultProxy,
+  type S3FaultSpec,
+  type S3ErrorFault,
+  type S3LatencyFault,
+  type S3HangFault,
+  type S3TruncateFault,
+  type S3CorruptFault,
+  type S3Occurrence,
+  type S3FaultHandle,
+  type S3FaultObservations,
+  type S3FaultedRequest,
+} from "./s3/index.ts";
 export {
   exhaustPostgresConnections,
   holdTableLock,

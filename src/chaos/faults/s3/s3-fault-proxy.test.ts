@@ -106,7 +106,8 @@ describe("S3FaultProxy in front of a real S3 server", () => {
     expect(outcomes.filter((outcome) => outcome !== "ok" && outcome !== "InternalError 500")).toEqual([]);
     expect(errors).toBeGreaterThanOrEqual(70);
     expect(errors).toBeLessThanOrEqual(130);
-    expect(fault.observations).toEqual({ requestsMatched: 200, requestsFaulted: errors });
+    expect(fault.observations).toMatchObject({ requestsMatched: 200, requestsFaulted: errors, requestsAbandoned: 0 });
+    expect(fault.observations.faulted).toHaveLength(errors);
     expect(fault.description.cause).toBe("software-failure");
   });
 
