@@ -153,6 +153,7 @@ describe("S3FaultProxy in front of a real S3 server", () => {
     expect(md5(recovered.bytes)).toBe(md5(SMALL.body));
     expect(reasons).toEqual(["timeout", "timeout"]);
     expect(fault.observations).toMatchObject({ requestsMatched: 2, requestsFaulted: 2 });
+    await waitFor(async () => fault.observations.requestsAbandoned === 2, { description: "both held requests to be seen abandoned", timeoutMs: 2_000, intervalMs: 5 });
   });
 
   it("cuts a body short under its Content-Length: the SDK's body read fails with ECONNRESET, the downloader retries until removal", async () => {
