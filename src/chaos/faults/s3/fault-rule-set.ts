@@ -9,8 +9,8 @@ import { resolveS3FaultSpec, type ResolvedFault, type ResolvedRule, type S3Fault
 import { selects } from "./s3-occurrence.ts";
 import type { S3Operation, S3Request } from "./s3-request.ts";
 
-/** At most this many faulted requests are listed per rule; `requestsFaulted` counts them all. */
-export const MAX_FAULTED_LISTED = 1_000;
+/** At most this many faulted requests are listed per rule (journals and reports carry the list); `requestsFaulted` counts them all. */
+export const MAX_FAULTED_LISTED = 200;
 
 /** One request a rule faulted. */
 export interface S3FaultedRequest {

@@ -2,9 +2,9 @@
  * An HTTP reverse proxy between the pipeline and its S3 server that fails
  * requests the way S3 itself does: throttling and internal errors answered
  * in S3's XML, added latency, requests held until the client gives up,
- * bodies cut short or with a flipped byte, each for every matching request
- * or only the Nth. With
- * no rule in effect it forwards every request unchanged, bodies streamed.
+ * bodies cut short or with a flipped byte; each on every matching request,
+ * a share of them or only the Nth. With no rule in effect it forwards every
+ * request unchanged, bodies streamed.
  */
 import { Agent, createServer, request as httpRequest, type ClientRequest, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";

@@ -8,8 +8,8 @@ import { freshDatabaseUrl } from "../../testing/pipeline-databases.ts";
 const PREFIX = "occurrence/";
 const corpus = generateSyntheticCorpus({ seed: 11, songs: 12 }).map((song) => ({ ...song, key: `${PREFIX}${song.key}` }));
 const [, denied, missing, corrupted, held] = corpus;
-/** Short deadline and quick retries, so a hang costs half a second and a transient fault a few milliseconds. */
-const FAST: PipelineConfigInput = { requestTimeoutMs: 500, retry: { maxAttempts: 4, baseDelayMs: 1, maxDelayMs: 5 }, concurrency: 4 };
+/** Short deadline and quick retries, so a hang costs a second and a transient fault a few milliseconds. */
+const FAST: PipelineConfigInput = { requestTimeoutMs: 1_000, retry: { maxAttempts: 6, baseDelayMs: 1, maxDelayMs: 5 }, concurrency: 4 };
 
 describe("what the pipeline does with each S3 fault by occurrence (embedded environment)", () => {
   let env: StartedEmbeddedEnvironment;
