@@ -3,11 +3,7 @@
  * consulted in injection order; each counts the requests it matched and
  * lists the ones it actually faulted, live, in its handle's observations.
  */
-import { createFaultHandle, removeAll, type DowntimeCause, type FaultHandle } from "../fault-handle.ts";
-import { matchesRequest } from "./request-match.ts";
-import { resolveS3FaultSpec, type ResolvedFault, type ResolvedRule, type S3FaultSpec } from "./s3-fault-spec.ts";
-import { selects } from "./s3-occurrence.ts";
-import type { S3Operation, S3Request } from "./s3-request.ts";
+import { createFaultHandle, removeAll, type DowntimeCause, type FaultHandle, matchesRequest, resolveS3FaultSpec, selectsOccurrence, type ResolvedFault, type ResolvedRule, type S3FaultSpec, type S3Operation, type S3Request } from "../../core/index.ts";
 
 /** At most this many faulted requests are listed per rule (journals and reports carry the list); `requestsFaulted` counts them all. */
 export const MAX_FAULTED_LISTED = 200;
@@ -85,7 +81,7 @@ export class ActiveRule<F extends ResolvedFault = ResolvedFault> {
   /** Counts a match; its number when the occurrence selects it and the probability fires, else undefined. */
   roll(random: () => number): number | undefined {
     const occurrence = ++this.counters.requestsMatched;
-    if (!selects(this.rule.occurrence, occurrence)) return undefined;
+    if (!selectsOccurrence(this.rule.occurrence, occurrence)) return undefined;
     const p = this.rule.probability;
     return p >= 1 || (p > 0 && random() < p) ? occurrence : undefined;
   }

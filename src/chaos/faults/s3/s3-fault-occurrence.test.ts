@@ -2,7 +2,9 @@ import { createHash, randomBytes } from "node:crypto";
 import { GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, paginateListObjectsV2, type S3Client } from "@aws-sdk/client-s3";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createS3Client, downloadObject, listObjects, transientReason, type RetryPolicy } from "../../../pipeline/index.ts";
-import { S3Server, S3RVER_CREDENTIALS, seedBucket, waitFor } from "../../env/index.ts";
+import { waitFor } from "../../core/index.ts";
+import { S3Server, S3RVER_CREDENTIALS } from "../../embedded/index.ts";
+import { seedBucket } from "../../env-kit/index.ts";
 import { S3FaultProxy } from "./index.ts";
 
 const BUCKET = "midi";

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { generateSyntheticCorpus } from "../../../../fixtures/synthetic/index.ts";
 import { PipelineMetrics, runPipeline, type PipelineConfigInput } from "../../../pipeline/index.ts";
-import { EmbeddedEnvironment, type StartedEmbeddedEnvironment } from "../../env/index.ts";
-import { snapshotTables } from "../../integrity/table-snapshot.ts";
-import { freshDatabaseUrl } from "../../testing/pipeline-databases.ts";
+import { EmbeddedEnvironment, type StartedEmbeddedEnvironment } from "../../embedded/index.ts";
+import { freshDatabaseUrl } from "../../embedded/testing/index.ts";
+import { snapshotTables } from "../../integrity/index.ts";
 
 const PREFIX = "occurrence/";
 const corpus = generateSyntheticCorpus({ seed: 11, songs: 12 }).map((song) => ({ ...song, key: `${PREFIX}${song.key}` }));
