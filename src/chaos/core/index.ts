@@ -25,11 +25,13 @@ export {
   type S3CorruptFault,
   type S3ErrorFault,
   type S3FaultSpec,
+  type S3HangFault,
   type S3LatencyFault,
   type S3RuleOptions,
   type S3TruncateFault,
   type TruncateFraming,
 } from "./s3-fault-spec.ts";
+export { EVERY_OCCURRENCE, resolveOccurrence, selectsOccurrence, type ResolvedOccurrence, type S3Occurrence } from "./s3-occurrence.ts";
 export { matchesRequest, validateMatch, type S3RequestMatch } from "./s3-request-match.ts";
 export { describeS3Request, S3_OPERATIONS, type S3Operation, type S3Request } from "./s3-request.ts";
 export type * from "./journal.ts";

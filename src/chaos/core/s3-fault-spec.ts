@@ -5,11 +5,14 @@
  */
 import { FaultParameterError, nonNegative, probability as checkProbability } from "./fault-handle.ts";
 import { validateMatch, type S3RequestMatch } from "./s3-request-match.ts";
+import { resolveOccurrence, type ResolvedOccurrence, type S3Occurrence } from "./s3-occurrence.ts";
 
 /** Options every rule shares. */
 export interface S3RuleOptions {
-  /** Fraction (0..1) of matching requests the fault applies to; default 1. */
+  /** Fraction (0..1) of matching requests the fault applies to; default 1. With `occurrence`, of the requests it selects. */
   probability?: number;
+  /** Which matching requests by number, e.g. `{ nth: 3 }` or `{ from: 2, count: 3 }`; default every one. */
+  occurrence?: S3Occurrence;
   /** The rule stops applying by itself this many milliseconds after injection (its handle records the removal); default: until removed. */
   forMs?: number;
   /** Which requests the rule considers; default every request. */
@@ -37,6 +40,14 @@ export interface S3LatencyFault extends S3RuleOptions {
 }
 
 /**
+ * Holds a request without answering until the client gives up (its timeout
+ * runs out and it closes the connection), as a server that never responds.
+ * Requests still held when the rule ends (removed, or `forMs` ran out) are
+ * forwarded then. Observations count the requests the client abandoned.
+ */
+export type S3HangFault = S3RuleOptions;
+
+/**
  * How a cut body ends. "content-length": the upstream's Content-Length is
  * kept and the connection closed after the short body, as when a server or
  * load balancer dies mid-response (Node's HTTP client, and so the SDK, then
@@ -55,11 +66,16 @@ export type S3TruncateFault = S3RuleOptions & {
     | { /** Share (0 ≤ f < 1) of the body to send, rounded down. */ keepFraction: number; keepBytes?: undefined }
   );
 
-/** Flips one byte in the middle of GetObject bodies of one object: same length, only an MD5/ETag check notices. */
-export interface S3CorruptFault extends Omit<S3RuleOptions, "match"> {
-  /** The object's key. */
-  key: string;
-  /** Only in this bucket; default any. */
+/**
+ * Flips one byte in the middle of GetObject bodies: same length, same ETag,
+ * only an MD5/ETag check notices. `match` selects the objects (its operation
+ * is always GetObject); `key` and `bucket` are a shorthand for `match.key`
+ * and `match.bucket`.
+ */
+export interface S3CorruptFault extends S3RuleOptions {
+  /** Only this object; the same as `match.key`. */
+  key?: string;
+  /** Only in this bucket; the same as `match.bucket`. */
   bucket?: string;
 }
 
@@ -67,6 +83,7 @@ export interface S3CorruptFault extends Omit<S3RuleOptions, "match"> {
 export type S3FaultSpec =
   | ({ type: "error" } & S3ErrorFault)
   | ({ type: "latency" } & S3LatencyFault)
+  | ({ type: "hang" } & S3HangFault)
   | ({ type: "truncate" } & S3TruncateFault)
   | ({ type: "corrupt" } & S3CorruptFault);
 
@@ -74,6 +91,7 @@ export type S3FaultSpec =
 export type ResolvedFault =
   | { type: "error"; status: number; code: string; message: string; retryAfterSeconds: number | undefined }
   | { type: "latency"; latencyMs: number; jitterMs: number }
+  | { type: "hang" }
   | { type: "truncate"; keepBytes: number | undefined; keepFraction: number | undefined; framing: TruncateFraming }
   | { type: "corrupt" };
 
@@ -82,6 +100,7 @@ export interface ResolvedRule<F extends ResolvedFault = ResolvedFault> {
   fault: F;
   match: Readonly<S3RequestMatch>;
   probability: number;
+  occurrence: Readonly<ResolvedOccurrence>;
   /** Milliseconds the rule lasts; Infinity until removed. */
   forMs: number;
 }
@@ -102,6 +121,7 @@ const ERROR_CODE = /^[A-Za-z][A-Za-z0-9.]*$/;
 export function resolveS3FaultSpec(spec: S3FaultSpec): ResolvedRule {
   const options = {
     probability: checkProbability(spec.probability ?? 1, "probability"),
+    occurrence: resolveOccurrence(spec.occurrence, "occurrence"),
     forMs: spec.forMs === undefined ? Infinity : nonNegative(spec.forMs, "forMs"),
   };
   switch (spec.type) {
@@ -121,6 +141,8 @@ export function resolveS3FaultSpec(spec: S3FaultSpec): ResolvedRule {
         match: validateMatch(spec.match, "match"),
         fault: { type: "latency", latencyMs: nonNegative(spec.latencyMs, "latencyMs"), jitterMs: nonNegative(spec.jitterMs ?? 0, "jitterMs") },
       };
+    case "hang":
+      return { ...options, match: validateMatch(spec.match, "match"), fault: { type: "hang" } };
     case "truncate": {
       const { keepBytes, keepFraction } = spec;
       if ((keepBytes === undefined) === (keepFraction === undefined)) throw new FaultParameterError("keepBytes", "or keepFraction must be given, not both or neither");
@@ -131,10 +153,21 @@ export function resolveS3FaultSpec(spec: S3FaultSpec): ResolvedRule {
       return { ...options, match: validateMatch(spec.match, "match"), fault: { type: "truncate", keepBytes, keepFraction, framing } };
     }
     case "corrupt":
-      if (typeof spec.key !== "string" || spec.key === "") throw new FaultParameterError("key", `must be a non-empty object key, got ${JSON.stringify(spec.key)}`);
-      if (spec.bucket !== undefined && (typeof spec.bucket !== "string" || spec.bucket === "")) throw new FaultParameterError("bucket", `must be a non-empty bucket name, got ${JSON.stringify(spec.bucket)}`);
-      return { ...options, match: { operation: "GetObject", key: spec.key, ...(spec.bucket !== undefined ? { bucket: spec.bucket } : {}) }, fault: { type: "corrupt" } };
+      return { ...options, match: corruptMatch(spec), fault: { type: "corrupt" } };
     default:
-      throw new FaultParameterError("type", `must be error, latency, truncate or corrupt, got ${JSON.stringify((spec as { type: unknown }).type)}`);
+      throw new FaultParameterError("type", `must be error, latency, hang, truncate or corrupt, got ${JSON.stringify((spec as { type: unknown }).type)}`);
   }
+}
+
+/** A corrupt rule's match: always GetObject, with the `key`/`bucket` shorthand folded in. */
+function corruptMatch(spec: S3CorruptFault): Readonly<S3RequestMatch> {
+  const match = validateMatch(spec.match, "match");
+  if (match.operation !== undefined && match.operation !== "GetObject") throw new FaultParameterError("match.operation", `must be GetObject (only object bodies are corrupted), got ${JSON.stringify(match.operation)}`);
+  for (const field of ["key", "bucket"] as const) {
+    const value = spec[field];
+    if (value === undefined) continue;
+    if (typeof value !== "string" || value === "") throw new FaultParameterError(field, `must be a non-empty string, got ${JSON.stringify(value)}`);
+    if (match[field] !== undefined) throw new FaultParameterError(field, `and match.${field} are the same; give one`);
+  }
+  return { ...match, operation: "GetObject", ...(spec.key !== undefined ? { key: spec.key } : {}), ...(spec.bucket !== undefined ? { bucket: spec.bucket } : {}) };
 }

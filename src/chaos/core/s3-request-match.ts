@@ -10,6 +10,8 @@ export interface S3RequestMatch {
   bucket?: string;
   /** Exactly this object key. */
   key?: string;
+  /** Any of these object keys, e.g. the objects a scenario makes unreadable. */
+  keys?: readonly string[];
   /** Object keys starting with this; bucket-level requests never match a key prefix. */
   keyPrefix?: string;
 }
@@ -20,7 +22,7 @@ const METHOD = /^[A-Za-z]+$/;
 export function validateMatch(match: S3RequestMatch | undefined, field: string): Readonly<S3RequestMatch> {
   if (match === undefined) return {};
   if (typeof match !== "object" || match === null) throw new FaultParameterError(field, "must be an object");
-  const { method, operation, bucket, key, keyPrefix } = match;
+  const { method, operation, bucket, key, keys, keyPrefix } = match;
   if (method !== undefined && (typeof method !== "string" || !METHOD.test(method))) {
     throw new FaultParameterError(`${field}.method`, `must be an HTTP method such as "GET", got ${JSON.stringify(method)}`);
   }
@@ -29,8 +31,12 @@ export function validateMatch(match: S3RequestMatch | undefined, field: string):
   }
   nonEmpty(bucket, `${field}.bucket`);
   nonEmpty(key, `${field}.key`);
+  if (keys !== undefined) {
+    if (!Array.isArray(keys) || keys.length === 0) throw new FaultParameterError(`${field}.keys`, `must be a non-empty array of keys, got ${JSON.stringify(keys)}`);
+    keys.forEach((each, index) => nonEmpty(each, `${field}.keys[${index}]`));
+  }
   if (keyPrefix !== undefined && typeof keyPrefix !== "string") throw new FaultParameterError(`${field}.keyPrefix`, "must be a string");
-  return { ...match, ...(method !== undefined ? { method: method.toUpperCase() } : {}) };
+  return { ...match, ...(method !== undefined ? { method: method.toUpperCase() } : {}), ...(keys !== undefined ? { keys: [...keys] } : {}) };
 }
 
 /** Whether `request` is one the (validated) `match` selects. */
@@ -39,6 +45,7 @@ export function matchesRequest(match: Readonly<S3RequestMatch>, request: S3Reque
   if (match.operation !== undefined && match.operation !== request.operation) return false;
   if (match.bucket !== undefined && match.bucket !== request.bucket) return false;
   if (match.key !== undefined && match.key !== request.key) return false;
+  if (match.keys !== undefined && (request.key === undefined || !match.keys.includes(request.key))) return false;
   if (match.keyPrefix !== undefined && (request.key === undefined || !request.key.startsWith(match.keyPrefix))) return false;
   return true;
 }

@@ -36,6 +36,9 @@ describe("matchesRequest", () => {
     expect(matchesRequest(validateMatch({ method: "PUT" }, "match"), get)).toBe(false);
     expect(matchesRequest(validateMatch({ keyPrefix: "" }, "match"), list)).toBe(false);
     expect(matchesRequest(validateMatch({ bucket: "other" }, "match"), get)).toBe(false);
+    expect(matchesRequest(validateMatch({ keys: ["songs/b.mid", "songs/a.mid"] }, "match"), get)).toBe(true);
+    expect(matchesRequest(validateMatch({ keys: ["songs/b.mid"] }, "match"), get)).toBe(false);
+    expect(matchesRequest(validateMatch({ keys: ["songs/a.mid"] }, "match"), list)).toBe(false);
   });
 
   it("names the bad field of a match", () => {

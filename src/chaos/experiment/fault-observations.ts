@@ -17,6 +17,7 @@ export interface FaultObservationsByKind {
   "postgres/slow-queries": SlowQueriesObservations;
   "s3/error": S3FaultObservations;
   "s3/latency": S3FaultObservations;
+  "s3/hang": S3FaultObservations;
   "s3/truncate": S3FaultObservations;
   "s3/corrupt": S3FaultObservations;
 }

@@ -6,7 +6,10 @@ import type { S3SourceConfig } from "../config.ts";
  * off (`maxAttempts: 1`) because the pipeline retries with its own policy and
  * counts every retry in its metrics; request checksums are only computed
  * when an operation requires them, as s3rver and older MinIO reject or
- * corrupt the streamed trailing checksums.
+ * corrupt the streamed trailing checksums. `requestTimeout` is a deadline
+ * for the response's headers only with `throwOnRequestTimeout`: without it
+ * the handler just logs a warning and a server that never answers (e.g. a
+ * ListObjectsV2 page) holds the run forever.
  */
 export function createS3Client(config: S3SourceConfig, requestTimeoutMs: number): S3Client {
   return new S3Client({
@@ -15,7 +18,7 @@ export function createS3Client(config: S3SourceConfig, requestTimeoutMs: number)
     maxAttempts: 1,
     requestChecksumCalculation: "WHEN_REQUIRED",
     responseChecksumValidation: "WHEN_REQUIRED",
-    requestHandler: { requestTimeout: requestTimeoutMs, connectionTimeout: Math.min(requestTimeoutMs, 5_000) },
+    requestHandler: { requestTimeout: requestTimeoutMs, throwOnRequestTimeout: true, connectionTimeout: Math.min(requestTimeoutMs, 5_000) },
     ...(config.endpoint ? { endpoint: config.endpoint } : {}),
     ...(config.credentials ? { credentials: config.credentials } : {}),
   });
