@@ -1,8 +1,12 @@
 /** The fault library: every fault returns a {@link FaultHandle}; {@link FaultInjector} is the one entry point per environment. */
 export {
   createFaultHandle,
+  effectSeen,
+  untilEffect,
   removeAll,
   FaultParameterError,
+  FaultNotInEffectError,
+  type EffectSeenAt,
   type DowntimeCause,
   type FaultDescription,
   type FaultHandle,

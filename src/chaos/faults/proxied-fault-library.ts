@@ -2,6 +2,7 @@ import type { ServiceName } from "../env/chaos-environment.ts";
 import type { ToxiproxyApi, ToxicSpec } from "../toxiproxy/index.ts";
 import { removeAll, type FaultHandle } from "./fault-handle.ts";
 import type { FaultLibrary } from "./fault-library.ts";
+import type { ProxyAddress } from "./network/connection-probe.ts";
 import { injectToxic, partition } from "./network/network-faults.ts";
 import type { DownOptions, PauseOptions } from "./process/process-faults.ts";
 import {
@@ -20,8 +21,8 @@ import type { S3FaultSpec } from "./s3/index.ts";
 
 /** What an environment whose traffic goes through Toxiproxy and an S3 fault layer exposes to its faults. */
 export interface ProxiedFaultSurface {
-  /** The Toxiproxy in front of each service, and the proxy name per service. */
-  readonly network: { readonly api: ToxiproxyApi; proxyName(service: ServiceName): string };
+  /** The Toxiproxy in front of each service, the proxy name per service, and where this machine reaches that proxy (to prove a partition). */
+  readonly network: { readonly api: ToxiproxyApi; proxyName(service: ServiceName): string; address(service: ServiceName): ProxyAddress };
   /** The HTTP fault layer in front of S3. */
   readonly s3Faults: { inject(spec: S3FaultSpec): FaultHandle | Promise<FaultHandle> };
   /** The pipeline's database, for resource faults that hold connections or locks in it. */
@@ -56,7 +57,8 @@ export abstract class ProxiedFaultLibrary implements FaultLibrary {
 
   /** Cuts the network between the pipeline and `service`. */
   partition(service: ServiceName): Promise<FaultHandle> {
-    return this.track(partition(this.surface.network.api, this.surface.network.proxyName(service)));
+    const { network } = this.surface;
+    return this.track(Promise.resolve().then(() => partition(network.api, network.proxyName(service), network.address(service))));
   }
 
   /** An S3-level fault between the pipeline and the S3 server: errors (e.g. 503 SlowDown), latency, truncated bodies, a corrupted object. */

@@ -1,5 +1,5 @@
 import type { ServiceName } from "../../env/chaos-environment.ts";
-import { createFaultHandle, removeAll, type FaultHandle } from "../../faults/fault-handle.ts";
+import { createFaultHandle, effectSeen, removeAll, type FaultHandle } from "../../faults/fault-handle.ts";
 import { UnsupportedFaultError, type FaultLibrary } from "../../faults/fault-library.ts";
 
 /** How the fake fault library behaves. */
@@ -71,7 +71,7 @@ export class FakeFaultLibrary implements FaultLibrary {
       if (this.options.failRemoval?.includes(method)) throw new Error(`cannot undo ${name}`);
       this.undone.push(name);
       this.options.onUndo?.(name);
-    });
+    }, effectSeen("a fake fault has no effect to observe"));
     this.injected.push(handle);
     return handle;
   }

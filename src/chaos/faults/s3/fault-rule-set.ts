@@ -3,7 +3,7 @@
  * consulted in injection order; each counts the requests it matched and
  * the ones it actually faulted, live, in its handle's observations.
  */
-import { createFaultHandle, removeAll, type DowntimeCause, type FaultHandle } from "../fault-handle.ts";
+import { createFaultHandle, effectSeen, removeAll, type DowntimeCause, type FaultHandle } from "../fault-handle.ts";
 import { matchesRequest } from "./request-match.ts";
 import { resolveS3FaultSpec, type ResolvedFault, type ResolvedRule, type S3FaultSpec } from "./s3-fault-spec.ts";
 import type { S3Request } from "./s3-request.ts";
@@ -76,6 +76,8 @@ export class FaultRuleSet {
         this.handles.delete(handle);
         return { endedBy };
       },
+      // The rule joins the set below in this same synchronous call, before any request can be handled.
+      effectSeen("the rule is in the set every next request consults"),
     );
     // createFaultHandle copies the initial observations, so live counters must write into the handle's own record.
     const rule = new ActiveRule(resolved, handle.injectedAt + resolved.forMs, handle.observations as unknown as S3FaultObservations);
