@@ -85,7 +85,7 @@ export abstract class ServerProcess implements AsyncDisposable {
       process.kill(pid, signal);
     }
     await exited;
-    await waitForAllGone([...new Set([...tree, ...descendantPids(pid)])]);
+    await waitForAllGone(tree);
     return { pid, signal, at, seenAt: performance.now() };
   }
 
