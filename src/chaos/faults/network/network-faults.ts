@@ -1,5 +1,5 @@
 import type { ToxiproxyApi, ToxicSpec } from "../../toxiproxy/index.ts";
-import { createFaultHandle, effectSeen, untilEffect, type DowntimeCause, type FaultHandle } from "../fault-handle.ts";
+import { createFaultHandle, effectSeen, untilEffect, type DowntimeCause, type FaultHandle } from "../../core/index.ts";
 import { refusesConnections, SentinelConnection, type ProxyAddress } from "./connection-probe.ts";
 
 /** How long a disabled proxy may take to refuse new connections and cut open ones. */

@@ -1,7 +1,7 @@
 import { connect, createServer, type AddressInfo, type Server, type Socket } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import type { ToxiproxyApi } from "../../toxiproxy/index.ts";
-import { FaultNotInEffectError } from "../fault-handle.ts";
+import { FaultNotInEffectError } from "../../core/index.ts";
 import { partition } from "./network-faults.ts";
 
 /** How late the stand-in proxy goes down after its API has answered, as a port forwarder in front of a container may be. */

@@ -2,9 +2,9 @@ import { ListObjectsV2Command } from "@aws-sdk/client-s3";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { transientReason } from "../../../pipeline/index.ts";
-import { EmbeddedEnvironment, type StartedEmbeddedEnvironment } from "../../env/index.ts";
+import { EmbeddedEnvironment, type StartedEmbeddedEnvironment } from "../../embedded/index.ts";
 import { readFileSync } from "node:fs";
-import { descendantPids } from "../../env/process-tree.ts";
+import { descendantPids } from "../../env-kit/index.ts";
 import { killProcess, pauseProcess, stopProcess } from "./process-faults.ts";
 
 /** The state letter /proc shows for `pid` (R, S, T…), or "gone". */

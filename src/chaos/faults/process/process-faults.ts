@@ -1,11 +1,5 @@
-import { createFaultHandle, effectSeen, FaultParameterError, nonNegative, type FaultHandle } from "../fault-handle.ts";
+import { createFaultHandle, effectSeen, FaultParameterError, nonNegative, type FaultHandle, type DownOptions, type PauseOptions } from "../../core/index.ts";
 import type { FaultableProcess } from "./faultable-process.ts";
-
-/** What to do about a killed or stopped process when the fault is removed. */
-export interface DownOptions {
-  /** Start it again on removal (default true): "equipment failure" followed by the operator's repair. */
-  restartOnRemove?: boolean;
-}
 
 /**
  * kill -9 of a server process (and its children), stamped once every one of
@@ -35,12 +29,6 @@ async function takeDown(target: FaultableProcess, kind: string, down: FaultableP
     },
     effectSeen("the process and its children gone", outcome.seenAt),
   );
-}
-
-/** Options for {@link pauseProcess}. */
-export interface PauseOptions {
-  /** Resume by itself after this long; without it, only removal resumes. */
-  durationMs?: number;
 }
 
 /**
