@@ -24,6 +24,15 @@ const TESTED_NODE_MAJORS = [20, 22, 24];
 const MATRIX_NODE = "${{ matrix.node }}";
 
 /** The job runs once per tested Node, each on its own Node, and one failing cancels none of the others. */
+/** The job writes the recovery table (from its saved journals) to its step summary, also when the tests failed. */
+function expectRecoverySummary(job: Json, after: string): void {
+  const all = steps(job);
+  const summary = all.findIndex((step) => typeof step.run === "string" && step.run.includes("chaos-control report --markdown") && step.run.includes("$GITHUB_STEP_SUMMARY"));
+  expect(summary, "a step runs chaos-control report --markdown into $GITHUB_STEP_SUMMARY").toBeGreaterThan(-1);
+  expect(all[summary]!.if).toBe("always()");
+  expect(summary).toBeGreaterThan(all.findIndex((step) => typeof step.run === "string" && step.run.includes(after)));
+}
+
 function expectNodeMatrix(job: Json): void {
   expect(job.strategy?.matrix?.node).toEqual(TESTED_NODE_MAJORS);
   expect(job.strategy["fail-fast"]).toBe(false);
@@ -78,6 +87,7 @@ describe(".github/workflows/pr.yml", () => {
     expect(runs).toContain("npm test");
     expect(runs.indexOf("npm ci")).toBeLessThan(runs.indexOf("npm test"));
     expectReports(job, /^reports-node\$\{\{ matrix\.node \}\}$/);
+    expectRecoverySummary(job, "npm test");
   });
 
   it("tests on Node 20, 22 and 24, the floor being the one package.json's engines names", () => {
@@ -103,6 +113,7 @@ describe(".github/workflows/pr.yml", () => {
     // The official images: nothing points the environment at locally built ones.
     expect(JSON.stringify(containers)).not.toContain("CHAOS_CONTAINER_IMAGES");
     expectReports(containers, /^reports-containers-node/, containers.env.CHAOS_REPORTS_DIR);
+    expectRecoverySummary(containers, "npm run test:containers");
     expect(uses(containers, "actions/upload-artifact")[0]?.with.name).not.toBe(uses(job, "actions/upload-artifact")[0]?.with.name);
   });
 
@@ -157,5 +168,6 @@ describe(".github/workflows/nightly.yml", () => {
     expect(chaos).toBeDefined();
     expect(chaos!.run).not.toMatch(/\$\{\{\s*inputs\./);
     expectReports(job, /^nightly-chaos-reports-node/);
+    expectRecoverySummary(job, "npm run chaos");
   });
 });

@@ -27,6 +27,16 @@ describe("chaos-control pipeline, given bad configuration", () => {
     expect(stderr).not.toContain("hunter2");
   });
 
+  it("warns that a password in --database-url shows in the process list, and takes DATABASE_URL without a warning", () => {
+    const flag = cli(["pipeline", "--database-url", "postgres://u:pw@127.0.0.1:1/db"]);
+    expect(flag.stderr).toContain("the password in --database-url is visible to every local user in the process list");
+    expect(flag.stderr).not.toContain(":pw@");
+    const variable = cli(["pipeline"], { DATABASE_URL: "postgres://u:pw@127.0.0.1:1/db" });
+    expect(variable.code).toBe(2);
+    expect(variable.stderr).toContain("s3.bucket is required");
+    expect(variable.stderr).not.toContain("process list");
+  });
+
   it("names the flag of a non-numeric option", () => {
     const { code, stderr } = cli(["pipeline", "--database-url", "postgres://u@h/d", "--bucket", "b", "--concurrency", "lots"]);
     expect(code).toBe(2);

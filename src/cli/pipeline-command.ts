@@ -26,7 +26,8 @@ export const PIPELINE_USAGE = `Usage: chaos-control pipeline [options]
 Runs the Scale pipeline: MIDI files in S3 -> instruments -> similarity -> PostgreSQL.
 
 Where the data is (or --embedded):
-  --database-url URL     PostgreSQL connection string (default: $DATABASE_URL)
+  --database-url URL     PostgreSQL connection string (default: $DATABASE_URL; prefer the
+                         variable: a password in an argument shows in the process list)
   --s3-endpoint URL      S3-compatible endpoint (omit for AWS S3; default: $S3_ENDPOINT)
   --bucket NAME          bucket holding the MIDI files (default: $S3_BUCKET)
   --prefix PREFIX        only keys under this prefix (default: "")
@@ -146,6 +147,9 @@ export async function runPipelineCommand(argv: string[]): Promise<number> {
       process.stderr.write(`seeded ${seeded} objects into s3://${env.bucket}\n`);
       Object.assign(input, env.pipelineConfig());
     } else {
+      if (hasPassword(values["database-url"])) {
+        process.stderr.write("warning: the password in --database-url is visible to every local user in the process list; set DATABASE_URL in the environment instead\n");
+      }
       Object.assign(input, {
         databaseUrl: values["database-url"] ?? process.env.DATABASE_URL,
         s3: {
@@ -235,4 +239,14 @@ function integerFromFlagOrEnv(flagValue: string | undefined, flag: string, varia
 
 function optionalInteger(text: string | undefined, flag: string): number | undefined {
   return text === undefined ? undefined : integer(text, flag);
+}
+
+/** Whether a connection string carries a password (which must not sit on a command line). */
+function hasPassword(url: string | undefined): boolean {
+  if (!url) return false;
+  try {
+    return new URL(url).password !== "";
+  } catch {
+    return false;
+  }
 }

@@ -133,6 +133,8 @@ export interface Journal {
   rollbacks: RollbackRecord[];
   figures: ExperimentFigures;
   integrity: IntegrityVerdict | null;
+  /** The fault-free run compared against: its content key, and whether an earlier experiment of this test run with the same input ran it. */
+  golden?: { key: string; reused: boolean };
   /** Why it failed, aborted or was interrupted. */
   reason?: string;
 }

@@ -18,7 +18,8 @@ const STOP_GRACE_MS = 10_000;
 export async function launchLocalPipeline(config: PipelineConfigInput, request: PipelineLaunchRequest): Promise<PipelineProcess> {
   const resolved = resolvePipelineConfig(config);
   const metricsPort = await freePort();
-  const args = [CLI, "pipeline", "--database-url", resolved.databaseUrl, "--bucket", resolved.s3.bucket, "--prefix", resolved.s3.prefix, "--metrics-port", String(metricsPort)];
+  // The database URL holds a password: it goes in the child's environment, which other local users cannot read, never in its arguments (`ps` shows those to everyone).
+  const args = [CLI, "pipeline", "--bucket", resolved.s3.bucket, "--prefix", resolved.s3.prefix, "--metrics-port", String(metricsPort)];
   if (resolved.s3.endpoint) args.push("--s3-endpoint", resolved.s3.endpoint);
   const flags: [string, number | undefined][] = [
     ["--write-batch-files", request.writeBatchFiles],
@@ -36,6 +37,7 @@ export async function launchLocalPipeline(config: PipelineConfigInput, request: 
       CI: "1",
       // The SDK's Node-version notice is the parent's to give once, not every pipeline child's.
       AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
+      DATABASE_URL: resolved.databaseUrl,
       AWS_REGION: resolved.s3.region,
       ...(credentials ? { AWS_ACCESS_KEY_ID: credentials.accessKeyId, AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey } : {}),
     },

@@ -7,7 +7,7 @@
  */
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { ALLOW_TARGET_VARIABLE } from "./blast-radius.ts";
-import { samplesWhileActive } from "./chaos-test.ts";
+import { samplesWhileActive } from "./journal-queries.ts";
 import { fault } from "./fault-action.ts";
 import { runExperiment } from "./run-experiment.ts";
 import { fakeDefinition } from "./testing/fake-experiment.ts";

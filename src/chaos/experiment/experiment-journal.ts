@@ -25,6 +25,7 @@ export interface ExperimentRecord {
   pipelineProcesses: number;
   retries: number;
   integrity: Journal["integrity"];
+  golden: Journal["golden"];
 }
 
 /** The steady state's default stability window: it must hold this long to count as recovered. */
@@ -108,6 +109,7 @@ export function buildJournal(record: ExperimentRecord): Journal {
       retries: record.retries,
     },
     integrity: record.integrity,
+    ...(record.golden ? { golden: record.golden } : {}),
     ...(record.reason !== undefined ? { reason: record.reason } : {}),
   };
 }

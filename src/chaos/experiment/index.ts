@@ -1,5 +1,6 @@
 /** Chaos experiments: steady-state hypothesis, method, rollbacks, journal; as Vitest fixtures for scenarios. */
-export { chaosTest, faultNamed, samplesWhileActive, junitProperties } from "./chaos-test.ts";
+export { chaosTest, junitProperties } from "./chaos-test.ts";
+export { faultNamed, samplesWhileActive, whyMethodNotReached } from "./journal-queries.ts";
 export { runExperiment, UNSUPPORTED_PREFIX } from "./run-experiment.ts";
 export type { ExperimentDefinition } from "./experiment-definition.ts";
 export { fault, type FaultAction, type ActionContext } from "./fault-action.ts";
@@ -13,4 +14,6 @@ export { syntheticSongs, corruptObjects } from "./scenario-corpus.ts";
 export { selectedEnvironmentKind, startEnvironment, ENVIRONMENT_VARIABLE } from "./select-environment.ts";
 export type * from "../core/index.ts";
 export { pipelineSteadyState, type SteadyStateTolerances } from "./steady-state.ts";
+export { faultActivityRegistry } from "./fault-activity.ts";
+export { experimentOutcome, recordExperimentOutcome } from "./experiment-outcome-metrics.ts";
 export { clusterTest, clusterSkipReason, CLUSTER_SCENARIO_TIMEOUT_MS, type ClusterScenarioNeed } from "./cluster-test.ts";

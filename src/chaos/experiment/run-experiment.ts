@@ -1,4 +1,3 @@
-import { randomBytes } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
 import { type ChaosEnvironment, type PipelineDatabase, onInterrupt, UnsupportedFaultError, type FaultLibrary, type ExperimentPhase, type ExperimentStatus, type Journal, type ProbeSample, type RollbackRecord } from "../core/index.ts";
 import { snapshotTables } from "../integrity/index.ts";
@@ -9,7 +8,9 @@ import { ScheduledFault } from "./scheduled-fault.ts";
 import { checkIntegrity } from "./integrity-check.ts";
 import { PipelineSupervisor } from "./pipeline-supervisor.ts";
 import { THROUGHPUT_PROBE, type Probe, type ProbeContext } from "./probe.ts";
-import { measureBaseline } from "./baseline-run.ts";
+import { corpusPrefix, goldenKey, type GoldenOutputCache } from "./golden-output.ts";
+import { goldenRun, type GoldenRun } from "./golden-run.ts";
+import { recordExperimentOutcome } from "./experiment-outcome-metrics.ts";
 import { ProgressTracker } from "./progress-tracker.ts";
 import { recoveryAfter } from "./recovery-figures.ts";
 import { buildJournal, DEFAULT_STABLE_FOR_MS, hypothesisNames, nothingLeftToRecover, relativeTo } from "./experiment-journal.ts";
@@ -26,7 +27,7 @@ export { UNSUPPORTED_PREFIX } from "./experiment-stop.ts";
  * the experiment found.
  */
 export async function runExperiment(env: ChaosEnvironment, definition: ExperimentDefinition, options: RunExperimentOptions = {}): Promise<Journal> {
-  return new ExperimentRun(env, definition).run(options.onJournal);
+  return new ExperimentRun(env, definition, options.goldenCache).run(options.onJournal);
 }
 
 /** Options of {@link runExperiment}. */
@@ -37,6 +38,8 @@ export interface RunExperimentOptions {
    * and this callback are done (e.g. `writeJournal`).
    */
   onJournal?: (journal: Journal) => Promise<unknown>;
+  /** Where golden outputs of this test run are kept, so runs of the same input share one fault-free run; default: none (every experiment runs its own). */
+  goldenCache?: GoldenOutputCache;
 }
 
 /** How long Ctrl-C waits for the journal to be finished and handed over. */
@@ -66,6 +69,7 @@ class ExperimentRun {
   constructor(
     private readonly env: ChaosEnvironment,
     private readonly definition: ExperimentDefinition,
+    private readonly goldenCache: GoldenOutputCache | undefined,
   ) {
     this.sampleEveryMs = definition.sampleEveryMs ?? 200;
     this.timeLimitMs = definition.timeLimitMs ?? 120_000;
@@ -82,6 +86,7 @@ class ExperimentRun {
     const timeLimit = setTimeout(() => this.halt(new ExperimentStop("aborted", `safety: the time limit of ${this.timeLimitMs} ms was reached`)), this.timeLimitMs);
     try {
       const journal = await this.execute();
+      await recordExperimentOutcome(journal);
       await onJournal?.(journal);
       return journal;
     } finally {
@@ -92,17 +97,18 @@ class ExperimentRun {
   }
 
   private async execute(): Promise<Journal> {
-    let golden: PipelineDatabase | undefined;
+    let golden: GoldenRun | undefined;
     let experiment: PipelineDatabase | undefined;
     let inputKeys: string[] = [];
     let tracker: ProgressTracker | undefined;
     try {
       checkBlastRadius(this.env, this.definition.method, this.timeLimitMs);
-      const prefix = `${this.definition.id}-${randomBytes(3).toString("hex")}/`;
+      const key = await goldenKey(this.definition.corpus, this.definition.pipeline, this.env.kind);
+      const prefix = corpusPrefix(key);
       inputKeys = this.definition.corpus.map((object) => prefix + object.key);
       await this.env.seed(this.definition.corpus.map((object) => ({ key: prefix + object.key, body: object.body })));
-      golden = await this.env.createDatabase("golden");
-      const baseline = await measureBaseline(this.env, { ...this.definition.pipeline, prefix, database: golden.name }, inputKeys.length, this.stop.signal);
+      golden = await goldenRun(this.env, { ...this.definition.pipeline, prefix }, key, inputKeys.length, this.stop.signal, this.goldenCache);
+      const baseline = golden.baseline;
       this.baselineThroughput = baseline.throughput;
 
       experiment = await this.env.createDatabase("experiment");
@@ -137,9 +143,9 @@ class ExperimentRun {
     }
     const integrity =
       golden && experiment && this.status === "completed"
-        ? checkIntegrity(await snapshotTables(golden.url), await snapshotTables(experiment.url), inputKeys)
+        ? checkIntegrity(await golden.snapshot(), await snapshotTables(experiment.url), inputKeys)
         : null;
-    return this.journal(integrity, tracker);
+    return this.journal(integrity, tracker, golden);
   }
 
   /** Schedules `action`; an unsupported fault stops the experiment with a reason scenarios turn into a skip. */
@@ -274,7 +280,7 @@ class ExperimentRun {
     return relativeTo(this.startedAt, monotonic);
   }
 
-  private journal(integrity: Journal["integrity"], tracker: ProgressTracker | undefined): Journal {
+  private journal(integrity: Journal["integrity"], tracker: ProgressTracker | undefined, golden: GoldenRun | undefined): Journal {
     return buildJournal({
       definition: this.definition,
       env: this.env,
@@ -295,6 +301,7 @@ class ExperimentRun {
       pipelineProcesses: this.pipeline?.processes ?? 0,
       retries: tracker?.latest.retries ?? 0,
       integrity,
+      golden: golden ? { key: golden.key, reused: golden.reused } : undefined,
     });
   }
 }
