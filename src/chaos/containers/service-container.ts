@@ -110,15 +110,18 @@ export class ServiceContainer {
     return { pid, signal: signalName((inspected.Config as { StopSignal?: string }).StopSignal), ...(await this.untilExited()) };
   }
 
-  /** `docker pause`: every process of the container frozen (cgroup freezer); sockets stay open, nothing answers. */
+  /** `docker pause`: every process of the container frozen (cgroup freezer); sockets stay open, nothing answers. Resolves once the engine reports it paused. */
   async pause(): Promise<{ pid: number | undefined; at: number }> {
     const { pid } = await this.state();
     await this.engine.pause();
+    await this.untilState("paused", (state) => state.paused);
     return { pid, at: performance.now() };
   }
 
+  /** `docker unpause`, resolving once the engine reports it running and no longer paused. */
   async resume(): Promise<void> {
     await this.engine.unpause();
+    await this.untilState("unpaused", (state) => state.running && !state.paused);
   }
 
   /** `docker start` on the same filesystem; resolves once the service answers again. */
@@ -148,6 +151,10 @@ export class ServiceContainer {
       });
     })();
     return this.removal;
+  }
+
+  private async untilState(goal: string, reached: (state: ContainerState) => boolean): Promise<void> {
+    await waitFor(async () => reached(await this.state()), { description: `the ${this.name} container to be ${goal}`, timeoutMs: CONTAINER_GONE_TIMEOUT_MS, intervalMs: 20 });
   }
 
   private async untilExited(): Promise<{ at: number; state: ContainerState }> {

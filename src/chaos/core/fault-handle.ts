@@ -17,7 +17,7 @@ export interface FaultDescription {
 /** A fault in effect: what was injected, when, what was observed, and how to undo it. */
 export interface FaultHandle extends AsyncDisposable {
   readonly description: FaultDescription;
-  /** Monotonic time (performance.now()) the fault took effect. */
+  /** Monotonic time (performance.now()) the fault's effect was seen (not when it was requested). */
   readonly injectedAt: number;
   /** Monotonic time the fault was undone, once it was. */
   readonly removedAt: number | undefined;
@@ -28,7 +28,61 @@ export interface FaultHandle extends AsyncDisposable {
 }
 
 /**
- * Builds a handle for a fault that has just been injected. `undo` runs at
+ * Monotonic time (performance.now()) at which a fault's effect was seen, not
+ * merely requested. Only {@link effectSeen} and {@link untilEffect} make one,
+ * so a fault cannot stamp its handle before it has checked that it took
+ * effect: recovery times are measured from this stamp.
+ */
+export type EffectSeenAt = number & { readonly effectSeen: unique symbol };
+
+/**
+ * Stamps now, for a fault whose effect the caller has just observed by the
+ * operation itself: the lock was granted, the server refused a session, the
+ * rule is in the set the next request reads, the API answered after applying
+ * the toxic to open connections. `seen` is that observation, for readers.
+ */
+export function effectSeen(seen: string, at = performance.now()): EffectSeenAt {
+  void seen;
+  return at as EffectSeenAt;
+}
+
+/** Options for {@link untilEffect}. */
+export interface UntilEffectOptions {
+  timeoutMs: number;
+  /** Pause between checks (default 5 ms: the stamp is at most this late). */
+  intervalMs?: number;
+}
+
+/**
+ * Polls `check` until it reports the effect (true), and stamps that moment.
+ * `check` may return a string saying what is still missing (e.g. "pids 12, 13
+ * still running"), which the timeout error quotes after `description`.
+ */
+export async function untilEffect(description: string, check: () => boolean | string | Promise<boolean | string>, options: UntilEffectOptions): Promise<EffectSeenAt> {
+  const started = performance.now();
+  for (;;) {
+    const outcome = await check();
+    if (outcome === true) return performance.now() as EffectSeenAt;
+    const elapsedMs = performance.now() - started;
+    if (elapsedMs >= options.timeoutMs) {
+      const missing = typeof outcome === "string" ? `: ${outcome}` : "";
+      throw new FaultNotInEffectError(`${description} did not take effect within ${Math.round(elapsedMs)} ms${missing}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, Math.min(options.intervalMs ?? 5, options.timeoutMs - elapsedMs)));
+  }
+}
+
+/** A fault whose effect could not be observed in time; nothing may be stamped for it. */
+export class FaultNotInEffectError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "FaultNotInEffectError";
+  }
+}
+
+/**
+ * Builds a handle for a fault that has just taken effect; `injectedAt` is the
+ * proof it did ({@link effectSeen}, {@link untilEffect}). `undo` runs at
  * most once (a failed undo may be retried by calling `remove()` again) and is
  * also run if the process is interrupted (Ctrl-C, SIGTERM) before removal.
  * `undo` may return observations, which are merged into the handle's.
@@ -38,7 +92,7 @@ export function createFaultHandle(
   description: FaultDescription,
   observations: Record<string, unknown>,
   undo: () => Promise<Record<string, unknown> | void>,
-  injectedAt = performance.now(),
+  injectedAt: EffectSeenAt,
 ): FaultHandle {
   let removedAt: number | undefined;
   let removal: Promise<void> | undefined;

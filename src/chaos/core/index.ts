@@ -9,14 +9,19 @@ export { UnsupportedFaultError, type FaultLibrary } from "./fault-library.ts";
 export type { ConnectionExhaustionOptions, CpuPressureOptions, DownOptions, MemoryPressureOptions, PauseOptions } from "./fault-options.ts";
 export {
   createFaultHandle,
+  effectSeen,
+  untilEffect,
   removeAll,
   FaultParameterError,
+  FaultNotInEffectError,
   nonNegative,
   positiveInteger,
   probability,
   type DowntimeCause,
+  type EffectSeenAt,
   type FaultDescription,
   type FaultHandle,
+  type UntilEffectOptions,
 } from "./fault-handle.ts";
 export {
   resolveS3FaultSpec,

@@ -50,6 +50,11 @@ export class NetworkLayer implements AsyncDisposable {
     return name;
   }
 
+  /** Where this machine reaches the proxy of `service` (for proving a partition took effect). */
+  address(service: ProxiedService): { host: string; port: number } {
+    return { host: "127.0.0.1", port: this.port(service) };
+  }
+
   port(service: ProxiedService): number {
     const port = this.ports.get(service);
     if (port === undefined) throw new Error(`no proxy in front of ${service}`);

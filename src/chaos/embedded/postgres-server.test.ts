@@ -3,6 +3,7 @@ import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { MIGRATIONS, migrate } from "../../pipeline/index.ts";
 import { PostgresServer } from "./postgres-server.ts";
+import { descendantPids } from "../env-kit/index.ts";
 
 /** Whether `pid` is a live process (a zombie awaiting its reaper counts as gone). */
 function processExists(pid: number): boolean {
@@ -75,22 +76,59 @@ describe("the embedded PostgreSQL server", () => {
     open.on("error", () => undefined);
     await open.connect();
     const [{ backend }] = (await open.query<{ backend: number }>("SELECT pg_backend_pid() AS backend")).rows as [{ backend: number }];
-    server.pause();
+    await server.pause();
     try {
       expect(readFileSync(`/proc/${backend}/stat`, "utf8")).toMatch(/\) T /);
       await expect(open.query("SELECT 1")).rejects.toThrow(/timeout/i);
     } finally {
-      server.resume();
+      await server.resume();
       await open.end().catch(() => undefined);
     }
-    server.pause();
+    await server.pause();
     try {
       const started = performance.now();
       await expect(query(uri, "SELECT 1", [], 700)).rejects.toThrow();
       expect(performance.now() - started).toBeGreaterThanOrEqual(650);
     } finally {
-      server.resume();
+      await server.resume();
     }
     expect(await query<{ one: number }>(uri, "SELECT 1 AS one")).toEqual([{ one: 1 }]);
   });
+
+  it("pause() resolves only once every process of the tree is stopped, and resume() once none is, 20 times over", async () => {
+    const busy = new pg.Client(server.connectionUri("scale"));
+    busy.on("error", () => undefined);
+    await busy.connect();
+    const [{ backend }] = (await busy.query<{ backend: number }>("SELECT pg_backend_pid() AS backend")).rows as [{ backend: number }];
+    // A backend that is running (state R) when the signal arrives is the case that raced before.
+    const spinning = busy.query("SELECT count(*) FROM generate_series(1, 200000000)").catch(() => undefined);
+    try {
+      for (let cycle = 0; cycle < 20; cycle++) {
+        const paused = await server.pause();
+        const tree = [paused.pid, ...descendantPids(paused.pid)];
+        const states = tree.map((pid) => `${pid}:${processState(pid)}`);
+        expect(tree.length, "postmaster, its helpers and the busy backend").toBeGreaterThan(3);
+        expect(states.filter((state) => !/:[TZ]$|:undefined$/.test(state)), `cycle ${cycle}: ${states.join(" ")}`).toEqual([]);
+        expect(paused.seenAt).toBeGreaterThanOrEqual(paused.at);
+        const resumed = await server.resume();
+        const after = [resumed.pid, ...descendantPids(resumed.pid)].map((pid) => `${pid}:${processState(pid)}`);
+        expect(after.filter((state) => /:T$/.test(state)), `cycle ${cycle}: ${after.join(" ")}`).toEqual([]);
+      }
+    } finally {
+      await query(server.connectionUri("scale"), "SELECT pg_cancel_backend($1)", [backend]);
+      await spinning;
+      await busy.end().catch(() => undefined);
+    }
+    expect(await query<{ one: number }>(server.connectionUri("scale"), "SELECT 1 AS one")).toEqual([{ one: 1 }]);
+  });
 });
+
+/** The state letter /proc shows for `pid` (R, S, T…), read directly so the test does not trust the code it checks. */
+function processState(pid: number): string | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    return stat.charAt(stat.lastIndexOf(")") + 2);
+  } catch {
+    return undefined;
+  }
+}

@@ -1,5 +1,5 @@
 import { execFileSync } from "node:child_process";
-import { readdirSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { waitFor } from "../core/index.ts";
 
 /**
@@ -75,4 +75,68 @@ export async function waitForAllGone(pids: readonly number[], timeoutMs = 10_000
     timeoutMs,
     intervalMs: 20,
   });
+}
+
+/** How long a whole process tree may take to stop or continue after its signal. */
+export const TREE_SIGNAL_TIMEOUT_MS = 10_000;
+/** Pause between looks at /proc while waiting for a tree: the effect is stamped at most this late. */
+const TREE_POLL_INTERVAL_MS = 5;
+
+/** The state letter of `pid` (R running, S sleeping, D disk wait, T stopped, Z zombie…); undefined once it is gone. */
+export function processState(pid: number): string | undefined {
+  if (!existsSync("/proc/self/stat")) {
+    try {
+      return execFileSync("ps", ["-o", "stat=", "-p", String(pid)], { encoding: "utf8" }).trim().charAt(0) || undefined;
+    } catch {
+      return undefined;
+    }
+  }
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    return stat.charAt(stat.lastIndexOf(")") + 2);
+  } catch {
+    return undefined;
+  }
+}
+
+/** A process that can still run: not stopped (T, t), not a zombie (Z) or dead (X), not gone. */
+function canRun(state: string | undefined): boolean {
+  return state !== undefined && !"TtZX".includes(state);
+}
+
+/**
+ * SIGSTOPs `pid` and every descendant, and resolves with the monotonic time
+ * at which all of them were seen stopped (state T). A signal is delivered
+ * when its target is next scheduled, so right after kill() a process may
+ * still be running; children forked meanwhile are found and stopped too.
+ * The timeout error names the processes still running.
+ */
+export async function stopTree(pid: number, timeoutMs = TREE_SIGNAL_TIMEOUT_MS): Promise<number> {
+  signalEach([pid], "SIGSTOP");
+  return untilTree(pid, "stopped (state T)", timeoutMs, (running) => {
+    signalEach(running, "SIGSTOP");
+  }, canRun);
+}
+
+/** SIGCONTs every descendant and then `pid`, and resolves with the time at which none of them was stopped any more. */
+export async function continueTree(pid: number, timeoutMs = TREE_SIGNAL_TIMEOUT_MS): Promise<number> {
+  signalEach([...descendantPids(pid), pid], "SIGCONT");
+  return untilTree(pid, "running again (no longer in state T)", timeoutMs, (stopped) => {
+    signalEach(stopped, "SIGCONT");
+  }, (state) => state === "T" || state === "t");
+}
+
+async function untilTree(pid: number, goal: string, timeoutMs: number, nudge: (pids: number[]) => void, pending: (state: string | undefined) => boolean): Promise<number> {
+  const started = performance.now();
+  for (;;) {
+    const left = [pid, ...descendantPids(pid)].map((each) => ({ pid: each, state: processState(each) })).filter((each) => pending(each.state));
+    if (left.length === 0) return performance.now();
+    const elapsedMs = performance.now() - started;
+    if (elapsedMs >= timeoutMs) {
+      const named = left.map((each) => `${each.pid} (state ${each.state})`).join(", ");
+      throw new Error(`timed out after ${Math.round(elapsedMs)} ms waiting for the process tree of ${pid} to be ${goal}; not yet: ${named}`);
+    }
+    nudge(left.map((each) => each.pid));
+    await new Promise((resolve) => setTimeout(resolve, TREE_POLL_INTERVAL_MS));
+  }
 }

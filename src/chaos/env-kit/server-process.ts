@@ -2,14 +2,19 @@ import type { ChildProcess } from "node:child_process";
 import { rm } from "node:fs/promises";
 import { onInterrupt, trackChild } from "../core/index.ts";
 import { LogTail } from "./log-tail.ts";
-import { descendantPids, signalEach, waitForAllGone } from "./process-tree.ts";
+import { continueTree, descendantPids, signalEach, stopTree, waitForAllGone } from "./process-tree.ts";
 
-/** What a stop or kill did, for fault journals. */
+/** What a signal did, for fault journals. */
 export interface ProcessOutcome {
   pid: number;
   signal: NodeJS.Signals;
   /** Monotonic time (performance.now()) the signal was sent. */
   at: number;
+  /**
+   * Monotonic time its effect was seen: every process of the tree gone (kill,
+   * stop), stopped (pause) or no longer stopped (resume). Faults stamp this.
+   */
+  seenAt: number;
 }
 
 /** What a (re)start did. */
@@ -59,23 +64,29 @@ export abstract class ServerProcess implements AsyncDisposable {
     return this.child !== undefined && this.child.exitCode === null && this.child.signalCode === null;
   }
 
-  /** Sends `signal` (SIGKILL: to the whole tree) and waits until the server has exited. */
+  /**
+   * Sends `signal` (SIGKILL: to the whole tree) and waits until the server
+   * and every process it had started are gone. For SIGKILL the tree is
+   * frozen first, so no child forked between listing and killing survives.
+   */
   async signalAndWait(signal: NodeJS.Signals): Promise<ProcessOutcome> {
     const child = this.requireRunning();
     const pid = child.pid!;
     const exited = exitOf(child);
     const at = performance.now();
+    let tree: number[];
     if (signal === "SIGKILL") {
-      const tree = [pid, ...descendantPids(pid)];
+      await stopTree(pid);
+      tree = [pid, ...descendantPids(pid)];
       signalEach(tree, "SIGKILL");
       signalEach(tree, "SIGCONT");
-      await exited;
-      await waitForAllGone(tree);
     } else {
+      tree = [pid, ...descendantPids(pid)];
       process.kill(pid, signal);
-      await exited;
     }
-    return { pid, signal, at };
+    await exited;
+    await waitForAllGone(tree);
+    return { pid, signal, at, seenAt: performance.now() };
   }
 
   /** kill -9 of the server and every process it started, as a crashed machine would. */
@@ -88,21 +99,24 @@ export abstract class ServerProcess implements AsyncDisposable {
     return this.signalAndWait(this.shutdown.signal);
   }
 
-  /** Freezes every process of the server (SIGSTOP), the parent first so it starts nothing new; connections stay open but nothing answers. */
-  pause(): ProcessOutcome {
+  /**
+   * Freezes every process of the server (SIGSTOP), the parent first so it
+   * starts nothing new, and resolves once each one is seen stopped:
+   * connections stay open but nothing answers.
+   */
+  async pause(): Promise<ProcessOutcome> {
     const pid = this.requireRunning().pid!;
     const at = performance.now();
-    process.kill(pid, "SIGSTOP");
-    signalEach(descendantPids(pid), "SIGSTOP");
-    return { pid, signal: "SIGSTOP", at };
+    const seenAt = await stopTree(pid);
+    return { pid, signal: "SIGSTOP", at, seenAt };
   }
 
-  resume(): ProcessOutcome {
+  /** SIGCONT to every process of the server; resolves once none is stopped any more. */
+  async resume(): Promise<ProcessOutcome> {
     const pid = this.requireRunning().pid!;
     const at = performance.now();
-    signalEach(descendantPids(pid), "SIGCONT");
-    process.kill(pid, "SIGCONT");
-    return { pid, signal: "SIGCONT", at };
+    const seenAt = await continueTree(pid);
+    return { pid, signal: "SIGCONT", at, seenAt };
   }
 
   /** Starts the server again on the same data and port (after a kill or stop). */

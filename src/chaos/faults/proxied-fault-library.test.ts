@@ -30,6 +30,9 @@ describe("ProxiedFaultLibrary.s3", () => {
       proxyName(): string {
         throw new Error("no Toxiproxy here");
       },
+      address(): never {
+        throw new Error("no Toxiproxy here");
+      },
     };
     library = new NoProcessFaultLibrary({ network, s3Faults: proxy, databaseUrl: "postgres://unused" });
   });

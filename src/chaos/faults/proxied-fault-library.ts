@@ -1,13 +1,14 @@
 import { type ServiceName, removeAll, type FaultHandle, type FaultLibrary, type DownOptions, type PauseOptions, type S3FaultSpec, type ConnectionExhaustionOptions, type CpuPressureOptions, type MemoryPressureOptions } from "../core/index.ts";
 import type { ToxiproxyApi, ToxicSpec } from "../toxiproxy/index.ts";
+import type { ProxyAddress } from "./network/connection-probe.ts";
 import { injectToxic, partition } from "./network/network-faults.ts";
 import { cpuPressure, exhaustPostgresConnections, holdTableLock, memoryPressure, slowQueries, type SlowQueriesOptions, type TableLockOptions } from "./resource/index.ts";
 import type { S3FaultHandle } from "./s3/index.ts";
 
 /** What an environment whose traffic goes through Toxiproxy and an S3 fault layer exposes to its faults. */
 export interface ProxiedFaultSurface {
-  /** The Toxiproxy in front of each service, and the proxy name per service. */
-  readonly network: { readonly api: ToxiproxyApi; proxyName(service: ServiceName): string };
+  /** The Toxiproxy in front of each service, the proxy name per service, and where this machine reaches that proxy (to prove a partition). */
+  readonly network: { readonly api: ToxiproxyApi; proxyName(service: ServiceName): string; address(service: ServiceName): ProxyAddress };
   /** The HTTP fault layer in front of S3. */
   readonly s3Faults: { inject(spec: S3FaultSpec): S3FaultHandle | Promise<S3FaultHandle> };
   /** The pipeline's database, for resource faults that hold connections or locks in it. */
@@ -42,7 +43,8 @@ export abstract class ProxiedFaultLibrary implements FaultLibrary {
 
   /** Cuts the network between the pipeline and `service`. */
   partition(service: ServiceName): Promise<FaultHandle> {
-    return this.track(partition(this.surface.network.api, this.surface.network.proxyName(service)));
+    const { network } = this.surface;
+    return this.track(Promise.resolve().then(() => partition(network.api, network.proxyName(service), network.address(service))));
   }
 
   /**

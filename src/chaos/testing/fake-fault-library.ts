@@ -1,4 +1,4 @@
-import { type ServiceName, createFaultHandle, removeAll, type FaultHandle, UnsupportedFaultError, type FaultLibrary } from "../core/index.ts";
+import { type ServiceName, createFaultHandle, effectSeen, removeAll, type FaultHandle, UnsupportedFaultError, type FaultLibrary } from "../core/index.ts";
 
 /** How the fake fault library behaves. */
 export interface FakeFaultOptions {
@@ -69,7 +69,7 @@ export class FakeFaultLibrary implements FaultLibrary {
       if (this.options.failRemoval?.includes(method)) throw new Error(`cannot undo ${name}`);
       this.undone.push(name);
       this.options.onUndo?.(name);
-    });
+    }, effectSeen("a fake fault has no effect to observe"));
     this.injected.push(handle);
     return handle;
   }

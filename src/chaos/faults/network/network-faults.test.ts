@@ -67,7 +67,7 @@ describe("network faults between the pipeline and its services", () => {
 
   it("a partition refuses new connections and closes open ones until removed", async () => {
     const open = await connect();
-    const fault = await partition(env.network.api, env.network.proxyName("postgres"));
+    const fault = await partition(env.network.api, env.network.proxyName("postgres"), env.network.address("postgres"));
     try {
       expect(fault.observations.enabled).toBe(false);
       await expect(open.query("SELECT 1")).rejects.toThrow();

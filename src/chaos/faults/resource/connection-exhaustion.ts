@@ -1,4 +1,4 @@
-import { createFaultHandle, FaultParameterError, type FaultHandle, type ConnectionExhaustionOptions } from "../../core/index.ts";
+import { createFaultHandle, effectSeen, FaultParameterError, type FaultHandle, type ConnectionExhaustionOptions } from "../../core/index.ts";
 import { FaultDuration } from "./fault-duration.ts";
 import { closeSession, openSession, sqlState, TOO_MANY_CONNECTIONS, type FaultSession } from "./postgres-session.ts";
 import { connectionUri as validUri, nonNegativeInteger, optionalDurationMs } from "./resource-parameters.ts";
@@ -72,6 +72,7 @@ function hold(sessions: FaultSession[], maxConnections: number, refusal: Error, 
       await Promise.all(sessions.map((session) => closeSession(session.client)));
       return { released, heldMs: performance.now() - handle.injectedAt, endedBy: duration.endedBy };
     },
+    effectSeen("the server refused a session (53300) and every slot but the reserve is held"),
   );
   // Live counts go into the handle's own record: that is the one readers hold, whether or not createFaultHandle copied ours.
   const live = handle.observations as unknown as ConnectionExhaustionObservations;

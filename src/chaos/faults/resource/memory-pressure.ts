@@ -1,4 +1,4 @@
-import { createFaultHandle, type FaultHandle, type MemoryPressureOptions } from "../../core/index.ts";
+import { createFaultHandle, effectSeen, type FaultHandle, type MemoryPressureOptions } from "../../core/index.ts";
 import { FaultDuration, type EndedBy } from "./fault-duration.ts";
 import { PressureChild } from "./pressure-child.ts";
 import { residentBytes } from "./proc-status.ts";
@@ -67,7 +67,7 @@ export async function memoryPressure(options: MemoryPressureOptions): Promise<Fa
       await child.stop();
       return { heldMs: performance.now() - heldSince, endedBy: duration.endedBy } satisfies Partial<MemoryPressureObservations>;
     },
-    heldSince,
+    effectSeen("the child's memory is allocated, touched and resident (VmRSS read)", heldSince),
   );
   void child.exited.then((exit) => duration.end(handle, exit.report?.reason === "duration" ? "duration" : "exited"));
   return handle;

@@ -150,6 +150,8 @@ describe("overload and resource faults", () => {
         const baselineMs = await referenceQueryMs(client);
         // Three busy backends per core leave the reference under a third of a core: a 3x slowdown with ample room for noise.
         await using fault = await slowQueries({ connectionUri: uri, sessions: 3 * availableParallelism() });
+        const started = await client.query("SELECT count(*)::int AS n FROM pg_stat_activity WHERE pid = ANY($1) AND query LIKE '%hashtext%'", [fault.observations.backendPids]);
+        expect(started.rows[0].n, "backends that had started the heavy query when the fault was stamped").toBe(3 * availableParallelism());
         const loadedMs = await referenceQueryMs(client);
         expect(loadedMs).toBeGreaterThan(1.5 * baselineMs);
 

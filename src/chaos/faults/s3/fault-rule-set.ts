@@ -3,7 +3,7 @@
  * consulted in injection order; each counts the requests it matched and
  * lists the ones it actually faulted, live, in its handle's observations.
  */
-import { createFaultHandle, removeAll, type DowntimeCause, type FaultHandle, matchesRequest, resolveS3FaultSpec, selectsOccurrence, type ResolvedFault, type ResolvedRule, type S3FaultSpec, type S3Operation, type S3Request } from "../../core/index.ts";
+import { createFaultHandle, effectSeen, removeAll, type DowntimeCause, type FaultHandle, matchesRequest, resolveS3FaultSpec, selectsOccurrence, type ResolvedFault, type ResolvedRule, type S3FaultSpec, type S3Operation, type S3Request } from "../../core/index.ts";
 
 /** At most this many faulted requests are listed per rule (journals and reports carry the list); `requestsFaulted` counts them all. */
 export const MAX_FAULTED_LISTED = 200;
@@ -136,6 +136,8 @@ export class FaultRuleSet {
         end();
         return { endedBy };
       },
+      // The rule joins the set below in this same synchronous call, before any request can be handled.
+      effectSeen("the rule is in the set every next request consults"),
     ) as S3FaultHandle;
     // Live counters write into the handle's own record, whether createFaultHandle kept or copied the initial one.
     const rule = new ActiveRule(resolved, handle.injectedAt + resolved.forMs, handle.observations as S3FaultObservations, ended);

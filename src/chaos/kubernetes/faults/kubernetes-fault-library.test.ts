@@ -206,6 +206,15 @@ describe("KubernetesFaultLibrary: core API faults (no Chaos Mesh needed)", () =>
     expect(handle.observations.readyPods).not.toEqual(["minio-6b7c9-x2k4p"]);
   });
 
+  it("deletePods with a grace period is stamped once the pods are gone, not when the deletion was accepted", async () => {
+    await using kit = await startFakeCluster();
+    await using library = new KubernetesFaultLibrary({ cluster: kit.cluster, readyTimeoutMs: 5_000 });
+    const handle = await library.deletePods("s3", { gracePeriodSeconds: 1 });
+    expect(await kit.cluster.client.readPod("chaos", "minio-6b7c9-x2k4p")).toBeUndefined();
+    expect(handle.observations.goneAfterMs).toBeGreaterThan(0);
+    await handle.remove();
+  });
+
   it("cordon marks the node unschedulable until removal", async () => {
     await using kit = await startFakeCluster();
     await using library = new KubernetesFaultLibrary({ cluster: kit.cluster });
