@@ -64,32 +64,38 @@ export class MessageScanner {
     while (offset < chunk.length) {
       if (!this.current) {
         const headerBytes = this.untypedNext ? 4 : 5;
-        const take = Math.min(headerBytes - this.headerFill, chunk.length - offset);
-        chunk.copy(this.header, this.headerFill, offset, offset + take);
-        this.headerFill += take;
-        offset += take;
-        if (this.headerFill < headerBytes) break;
-        this.headerFill = 0;
-        this.current = this.begin(headerBytes);
-        const headerCopy = Buffer.from(this.header.subarray(0, headerBytes));
+        let header: Buffer;
+        const inChunk = this.headerFill === 0 && chunk.length - offset >= headerBytes;
+        if (inChunk) {
+          header = chunk.subarray(offset, offset + headerBytes);
+          offset += headerBytes;
+        } else {
+          const take = Math.min(headerBytes - this.headerFill, chunk.length - offset);
+          chunk.copy(this.header, this.headerFill, offset, offset + take);
+          this.headerFill += take;
+          offset += take;
+          if (this.headerFill < headerBytes) break;
+          this.headerFill = 0;
+          header = Buffer.from(this.header.subarray(0, headerBytes));
+        }
+        this.current = this.begin(header, headerBytes);
+        const available = Math.min(this.current.bodyBytes, chunk.length - offset);
         if (this.current.streaming) {
-          const available = Math.min(this.current.bodyBytes, chunk.length - offset);
-          const raw = take === headerBytes ? chunk.subarray(offset - headerBytes, offset + available) : Buffer.concat([headerCopy, chunk.subarray(offset, offset + available)]);
+          const raw = inChunk ? chunk.subarray(offset - headerBytes, offset + available) : Buffer.concat([header, chunk.subarray(offset, offset + available)]);
           offset += available;
           this.current.received = available;
           items.push(this.piece(raw, headerBytes, true));
           continue;
         }
-        this.current.parts.push(headerCopy);
         // The common case: the whole message lies in this chunk; hand on a view instead of a copy.
-        if (take === headerBytes && chunk.length - offset >= this.current.bodyBytes) {
-          const end = offset + this.current.bodyBytes;
-          const raw = chunk.subarray(offset - headerBytes, end);
+        if (inChunk && available === this.current.bodyBytes) {
+          const raw = chunk.subarray(offset - headerBytes, offset + available);
           items.push({ kind: "message", type: this.current.type, raw, body: raw.subarray(headerBytes) });
           this.current = undefined;
-          offset = end;
+          offset += available;
           continue;
         }
+        this.current.parts.push(inChunk ? Buffer.from(header) : header);
       }
       const current = this.current;
       const available = Math.min(current.bodyBytes - current.received, chunk.length - offset);
@@ -116,11 +122,11 @@ export class MessageScanner {
     return items;
   }
 
-  private begin(headerBytes: number): Current {
+  private begin(header: Buffer, headerBytes: number): Current {
     const untyped = headerBytes === 4;
     this.untypedNext = false;
-    const type = untyped ? 0 : this.header[0]!;
-    const length = this.header.readInt32BE(untyped ? 0 : 1);
+    const type = untyped ? 0 : header[0]!;
+    const length = header.readInt32BE(untyped ? 0 : 1);
     if (length < 4 || length > MAX_MESSAGE_BYTES) throw new Error(`protocol: message type ${type} has invalid length ${length}`);
     const bodyBytes = length - 4;
     return { type, headerBytes, bodyBytes, streaming: !untyped && this.shouldStream(type), received: 0, parts: [] };

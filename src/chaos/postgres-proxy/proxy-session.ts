@@ -8,6 +8,7 @@ import { connect, type Socket } from "node:net";
 import { performance } from "node:perf_hooks";
 import { setTimeout as delay } from "node:timers/promises";
 import { ExtendedBatch } from "./extended-batch.ts";
+import { WriteRun } from "./write-run.ts";
 import { MessageScanner, type ScannedItem, type StreamPiece, type WholeMessage } from "./message-scanner.ts";
 import {
   BACKEND,
@@ -47,10 +48,17 @@ export class ProxySession {
   private readonly batch = new ExtendedBatch();
   private readonly queue: ScannedItem[] = [];
   private readonly idleWaiters: (() => void)[] = [];
+  private readonly toServerRun = new WriteRun((bytes) => {
+    if (!this.server.write(bytes)) this.pauseUntilDrained(this.client, this.server);
+  });
+  private readonly toClientRun = new WriteRun((bytes) => {
+    if (!this.client.write(bytes)) this.pauseUntilDrained(this.server, this.client);
+  });
   private started = false;
   private busy = false;
   private closed = false;
-  private pausedForDrain = false;
+  private clientPausedForDrain = false;
+  private serverPausedForDrain = false;
   /** Last transaction status the server reported. */
   private status: TransactionStatus = "I";
   /** Queries and Syncs forwarded (and the startup) whose ReadyForQuery has not come back yet. */
@@ -103,7 +111,6 @@ export class ProxySession {
 
   private drain(): void {
     if (this.busy) return;
-    this.server.cork();
     try {
       while (this.queue.length > 0 && !this.closed) {
         const pending = this.handleClient(this.queue.shift()!);
@@ -114,7 +121,7 @@ export class ProxySession {
             () => {
               this.busy = false;
               if (this.closed) return;
-              if (!this.pausedForDrain) this.client.resume();
+              if (!this.clientPausedForDrain) this.client.resume();
               this.drain();
             },
             () => this.close(),
@@ -123,7 +130,7 @@ export class ProxySession {
         }
       }
     } finally {
-      this.server.uncork();
+      this.flushWrites();
     }
   }
 
@@ -247,6 +254,7 @@ export class ProxySession {
     const response = errorResponseMessage(rule.severity, rule.sqlstate, rule.message);
     if (rule.severity === "FATAL") {
       // A server ends the session after a FATAL error: the client reads the error, then EOF.
+      this.flushWrites();
       this.closed = true;
       this.server.destroy();
       this.client.end(response);
@@ -291,6 +299,7 @@ export class ProxySession {
   private cutCopy(atCopyEnd: boolean): undefined {
     const cut = this.copyCut!;
     this.copyCut = undefined;
+    this.flushWrites();
     // Let the server read what was forwarded, then see EOF mid-COPY; the client loses its connection at once.
     this.server.destroySoon();
     this.client.destroy();
@@ -316,7 +325,6 @@ export class ProxySession {
       this.close();
       return;
     }
-    this.client.cork();
     try {
       for (const item of items) {
         if (this.closed) break;
@@ -325,7 +333,7 @@ export class ProxySession {
         else this.serverMessage(item);
       }
     } finally {
-      this.client.uncork();
+      this.flushWrites();
     }
   }
 
@@ -370,6 +378,7 @@ export class ProxySession {
     return new Promise((resolve, reject) => {
       this.ownQuery = { rows: [], error: undefined, resolve, reject };
       this.outstanding++;
+      this.flushWrites();
       this.server.write(queryMessage(sql));
     });
   }
@@ -386,25 +395,30 @@ export class ProxySession {
 
   private forward(raws: readonly Buffer[], syncs: number): undefined {
     this.outstanding += syncs;
-    for (const raw of raws) {
-      if (!this.server.write(raw)) this.pauseUntilDrained(this.client, this.server);
-    }
+    for (const raw of raws) this.toServerRun.push(raw);
     return undefined;
   }
 
   private toClient(bytes: Buffer): void {
-    if (!this.client.write(bytes)) this.pauseUntilDrained(this.server, this.client);
+    this.toClientRun.push(bytes);
+  }
+
+  /** Hands what was forwarded to the sockets; before the proxy writes on its own, waits, or closes. */
+  private flushWrites(): void {
+    this.toServerRun.flush();
+    this.toClientRun.flush();
   }
 
   private pauseUntilDrained(reader: Socket, writer: Socket): void {
-    if (reader === this.client) {
-      if (this.pausedForDrain) return;
-      this.pausedForDrain = true;
-    }
+    const fromClient = reader === this.client;
+    if (fromClient ? this.clientPausedForDrain : this.serverPausedForDrain) return;
+    if (fromClient) this.clientPausedForDrain = true;
+    else this.serverPausedForDrain = true;
     reader.pause();
     writer.once("drain", () => {
-      if (reader === this.client) this.pausedForDrain = false;
-      if (reader !== this.client || !this.busy) reader.resume();
+      if (fromClient) this.clientPausedForDrain = false;
+      else this.serverPausedForDrain = false;
+      if (!fromClient || !this.busy) reader.resume();
     });
   }
 }
