@@ -57,6 +57,8 @@ export class ProxySession {
   private started = false;
   private busy = false;
   private closed = false;
+  /** A FATAL error is on its way to the client, which is ended after it; nothing more is read. */
+  private finishing = false;
   private clientPausedForDrain = false;
   private serverPausedForDrain = false;
   /** Last transaction status the server reported. */
@@ -112,7 +114,7 @@ export class ProxySession {
   private drain(): void {
     if (this.busy) return;
     try {
-      while (this.queue.length > 0 && !this.closed) {
+      while (this.queue.length > 0 && !this.closed && !this.finishing) {
         const pending = this.handleClient(this.queue.shift()!);
         if (pending) {
           this.busy = true;
@@ -255,11 +257,11 @@ export class ProxySession {
     if (rule.severity === "FATAL") {
       // A server ends the session after a FATAL error: the client reads the error, then EOF.
       this.flushWrites();
-      this.closed = true;
+      this.finishing = true;
+      this.server.removeAllListeners("close");
       this.server.destroy();
       this.client.end(response);
       fired.record({ ...base, sqlstate: rule.sqlstate, severity: rule.severity, atMs: performance.now() });
-      this.client.once("close", () => this.onClose(this));
       return;
     }
     if (statement.kind === "commit" && this.status === "T") {
