@@ -96,21 +96,24 @@ describe("the protocol-aware Postgres proxy", () => {
     expect([(await kit.ids(first)).length, (await kit.ids(second)).length]).toEqual([10, 0]);
   });
 
-  it("holds a matching statement for the given time and forwards it", async () => {
+  it("holds a matching statement for the given time and forwards it, simple and prepared alike", async () => {
     await using proxy = await kit.proxy();
-    const rule = proxy.addRule({ type: "hold", match: { pattern: /held/ }, delayMs: 400 });
+    const rule = proxy.addRule({ type: "hold", match: { pattern: /AS held/ }, delayMs: 400 });
     const c = await kit.client(proxy.port);
     try {
       const heldStart = performance.now();
-      expect((await c.query("SELECT $1::text AS v", ["held"])).rows).toEqual([{ v: "held" }]);
-      expect((await c.query("SELECT 'held' AS v")).rows).toEqual([{ v: "held" }]);
+      expect((await c.query("SELECT $1::text AS held", ["prepared"])).rows).toEqual([{ held: "prepared" }]);
+      expect((await c.query("SELECT 'simple' AS held")).rows).toEqual([{ held: "simple" }]);
       const heldMs = performance.now() - heldStart;
       const freeStart = performance.now();
       await c.query("SELECT 'free' AS v");
       const freeMs = performance.now() - freeStart;
-      expect(heldMs).toBeGreaterThanOrEqual(400);
+      expect(heldMs).toBeGreaterThanOrEqual(800);
       expect(freeMs).toBeLessThan(400);
-      expect(rule.observations.faulted.map((f) => f.heldMs >= 399)).toEqual([true]);
+      expect(rule.observations.faulted.map((f) => [f.statement, f.heldMs >= 399])).toEqual([
+        ["SELECT ?::text AS held", true],
+        ["SELECT ? AS held", true],
+      ]);
     } finally {
       await c.end();
     }

@@ -48,6 +48,8 @@ export class ProxySession {
   private readonly batch = new ExtendedBatch();
   private readonly queue: ScannedItem[] = [];
   private readonly idleWaiters: (() => void)[] = [];
+  /** Ends holds when the session closes, so no timer outlives it. */
+  private readonly closing = new AbortController();
   private readonly toServerRun = new WriteRun((bytes) => {
     if (!this.server.write(bytes)) this.pauseUntilDrained(this.client, this.server);
   });
@@ -94,6 +96,7 @@ export class ProxySession {
   close(): void {
     if (this.closed) return;
     this.closed = true;
+    this.closing.abort();
     this.client.destroy();
     this.server.destroy();
     this.ownQuery?.reject(new Error("connection closed"));
@@ -215,7 +218,7 @@ export class ProxySession {
         return undefined;
       case "hold": {
         const started = performance.now();
-        return delay(fired.rule.delayMs).then(() => {
+        return delay(fired.rule.delayMs, undefined, { signal: this.closing.signal }).then(() => {
           (fired as FiredRule<"hold">).record({ ...base, atMs: started, heldMs: performance.now() - started });
           if (!this.closed) this.forward(raws, syncs);
         });
