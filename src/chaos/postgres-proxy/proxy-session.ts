@@ -7,9 +7,10 @@
 import { connect, type Socket } from "node:net";
 import { performance } from "node:perf_hooks";
 import { setTimeout as delay } from "node:timers/promises";
+import { CopyCut } from "./copy-cut.ts";
 import { ExtendedBatch } from "./extended-batch.ts";
-import { WriteRun } from "./write-run.ts";
 import { MessageScanner, type ScannedItem, type StreamPiece, type WholeMessage } from "./message-scanner.ts";
+import { OwnQuery } from "./own-query.ts";
 import {
   BACKEND,
   DECLINE_ENCRYPTION,
@@ -23,26 +24,13 @@ import {
 } from "./protocol.ts";
 import type { Recorder } from "./recording.ts";
 import type { FiredRule, RuleSet } from "./rule-set.ts";
+import { SocketPair } from "./socket-pair.ts";
 import { describeStatement, type Statement } from "./statement.ts";
 
 const IN_FAILED_TRANSACTION = "25P02";
 
-interface OwnQuery {
-  readonly rows: string[];
-  error: string | undefined;
-  resolve(rows: string[]): void;
-  reject(error: Error): void;
-}
-
-interface CopyCut {
-  readonly fired: FiredRule<"cutMidCopy">;
-  readonly statement: Statement;
-  bytes: number;
-  messages: number;
-}
-
 export class ProxySession {
-  private readonly server: Socket;
+  private readonly sockets: SocketPair;
   private readonly clientScanner = new MessageScanner((type) => type === FRONTEND.copyData, true);
   private readonly serverScanner = new MessageScanner((type) => this.ownQuery === undefined && (type === BACKEND.dataRow || type === BACKEND.copyData));
   private readonly batch = new ExtendedBatch();
@@ -50,19 +38,10 @@ export class ProxySession {
   private readonly idleWaiters: (() => void)[] = [];
   /** Ends holds when the session closes, so no timer outlives it. */
   private readonly closing = new AbortController();
-  private readonly toServerRun = new WriteRun((bytes) => {
-    if (!this.server.write(bytes)) this.pauseUntilDrained(this.client, this.server);
-  });
-  private readonly toClientRun = new WriteRun((bytes) => {
-    if (!this.client.write(bytes)) this.pauseUntilDrained(this.server, this.client);
-  });
   private started = false;
   private busy = false;
-  private closed = false;
   /** A FATAL error is on its way to the client, which is ended after it; nothing more is read. */
   private finishing = false;
-  private clientPausedForDrain = false;
-  private serverPausedForDrain = false;
   /** Last transaction status the server reported. */
   private status: TransactionStatus = "I";
   /** Queries and Syncs forwarded (and the startup) whose ReadyForQuery has not come back yet. */
@@ -76,32 +55,31 @@ export class ProxySession {
 
   constructor(
     readonly id: number,
-    private readonly client: Socket,
+    client: Socket,
     upstream: { host: string; port: number },
     private readonly rules: RuleSet,
     private readonly recorder: Recorder,
-    private readonly onClose: (session: ProxySession) => void,
+    onClose: (session: ProxySession) => void,
   ) {
     client.setNoDelay(true);
-    this.server = connect({ host: upstream.host, port: upstream.port, noDelay: true });
+    const server = connect({ host: upstream.host, port: upstream.port, noDelay: true });
+    this.sockets = new SocketPair(client, server, () => {
+      this.closing.abort();
+      this.ownQuery?.abandon();
+      this.ownQuery = undefined;
+      onClose(this);
+    });
     client.on("data", (chunk: Buffer) => this.fromClient(chunk));
-    this.server.on("data", (chunk: Buffer) => this.fromServer(chunk));
-    for (const socket of [client, this.server]) {
-      socket.on("error", () => this.close());
-      socket.on("close", () => this.close());
-    }
+    server.on("data", (chunk: Buffer) => this.fromServer(chunk));
   }
 
   /** Closes both connections (idempotent). */
   close(): void {
-    if (this.closed) return;
-    this.closed = true;
-    this.closing.abort();
-    this.client.destroy();
-    this.server.destroy();
-    this.ownQuery?.reject(new Error("connection closed"));
-    this.ownQuery = undefined;
-    this.onClose(this);
+    this.sockets.close();
+  }
+
+  private get closed(): boolean {
+    return this.sockets.closed;
   }
 
   private fromClient(chunk: Buffer): void {
@@ -121,12 +99,12 @@ export class ProxySession {
         const pending = this.handleClient(this.queue.shift()!);
         if (pending) {
           this.busy = true;
-          this.client.pause();
+          this.sockets.holdClient();
           pending.then(
             () => {
               this.busy = false;
               if (this.closed) return;
-              if (!this.clientPausedForDrain) this.client.resume();
+              this.sockets.releaseClient();
               this.drain();
             },
             () => this.close(),
@@ -135,7 +113,7 @@ export class ProxySession {
         }
       }
     } finally {
-      this.flushWrites();
+      this.sockets.flush();
     }
   }
 
@@ -145,13 +123,13 @@ export class ProxySession {
     if (this.discardUntilSync) {
       if (item.type === FRONTEND.sync) {
         this.discardUntilSync = false;
-        this.toClient(readyForQueryMessage(this.clientStatus()));
+        this.sockets.toClient(readyForQueryMessage(this.clientStatus()));
       }
       return undefined;
     }
     switch (item.type) {
       case FRONTEND.query:
-        return this.statements([describeStatementOf(item)], [item.raw], 1, false);
+        return this.statements([describeStatement(readCString(item.body, 0).value, "simple")], [item.raw], 1, false);
       case FRONTEND.parse:
       case FRONTEND.bind:
       case FRONTEND.describe:
@@ -177,11 +155,11 @@ export class ProxySession {
     }
   }
 
-  private startup(message: ScannedItem): undefined {
-    const code = (message as WholeMessage).body.readInt32BE(0);
+  private startup(message: WholeMessage): undefined {
+    const code = message.body.readInt32BE(0);
     if (code === STARTUP_CODE.sslRequest || code === STARTUP_CODE.gssEncRequest) {
       this.clientScanner.expectUntyped();
-      this.toClient(DECLINE_ENCRYPTION);
+      this.sockets.toClient(DECLINE_ENCRYPTION);
       return undefined;
     }
     this.started = true;
@@ -189,8 +167,7 @@ export class ProxySession {
       this.recorder.connect();
       this.outstanding++;
     }
-    this.forward([(message as WholeMessage).raw], 0);
-    return undefined;
+    return this.forward([message.raw], 0);
   }
 
   private statements(statements: Statement[], raws: Buffer[], syncs: number, extended: boolean, parsed: string[] = []): Promise<void> | undefined {
@@ -211,26 +188,24 @@ export class ProxySession {
         return this.afterIdle(() => this.answerError(fired as FiredRule<"error">, statement, syncs, extended));
       case "reset":
         this.batch.forgetParsed(parsed);
-        this.client.resetAndDestroy();
-        this.server.resetAndDestroy();
+        this.sockets.reset();
         (fired as FiredRule<"reset">).record({ ...base, atMs: performance.now() });
-        this.close();
         return undefined;
       case "hold": {
         const started = performance.now();
         return delay(fired.rule.delayMs, undefined, { signal: this.closing.signal }).then(() => {
           (fired as FiredRule<"hold">).record({ ...base, atMs: started, heldMs: performance.now() - started });
-          if (!this.closed) this.forward(raws, syncs);
+          this.forward(raws, syncs);
         });
       }
       case "commitAckLost":
         return this.afterIdle(async () => {
-          const xid = this.status === "T" ? (await this.ownQueryRows("SELECT pg_current_xact_id()::text"))[0] : undefined;
+          const xid = this.status === "T" ? (await this.sendOwnQuery("SELECT pg_current_xact_id()::text"))[0] : undefined;
           this.ackDrop = { fired: fired as FiredRule<"commitAckLost">, statement, xid };
           this.forward(raws, syncs);
         });
       case "cutMidCopy":
-        this.copyCut = { fired: fired as FiredRule<"cutMidCopy">, statement, bytes: 0, messages: 0 };
+        this.copyCut = new CopyCut(fired as FiredRule<"cutMidCopy">, statement, this.id);
         return this.forward(raws, syncs);
     }
   }
@@ -242,83 +217,52 @@ export class ProxySession {
     if (kind === "commit" && !extended) return this.forward([queryMessage("ROLLBACK")], syncs);
     if (kind === "commit") {
       return this.afterIdle(async () => {
-        await this.ownQueryRows("ROLLBACK");
+        await this.sendOwnQuery("ROLLBACK");
         this.abortedByProxy = false;
         this.forward(raws, syncs);
       });
     }
-    this.toClient(errorResponseMessage("ERROR", IN_FAILED_TRANSACTION, "current transaction is aborted, commands ignored until end of transaction block"));
-    if (syncs > 0 || !extended) this.toClient(readyForQueryMessage("E"));
+    this.sockets.toClient(errorResponseMessage("ERROR", IN_FAILED_TRANSACTION, "current transaction is aborted, commands ignored until end of transaction block"));
+    if (syncs > 0 || !extended) this.sockets.toClient(readyForQueryMessage("E"));
     else this.discardUntilSync = true;
     return undefined;
   }
 
   private async answerError(fired: FiredRule<"error">, statement: Statement, syncs: number, extended: boolean): Promise<void> {
     const { rule } = fired;
-    const base = { kind: statement.kind, statement: statement.normalized, connection: this.id };
+    const fault = { kind: statement.kind, statement: statement.normalized, connection: this.id, sqlstate: rule.sqlstate, severity: rule.severity };
     const response = errorResponseMessage(rule.severity, rule.sqlstate, rule.message);
     if (rule.severity === "FATAL") {
-      // A server ends the session after a FATAL error: the client reads the error, then EOF.
-      this.flushWrites();
       this.finishing = true;
-      this.server.removeAllListeners("close");
-      this.server.destroy();
-      this.client.end(response);
-      fired.record({ ...base, sqlstate: rule.sqlstate, severity: rule.severity, atMs: performance.now() });
+      this.sockets.endClientWith(response);
+      fired.record({ ...fault, atMs: performance.now() });
       return;
     }
     if (statement.kind === "commit" && this.status === "T") {
       // A failed COMMIT ends the transaction on a real server; roll it back so the session matches what the client is told.
-      await this.ownQueryRows("ROLLBACK");
+      await this.sendOwnQuery("ROLLBACK");
     } else if (this.status !== "I") {
       this.abortedByProxy = true;
     }
-    this.toClient(response);
-    if (syncs > 0 || !extended) this.toClient(readyForQueryMessage(this.clientStatus()));
+    this.sockets.toClient(response);
+    if (syncs > 0 || !extended) this.sockets.toClient(readyForQueryMessage(this.clientStatus()));
     else this.discardUntilSync = true;
-    fired.record({ ...base, sqlstate: rule.sqlstate, severity: rule.severity, atMs: performance.now() });
+    this.sockets.flush();
+    fired.record({ ...fault, atMs: performance.now() });
   }
 
   private copyData(piece: StreamPiece): undefined {
-    const cut = this.copyCut;
-    if (!cut) {
-      this.forward([piece.raw], 0);
-      return undefined;
-    }
-    const { afterBytes, afterMessages } = cut.fired.rule;
-    if (this.copyThresholdReached(cut)) return this.cutCopy(false);
-    const payload = piece.raw.length - piece.headerBytes;
-    const allowed = afterBytes === undefined ? payload : Math.min(payload, afterBytes - cut.bytes);
-    this.forward([piece.raw.subarray(0, piece.headerBytes + allowed)], 0);
-    cut.bytes += allowed;
-    if (allowed === payload && piece.last) cut.messages++;
-    if (this.copyThresholdReached(cut) || (afterMessages === undefined && allowed < payload)) return this.cutCopy(false);
-    return undefined;
-  }
-
-  private copyThresholdReached(cut: CopyCut): boolean {
-    const { afterBytes, afterMessages } = cut.fired.rule;
-    return (afterBytes !== undefined && cut.bytes >= afterBytes) || (afterMessages !== undefined && cut.messages >= afterMessages);
+    if (!this.copyCut) return this.forward([piece.raw], 0);
+    const { pass, cut } = this.copyCut.admit(piece);
+    if (pass) this.forward([pass], 0);
+    return cut ? this.cutCopy(false) : undefined;
   }
 
   private cutCopy(atCopyEnd: boolean): undefined {
     const cut = this.copyCut!;
     this.copyCut = undefined;
-    this.flushWrites();
-    // Let the server read what was forwarded, then see EOF mid-COPY; the client loses its connection at once.
-    this.server.destroySoon();
-    this.client.destroy();
-    cut.fired.record({
-      kind: cut.statement.kind,
-      statement: cut.statement.normalized,
-      connection: this.id,
-      table: cut.statement.copyTable,
-      bytesPassed: cut.bytes,
-      messagesPassed: cut.messages,
-      atCopyEnd,
-      atMs: performance.now(),
-    });
-    this.close();
+    this.sockets.cutAfterFlush();
+    cut.record(atCopyEnd);
     return undefined;
   }
 
@@ -333,12 +277,12 @@ export class ProxySession {
     try {
       for (const item of items) {
         if (this.closed) break;
-        if (item.kind === "piece") this.toClient(item.raw);
+        if (item.kind === "piece") this.sockets.toClient(item.raw);
         else if (this.ownQuery) this.ownQueryReply(this.ownQuery, item);
         else this.serverMessage(item);
       }
     } finally {
-      this.flushWrites();
+      this.sockets.flush();
     }
   }
 
@@ -355,21 +299,15 @@ export class ProxySession {
       this.abortedByProxy = false;
       this.copyCut = undefined;
     }
-    this.toClient(message.raw);
+    this.sockets.toClient(message.raw);
   }
 
   private ownQueryReply(query: OwnQuery, message: WholeMessage): void {
-    if (message.type === BACKEND.dataRow && message.body.readInt16BE(0) > 0) {
-      const length = message.body.readInt32BE(2);
-      if (length >= 0) query.rows.push(message.body.toString("utf8", 6, 6 + length));
-    } else if (message.type === BACKEND.errorResponse) {
-      query.error = message.body.toString("utf8").replace(/\0/g, " ");
-    } else if (message.type === BACKEND.readyForQuery) {
+    if (message.type === BACKEND.readyForQuery) {
       this.ownQuery = undefined;
       this.readyForQuery(message);
-      if (query.error === undefined) query.resolve(query.rows);
-      else query.reject(new Error(`the proxy's own query failed: ${query.error}`));
     }
+    query.accept(message);
   }
 
   private readyForQuery(message: WholeMessage): void {
@@ -379,13 +317,13 @@ export class ProxySession {
   }
 
   /** Sends a query of the proxy's own on the server connection and consumes its reply; first column of each row. */
-  private ownQueryRows(sql: string): Promise<string[]> {
-    return new Promise((resolve, reject) => {
-      this.ownQuery = { rows: [], error: undefined, resolve, reject };
-      this.outstanding++;
-      this.flushWrites();
-      this.server.write(queryMessage(sql));
-    });
+  private sendOwnQuery(sql: string): Promise<string[]> {
+    const query = new OwnQuery(sql);
+    this.ownQuery = query;
+    this.outstanding++;
+    this.sockets.flush();
+    this.sockets.server.write(query.message);
+    return query.result;
   }
 
   /** Runs `action` once every earlier request has been answered, so replies cannot interleave. */
@@ -400,34 +338,7 @@ export class ProxySession {
 
   private forward(raws: readonly Buffer[], syncs: number): undefined {
     this.outstanding += syncs;
-    for (const raw of raws) this.toServerRun.push(raw);
+    for (const raw of raws) this.sockets.toServer(raw);
     return undefined;
   }
-
-  private toClient(bytes: Buffer): void {
-    this.toClientRun.push(bytes);
-  }
-
-  /** Hands what was forwarded to the sockets; before the proxy writes on its own, waits, or closes. */
-  private flushWrites(): void {
-    this.toServerRun.flush();
-    this.toClientRun.flush();
-  }
-
-  private pauseUntilDrained(reader: Socket, writer: Socket): void {
-    const fromClient = reader === this.client;
-    if (fromClient ? this.clientPausedForDrain : this.serverPausedForDrain) return;
-    if (fromClient) this.clientPausedForDrain = true;
-    else this.serverPausedForDrain = true;
-    reader.pause();
-    writer.once("drain", () => {
-      if (fromClient) this.clientPausedForDrain = false;
-      else this.serverPausedForDrain = false;
-      if (!fromClient || !this.busy) reader.resume();
-    });
-  }
-}
-
-function describeStatementOf(message: WholeMessage): Statement {
-  return describeStatement(readCString(message.body, 0).value, "simple");
 }
