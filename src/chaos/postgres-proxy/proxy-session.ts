@@ -34,7 +34,9 @@ export class ProxySession {
   private readonly clientScanner = new MessageScanner((type) => type === FRONTEND.copyData, true);
   private readonly serverScanner = new MessageScanner((type) => this.ownQuery === undefined && (type === BACKEND.dataRow || type === BACKEND.copyData));
   private readonly batch = new ExtendedBatch();
-  private readonly queue: ScannedItem[] = [];
+  /** Client messages not handled yet: `queue[head..]`. */
+  private queue: ScannedItem[] = [];
+  private head = 0;
   private readonly idleWaiters: (() => void)[] = [];
   /** Ends holds when the session closes, so no timer outlives it. */
   private readonly closing = new AbortController();
@@ -84,7 +86,13 @@ export class ProxySession {
 
   private fromClient(chunk: Buffer): void {
     try {
-      for (const item of this.clientScanner.push(chunk)) this.queue.push(item);
+      const items = this.clientScanner.push(chunk);
+      if (this.head === this.queue.length) {
+        this.queue = items;
+        this.head = 0;
+      } else {
+        for (const item of items) this.queue.push(item);
+      }
     } catch {
       this.close();
       return;
@@ -95,8 +103,8 @@ export class ProxySession {
   private drain(): void {
     if (this.busy) return;
     try {
-      while (this.queue.length > 0 && !this.closed && !this.finishing) {
-        const pending = this.handleClient(this.queue.shift()!);
+      while (this.head < this.queue.length && !this.closed && !this.finishing) {
+        const pending = this.handleClient(this.queue[this.head++]!);
         if (pending) {
           this.busy = true;
           this.sockets.holdClient();
