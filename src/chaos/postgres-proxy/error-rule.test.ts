@@ -127,6 +127,29 @@ describe("the proxy's error rule", () => {
     }
   });
 
+  it("an injected 57P01 looks to pg like a real administrator shutdown of the backend", async () => {
+    const observe = async (c: Awaited<ReturnType<PostgresTestKit["client"]>>, cause: () => Promise<unknown>) => {
+      const ended = new Promise<void>((resolve) => c.once("end", () => resolve()));
+      const running = failure(c.query("SELECT pg_sleep(2)"));
+      await cause();
+      const error = await running;
+      await ended;
+      await c.end().catch(() => undefined);
+      return { code: error.code, severity: error.severity, name: error.name };
+    };
+    const real = await kit.client();
+    const [{ pid }] = (await real.query<{ pid: number }>("SELECT pg_backend_pid() AS pid")).rows as [{ pid: number }];
+    const fromServer = await observe(real, async () => {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      await kit.direct("SELECT pg_terminate_backend($1)", [pid]);
+    });
+    await using proxy = await kit.proxy();
+    proxy.addRule({ type: "error", match: { pattern: /pg_sleep/ }, sqlstate: "57P01" });
+    const injected = await observe(await kit.client(proxy.port), async () => undefined);
+    expect(fromServer).toEqual({ code: "57P01", severity: "FATAL", name: "error" });
+    expect(injected).toEqual(fromServer);
+  });
+
   it("a FATAL error inside a transaction leaves no transaction open on the server", async () => {
     await using proxy = await kit.proxy();
     const table = await kit.freshTable();
