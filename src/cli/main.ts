@@ -20,7 +20,7 @@ export async function main(argv: string[]): Promise<number> {
     case "pipeline":
       return runPipelineCommand(rest);
     case "toxiproxy": {
-      const { runToxiproxyCommand } = await import("../chaos/toxiproxy/cli.ts");
+      const { runToxiproxyCommand } = await import("../chaos/toxiproxy/index.ts");
       return runToxiproxyCommand(rest);
     }
     case undefined:

@@ -14,11 +14,12 @@ import {
   type StageName,
   type TokenMode,
 } from "../pipeline/index.ts";
-import { deferInterruptsToApp, EmbeddedEnvironment, type StartedEmbeddedEnvironment } from "../chaos/env/index.ts";
+import { EmbeddedEnvironment, type StartedEmbeddedEnvironment } from "../chaos/embedded/index.ts";
 import { loadBundledCorpus } from "./bundled-corpus.ts";
 import { formatSummary } from "./summary-table.ts";
 import { previewResults } from "./result-preview.ts";
 import { ProgressReporter } from "./progress-reporter.ts";
+import { deferInterruptsToApp } from "../chaos/core/index.ts";
 
 export const PIPELINE_USAGE = `Usage: chaos-control pipeline [options]
 
@@ -42,9 +43,13 @@ Run options:
   --similarity MODE      lsh | exact (default lsh)
   --bands N --rows N     LSH banding (default 10 x 1, Scale's 10 hash tables)
   --shard-index I --shard-count N
-                         extract only shard I of N of the keys (defaults:
-                         $JOB_COMPLETION_INDEX, as a Kubernetes Indexed Job sets
-                         it, and $SHARD_COUNT)
+                         run shard I (0..N-1) of N of one stage: extract the keys
+                         a hash assigns to I, or write the similar pairs whose
+                         first song is assigned to I (balanced by pairs); needs
+                         --stages extract or --stages similarity, and similarity
+                         only after every extraction shard has finished
+                         (defaults: $JOB_COMPLETION_INDEX, as a Kubernetes Indexed
+                         Job sets it, and $SHARD_COUNT)
   --stages LIST          extract,similarity (default both)
   --write-batch-files N  files written per transaction (default 100)
   --request-timeout-ms N one S3 request may take this long (default 10000)
@@ -195,15 +200,28 @@ function integer(text: string, flag: string): number {
 }
 
 /**
- * The extraction shard: flags first, else the environment of a Kubernetes
- * Indexed Job, which sets JOB_COMPLETION_INDEX in each pod (SHARD_COUNT is
- * ours, set to the Job's completions).
+ * The shard of the stage being run: flags first, else the environment of a
+ * Kubernetes Indexed Job, which sets JOB_COMPLETION_INDEX in each pod
+ * (SHARD_COUNT is ours, set to the Job's completions). Errors name the flag
+ * or variable the bad value came from.
  */
 function shardFrom(indexFlag: string | undefined, countFlag: string | undefined): { index?: number; count?: number } {
   const index = integerFromFlagOrEnv(indexFlag, "--shard-index", "JOB_COMPLETION_INDEX");
   const count = integerFromFlagOrEnv(countFlag, "--shard-count", "SHARD_COUNT");
-  if (indexFlag === undefined && index !== undefined && count === undefined) {
-    throw new ConfigError("--shard-count", "is required when the shard index comes from $JOB_COMPLETION_INDEX: set $SHARD_COUNT to the Job's completions");
+  const indexSource = indexFlag !== undefined ? "--shard-index" : "--shard-index (from $JOB_COMPLETION_INDEX)";
+  const countSource = countFlag !== undefined ? "--shard-count" : "--shard-count (from $SHARD_COUNT)";
+  if (index !== undefined && count === undefined) {
+    throw new ConfigError(
+      "--shard-count",
+      indexFlag === undefined
+        ? "is required when the shard index comes from $JOB_COMPLETION_INDEX: set $SHARD_COUNT to the Job's completions"
+        : "is required with --shard-index (or $SHARD_COUNT)",
+    );
+  }
+  if (count !== undefined && count < 1) throw new ConfigError(countSource, `must be a positive integer, got ${count}`);
+  if (count !== undefined && count > 1 && index === undefined) throw new ConfigError("--shard-index", `is required with ${countSource} ${count} (or $JOB_COMPLETION_INDEX)`);
+  if (index !== undefined && count !== undefined && (index < 0 || index >= count)) {
+    throw new ConfigError(indexSource, `must be an integer in 0..${count - 1}, got ${index}`);
   }
   return { index, count };
 }

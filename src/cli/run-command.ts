@@ -2,7 +2,7 @@ import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import type { DowntimeCause } from "../chaos/faults/index.ts";
+import { type DowntimeCause } from "../chaos/core/index.ts";
 
 export const RUN_USAGE = `Usage: chaos-control run [options] [name...]
 

@@ -1,10 +1,10 @@
 import { expect, test } from "vitest";
-import type { ChaosEnvironment } from "../env/chaos-environment.ts";
+import type { ChaosEnvironment, FaultRecord, Journal } from "../core/index.ts";
 import type { ExperimentDefinition } from "./experiment-definition.ts";
-import { writeJournal } from "./journal-file.ts";
-import type { FaultRecord, Journal } from "./journal.ts";
+import { writeJournal } from "../report/index.ts";
 import { runExperiment, UNSUPPORTED_PREFIX } from "./run-experiment.ts";
 import { selectedEnvironmentKind, startEnvironment, type EnvironmentRequirements } from "./select-environment.ts";
+import { ofKind, type ObservedFaultKind, type TypedFaultRecord } from "./fault-observations.ts";
 
 interface ChaosFixtures {
   /** What the scenario needs from its environment; override with `chaosTest.scoped({ requirements: … })`. */
@@ -64,10 +64,13 @@ export function junitProperties(journal: Journal, path: string): Record<string, 
 }
 
 /** The fault record named `name` in the journal (throws a readable error when absent). */
-export function faultNamed(journal: Journal, name: string): FaultRecord {
+export function faultNamed(journal: Journal, name: string): FaultRecord;
+/** The fault `name`, which must be of `kind`, with that kind's typed observations. */
+export function faultNamed<K extends ObservedFaultKind>(journal: Journal, name: string, kind: K): TypedFaultRecord<K>;
+export function faultNamed(journal: Journal, name: string, kind?: ObservedFaultKind): FaultRecord {
   const record = journal.faults.find((fault) => fault.name === name);
   if (!record) throw new Error(`no fault named "${name}" in the journal; it has: ${journal.faults.map((fault) => fault.name).join(", ")}`);
-  return record;
+  return kind === undefined ? record : ofKind(record, kind);
 }
 
 /** Samples of `probe` taken while `fault` was in effect. */
@@ -87,7 +90,8 @@ interface JournalMatchers<R = unknown> {
 }
 
 declare module "vitest" {
-  // eslint-disable-next-line @typescript-eslint/no-empty-object-type
+  // Must repeat Vitest's own declaration, `any` default included.
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type, @typescript-eslint/no-explicit-any
   interface Matchers<T = any> extends JournalMatchers<T> {}
 }
 

@@ -6,3 +6,4 @@ export { renderHtmlReport } from "./html-report.ts";
 export { formatSummaryTable } from "./summary-table.ts";
 export { writeResilienceReport, type WrittenResilienceReport } from "./write-report.ts";
 export { recoveryVerdict, type RecoveryVerdict } from "./report-format.ts";
+export { writeJournal, journalDirectory, reportsDirectory } from "./journal-file.ts";

@@ -1,7 +1,7 @@
 import { rm } from "node:fs/promises";
 import type { TestSpecification } from "vitest/node";
 import type { Reporter } from "vitest/reporters";
-import { journalDirectory, reportsDirectory } from "../experiment/journal-file.ts";
+import { journalDirectory, reportsDirectory } from "./journal-file.ts";
 import { formatSummaryTable } from "./summary-table.ts";
 import { writeResilienceReport } from "./write-report.ts";
 
