@@ -2,12 +2,13 @@ import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { from as copyFrom } from "pg-copy-streams";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { PostgresServer } from "../embedded/index.ts";
 import { failure, PostgresTestKit } from "./postgres-test-kit.ts";
 
 let kit: PostgresTestKit;
 
 beforeAll(async () => {
-  kit = await PostgresTestKit.start();
+  kit = new PostgresTestKit(await PostgresServer.start());
 });
 
 afterAll(async () => {

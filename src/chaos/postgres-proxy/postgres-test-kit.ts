@@ -4,19 +4,25 @@
  * of throwing them, since a cut is what several tests cause on purpose.
  */
 import pg from "pg";
-import { PostgresServer } from "../env/index.ts";
 import { PostgresProxy } from "./postgres-proxy.ts";
+
+/**
+ * The Postgres server the kit runs against; the test file starts it (the
+ * embedded environment's PostgresServer), since this area sits below every
+ * environment and imports none of them.
+ */
+export interface TestPostgresServer {
+  readonly port: number;
+  connectionUri(database?: string, port?: number): string;
+  stop(): Promise<void>;
+}
 
 export type ObservingClient = pg.Client & { readonly lost: Error[] };
 
 export class PostgresTestKit {
   private tables = 0;
 
-  private constructor(readonly server: PostgresServer) {}
-
-  static async start(): Promise<PostgresTestKit> {
-    return new PostgresTestKit(await PostgresServer.start());
-  }
+  constructor(readonly server: TestPostgresServer) {}
 
   stop(): Promise<void> {
     return this.server.stop();

@@ -4,13 +4,14 @@
  * the first rule whose occurrence fires applies, later ones still count it.
  */
 import { performance } from "node:perf_hooks";
-import type { RemovalHandle } from "../toxiproxy/index.ts";
 import type { FaultByRuleType, MatchedStatement, RuleObservations } from "./rule-observations.ts";
 import type { PostgresRuleType, ResolvedRule } from "./rule-spec.ts";
 import type { Statement } from "./statement.ts";
 
 /** A rule as installed: its resolved spec, live observations, and idempotent removal. */
-export interface RuleHandle<T extends PostgresRuleType = PostgresRuleType> extends RemovalHandle {
+export interface RuleHandle<T extends PostgresRuleType = PostgresRuleType> extends AsyncDisposable {
+  /** Uninstalls the rule (its observations stay readable); later calls do nothing. */
+  remove(): Promise<void>;
   readonly id: number;
   readonly rule: Extract<ResolvedRule, { type: T }>;
   readonly observations: RuleObservations<T>;
