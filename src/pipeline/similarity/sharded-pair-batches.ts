@@ -70,5 +70,5 @@ export function* shardedPairBatches(
       }
     }
   }
-  if (pairs.length > 0) yield { seq: ++seq, pairs };
+  if (pairs.length > 0) yield { seq: seq + 1, pairs };
 }
