@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { connect } from "node:net";
+import { connect, createServer, type AddressInfo } from "node:net";
 import { performance } from "node:perf_hooks";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
@@ -7,6 +7,7 @@ import { from as copyFrom } from "pg-copy-streams";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PostgresServer } from "../embedded/index.ts";
 import { lostAckOutcomes } from "./index.ts";
+import { PostgresProxy } from "./postgres-proxy.ts";
 import { failure, PostgresTestKit, type ObservingClient } from "./postgres-test-kit.ts";
 
 let kit: PostgresTestKit;
@@ -18,6 +19,15 @@ beforeAll(async () => {
 afterAll(async () => {
   await kit?.stop();
 });
+
+/** A loopback port nothing listens on (bound, then released). */
+async function unusedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
 
 function copyInto(c: ObservingClient, table: string, rows: string[]): Promise<void> {
   return pipeline(Readable.from(rows), c.query(copyFrom(`COPY ${table} (id, note) FROM STDIN`)));
@@ -71,6 +81,45 @@ describe("the protocol-aware Postgres proxy", () => {
     expect(fault?.xid).toMatch(/^\d+$/);
     expect(await lostAckOutcomes(kit.server.connectionUri(), [fault!.xid!])).toEqual([{ xid: fault!.xid, status: "committed", committed: true }]);
     expect(await kit.ids(table)).toEqual([1]);
+  });
+
+  it("matches the COMMIT of a transaction that ran a given statement, COPY included, and no other COMMIT", async () => {
+    await using proxy = await kit.proxy();
+    const [plain, copied] = [await kit.freshTable(), await kit.freshTable()];
+    const rule = proxy.addRule({ type: "commitAckLost", match: { kind: "commit", inTransactionWith: new RegExp(`^COPY ${copied}\\b`) }, occurrence: { nth: 2 } });
+    const c = await kit.client(proxy.port);
+    const transaction = async (work: () => Promise<unknown>) => {
+      await c.query("BEGIN");
+      await work();
+      await c.query("COMMIT");
+    };
+    await transaction(() => c.query(`INSERT INTO ${plain} VALUES (1, 'plain')`));
+    await transaction(() => copyInto(c, copied, ["1\tfirst\n"]));
+    await transaction(() => c.query(`INSERT INTO ${plain} VALUES (2, 'plain')`));
+    await c.query(`INSERT INTO ${copied} VALUES (99, 'autocommit, outside any block')`);
+    const lost = await failure(transaction(() => copyInto(c, copied, ["2\tsecond\n"])));
+    expect(lost.message).toMatch(/Connection terminated|ECONNRESET/);
+    await c.end().catch(() => undefined);
+    expect(rule.observations.matched.map((m) => m.statement)).toEqual(["COMMIT", "COMMIT"]);
+    expect(rule.observations.faulted).toHaveLength(1);
+    const [outcome] = await lostAckOutcomes(kit.server.connectionUri(), [rule.observations.faulted[0]!.xid!]);
+    expect(outcome?.committed).toBe(true);
+    expect(await kit.ids(copied)).toEqual([1, 2, 99]);
+  });
+
+  it("passes a server that refuses the connection on as a reset (a partition behind the proxy)", async () => {
+    const closed = await PostgresProxy.start({ upstream: { host: "127.0.0.1", port: await unusedPort() } });
+    try {
+      const socket = connect({ host: "127.0.0.1", port: closed.port });
+      const ended = await new Promise<NodeJS.ErrnoException | "closed">((resolve) => {
+        socket.on("error", resolve);
+        socket.on("close", () => resolve("closed"));
+      });
+      expect(ended).not.toBe("closed");
+      expect((ended as NodeJS.ErrnoException).code).toBe("ECONNRESET");
+    } finally {
+      await closed.stop();
+    }
   });
 
   it("cuts a COPY mid-stream after the given bytes: the client fails and no row arrives", async () => {

@@ -26,6 +26,7 @@ import type { Recorder } from "./recording.ts";
 import type { FiredRule, RuleSet } from "./rule-set.ts";
 import { SocketPair } from "./socket-pair.ts";
 import { describeStatement, type Statement } from "./statement.ts";
+import { TransactionLog } from "./transaction-log.ts";
 
 const IN_FAILED_TRANSACTION = "25P02";
 
@@ -34,6 +35,7 @@ export class ProxySession {
   private readonly clientScanner = new MessageScanner((type) => type === FRONTEND.copyData, true);
   private readonly serverScanner = new MessageScanner((type) => this.ownQuery === undefined && (type === BACKEND.dataRow || type === BACKEND.copyData));
   private readonly batch = new ExtendedBatch();
+  private readonly transaction = new TransactionLog();
   /** Client messages not handled yet: `queue[head..]`. */
   private queue: ScannedItem[] = [];
   private head = 0;
@@ -180,13 +182,17 @@ export class ProxySession {
 
   private statements(statements: Statement[], raws: Buffer[], syncs: number, extended: boolean, parsed: string[] = []): Promise<void> | undefined {
     for (const statement of statements) this.recorder.statement(statement);
-    if (this.abortedByProxy) return this.whileAborted(statements, raws, syncs, extended);
+    if (this.abortedByProxy) {
+      for (const statement of statements) this.transaction.track(statement);
+      return this.whileAborted(statements, raws, syncs, extended);
+    }
     let fired: FiredRule | undefined;
     let statement = statements[0]!;
     for (const candidate of statements) {
-      fired = this.rules.evaluate(candidate, this.id);
+      const block = this.transaction.track(candidate);
+      if (fired) continue;
+      fired = this.rules.evaluate(candidate, this.id, block);
       statement = candidate;
-      if (fired) break;
     }
     if (!fired) return this.forward(raws, syncs);
     const base = { kind: statement.kind, statement: statement.normalized, connection: this.id };

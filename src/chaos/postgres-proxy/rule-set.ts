@@ -36,9 +36,13 @@ class InstalledRule {
     this.random = "probability" in rule.occurrence ? mulberry32(rule.occurrence.seed) : undefined;
   }
 
-  matches(statement: Statement): boolean {
-    const { kinds, pattern } = this.rule.match;
-    return (kinds === undefined || kinds.includes(statement.kind)) && (pattern === undefined || pattern.test(statement.text));
+  matches(statement: Statement, transaction: readonly string[]): boolean {
+    const { kinds, pattern, inTransactionWith } = this.rule.match;
+    return (
+      (kinds === undefined || kinds.includes(statement.kind)) &&
+      (pattern === undefined || pattern.test(statement.text)) &&
+      (inTransactionWith === undefined || transaction.some((text) => inTransactionWith.test(text)))
+    );
   }
 
   /** Whether the `count`th match fires; draws from the seeded generator on every match, so the sequence is reproducible. */
@@ -75,11 +79,11 @@ export class RuleSet {
     return this.rules.length;
   }
 
-  /** Counts the statement against every matching rule; returns the first that fires. */
-  evaluate(statement: Statement, connection: number): FiredRule | undefined {
+  /** Counts the statement against every matching rule; returns the first that fires. `transaction`: the texts of its transaction block so far. */
+  evaluate(statement: Statement, connection: number, transaction: readonly string[] = [statement.text]): FiredRule | undefined {
     let fired: FiredRule | undefined;
     for (const installed of this.rules) {
-      if (!installed.matches(statement)) continue;
+      if (!installed.matches(statement, transaction)) continue;
       const occurrence = installed.matched.length + 1;
       const fires = installed.chooses(occurrence) && fired === undefined;
       installed.matched.push({ occurrence, kind: statement.kind, statement: statement.normalized, connection, fired: fires, atMs: performance.now() });

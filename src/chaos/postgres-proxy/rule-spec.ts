@@ -12,6 +12,12 @@ export interface StatementMatch {
   readonly kind?: StatementKind | readonly StatementKind[];
   /** Tested against the statement's text (the Parse text for the extended protocol); omitted: any text. */
   readonly pattern?: RegExp;
+  /**
+   * Tested against every statement of the statement's transaction block
+   * (since its BEGIN, itself included); matches when one does. With
+   * `kind: "commit"`: the COMMIT of a transaction that ran e.g. `/^COPY filename_instrument\b/i`.
+   */
+  readonly inTransactionWith?: RegExp;
 }
 
 /**
@@ -84,6 +90,7 @@ export type ResolvedRule =
 export interface ResolvedMatch {
   readonly kinds: readonly StatementKind[] | undefined;
   readonly pattern: RegExp | undefined;
+  readonly inTransactionWith: RegExp | undefined;
 }
 
 /** A rule spec is malformed; `field` names the part at fault (`occurrence.nth`, `sqlstate`). */
@@ -155,8 +162,8 @@ function defaultSeverity(sqlstate: string): ErrorSeverity {
 
 function resolveMatch(match: StatementMatch | undefined, required: boolean): ResolvedMatch {
   if (match === undefined || typeof match !== "object" || match === null) {
-    if (required || match !== undefined) throw new PostgresRuleValidationError("match", "must be an object with kind and/or pattern");
-    return { kinds: undefined, pattern: undefined };
+    if (required || match !== undefined) throw new PostgresRuleValidationError("match", "must be an object with kind, pattern and/or inTransactionWith");
+    return { kinds: undefined, pattern: undefined, inTransactionWith: undefined };
   }
   const kinds = match.kind === undefined ? undefined : typeof match.kind === "string" ? [match.kind] : match.kind;
   if (kinds !== undefined) {
@@ -167,10 +174,14 @@ function resolveMatch(match: StatementMatch | undefined, required: boolean): Res
       }
     }
   }
-  if (match.pattern !== undefined && !(match.pattern instanceof RegExp)) throw new PostgresRuleValidationError("match.pattern", "must be a RegExp");
+  return { kinds, pattern: resolvePattern(match.pattern, "match.pattern"), inTransactionWith: resolvePattern(match.inTransactionWith, "match.inTransactionWith") };
+}
+
+function resolvePattern(pattern: RegExp | undefined, field: string): RegExp | undefined {
+  if (pattern === undefined) return undefined;
+  if (!(pattern instanceof RegExp)) throw new PostgresRuleValidationError(field, "must be a RegExp");
   // A global or sticky RegExp keeps lastIndex between tests; a fresh copy without those flags matches the same way every time.
-  const pattern = match.pattern === undefined ? undefined : new RegExp(match.pattern.source, match.pattern.flags.replace(/[gy]/g, ""));
-  return { kinds, pattern };
+  return new RegExp(pattern.source, pattern.flags.replace(/[gy]/g, ""));
 }
 
 function resolveOccurrence(occurrence: Occurrence | undefined): Occurrence {

@@ -22,10 +22,10 @@ export class SocketPair {
     readonly server: Socket,
     private readonly onClose: () => void,
   ) {
-    for (const socket of [client, server]) {
-      socket.on("error", () => this.close());
-      socket.on("close", () => this.close());
-    }
+    client.on("error", () => this.close());
+    // A server that refuses or resets the connection (a partition or reset in a proxy behind this one) reaches the client as a reset too.
+    server.on("error", () => this.resetClient());
+    for (const socket of [client, server]) socket.on("close", () => this.close());
   }
 
   get closed(): boolean {
@@ -67,6 +67,11 @@ export class SocketPair {
   reset(): void {
     this.client.resetAndDestroy();
     this.server.resetAndDestroy();
+    this.close();
+  }
+
+  private resetClient(): void {
+    if (!this.closedState) this.client.resetAndDestroy();
     this.close();
   }
 
