@@ -1,4 +1,5 @@
 import type { ServiceName } from "./chaos-environment.ts";
+import type { PostgresRuleSpec } from "../postgres-proxy/index.ts";
 import type { ToxicSpec } from "../toxiproxy/index.ts";
 import type { FaultHandle } from "./fault-handle.ts";
 import type { ConnectionExhaustionOptions, CpuPressureOptions, DownOptions, MemoryPressureOptions, PauseOptions } from "./fault-options.ts";
@@ -26,6 +27,12 @@ export interface FaultLibrary extends AsyncDisposable {
   partition(service: ServiceName): Promise<FaultHandle>;
   /** S3-level faults: error responses, latency, truncated or corrupted bodies. */
   s3(spec: S3FaultSpec): Promise<FaultHandle>;
+  /**
+   * Postgres protocol faults on the pipeline's connections: an ErrorResponse
+   * of a chosen SQLSTATE, a lost COMMIT acknowledgement, a COPY cut mid-stream,
+   * a held or reset statement, on the statements the rule matches.
+   */
+  postgres(rule: PostgresRuleSpec): Promise<FaultHandle>;
   /** Holds every free Postgres connection slot. */
   exhaustConnections(options?: Omit<ConnectionExhaustionOptions, "connectionUri">): Promise<FaultHandle>;
   /** Busy processes competing for CPU with the pipeline. */

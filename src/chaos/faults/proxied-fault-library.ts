@@ -1,6 +1,8 @@
 import { type ServiceName, removeAll, type FaultHandle, type FaultLibrary, type DownOptions, type PauseOptions, type S3FaultSpec, type ConnectionExhaustionOptions, type CpuPressureOptions, type MemoryPressureOptions } from "../core/index.ts";
+import type { PostgresRuleSpec } from "../postgres-proxy/index.ts";
 import type { ToxiproxyApi, ToxicSpec } from "../toxiproxy/index.ts";
 import { injectToxic, partition } from "./network/network-faults.ts";
+import { injectPostgresRule, type PostgresRuleTarget } from "./postgres/index.ts";
 import { cpuPressure, exhaustPostgresConnections, holdTableLock, memoryPressure, slowQueries, type SlowQueriesOptions, type TableLockOptions } from "./resource/index.ts";
 
 /** What an environment whose traffic goes through Toxiproxy and an S3 fault layer exposes to its faults. */
@@ -9,7 +11,9 @@ export interface ProxiedFaultSurface {
   readonly network: { readonly api: ToxiproxyApi; proxyName(service: ServiceName): string };
   /** The HTTP fault layer in front of S3. */
   readonly s3Faults: { inject(spec: S3FaultSpec): FaultHandle | Promise<FaultHandle> };
-  /** The pipeline's database, for resource faults that hold connections or locks in it. */
+  /** The Postgres protocol proxy in the pipeline's Postgres path. */
+  readonly postgresFaults: PostgresRuleTarget;
+  /** The pipeline's database over a direct connection (no proxy), for resource faults that hold connections or locks in it and for checking lost acknowledgements. */
   readonly databaseUrl: string;
 }
 
@@ -47,6 +51,11 @@ export abstract class ProxiedFaultLibrary implements FaultLibrary {
   /** An S3-level fault between the pipeline and the S3 server: errors (e.g. 503 SlowDown), latency, truncated bodies, a corrupted object. */
   s3(spec: S3FaultSpec): Promise<FaultHandle> {
     return this.track(Promise.resolve().then(() => this.surface.s3Faults.inject(spec)));
+  }
+
+  /** A Postgres protocol fault on the pipeline's connections (see {@link FaultLibrary.postgres}); armed when it returns. */
+  postgres(rule: PostgresRuleSpec): Promise<FaultHandle> {
+    return this.track(Promise.resolve().then(() => injectPostgresRule(this.surface.postgresFaults, rule, () => this.surface.databaseUrl)));
   }
 
   /** Holds every free connection slot of the environment's Postgres (leaving `reserve`). */
