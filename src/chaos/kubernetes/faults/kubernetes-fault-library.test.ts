@@ -90,6 +90,7 @@ describe("KubernetesFaultLibrary: which Chaos Mesh object each fault creates", (
     ["a truncated S3 body", (library) => library.s3({ type: "truncate", keepBytes: 10 }), /s3 truncate/],
     ["an S3 error on half the requests", (library) => library.s3({ type: "error", status: 503, code: "SlowDown", probability: 0.5 }), /probability 0.5/],
     ["an S3 fault on ListObjectsV2", (library) => library.s3({ type: "error", status: 503, code: "SlowDown", match: { operation: "ListObjectsV2" } }), /ListObjectsV2/],
+    ["a lost COMMIT acknowledgement", (library) => library.postgres({ type: "commitAckLost" }), /postgres commitAckLost.*no protocol proxy/],
   ])("%s is unsupported, with the reason, and nothing is created", async (_name, inject, message) => {
     await using kit = await startFakeCluster();
     await using library = new KubernetesFaultLibrary({ cluster: kit.cluster, s3Port: 9000 });
