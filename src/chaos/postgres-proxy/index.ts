@@ -9,6 +9,8 @@
  * // point the client at 127.0.0.1:proxy.port
  * const rule = proxy.addRule({ type: "error", match: { pattern: /INSERT INTO filepair/ }, occurrence: { nth: 2 }, sqlstate: "40001" });
  * const lost = proxy.addRule({ type: "commitAckLost", occurrence: { nth: 1 } });
+ * // the COMMIT of the 3rd transaction that copied into one table:
+ * proxy.addRule({ type: "commitAckLost", match: { kind: "commit", inTransactionWith: /^COPY filename_instrument\b/i }, occurrence: { nth: 3 } });
  * // ... run the client ...
  * rule.observations.faulted;          // [{ occurrence: 2, sqlstate: "40001", atMs, ... }]
  * await lostAckOutcomes(directUri, lost.observations.faulted.map((f) => f.xid!)); // [{ xid, committed: true }]
