@@ -77,13 +77,14 @@ describe.skipIf(unavailable !== undefined)(title("the containers environment"), 
     await env?.stop();
   });
 
-  it("runs Postgres, S3 and Toxiproxy containers, and routes the pipeline through Toxiproxy and the S3 fault layer", async () => {
+  it("runs Postgres, S3 and Toxiproxy containers, and routes the pipeline through the fault layers and Toxiproxy", async () => {
     expect(env.kind).toBe("containers");
     expect(env.target).toMatch(/^containers \((Podman|Docker)/);
     const states = await Promise.all([env.postgres.state(), env.minio.state()]);
     expect(states.map((state) => state.status)).toEqual(["running", "running"]);
     const config = env.pipelineConfig("containers/");
-    expect(Number(new URL(config.databaseUrl!).port)).toBe(env.toxiproxy.address("postgres").port);
+    expect(Number(new URL(config.databaseUrl!).port)).toBe(env.postgresFaults.port);
+    expect(env.postgresFaults.upstream).toEqual(env.toxiproxy.address("postgres"));
     expect(config.s3?.endpoint).toBe(env.s3Faults.endpoint);
     expect(new URL(env.s3Faults.upstream).port).toBe(String(env.toxiproxy.address("s3").port));
     const proxies = await env.toxiproxy.api.listProxies();
