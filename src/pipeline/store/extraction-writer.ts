@@ -1,6 +1,14 @@
 import type pg from "pg";
-import { copyRows } from "./copy-rows.ts";
+import { BinaryCopyPayload } from "./binary-copy.ts";
+import { copyIn } from "./copy-in.ts";
 import type { FileOutcome } from "./file-outcome.ts";
+
+const INSTRUMENT_COLUMNS = "filename, instrument_index, track, channel, program, is_drum, instrument_name, note_count";
+const LEDGER_COLUMNS = "key, etag, size, outcome, instruments, run_id";
+const QUARANTINE_COLUMNS = "key, etag, stage, reason, detail, run_id";
+
+type WrittenOutcome = Extract<FileOutcome, { kind: "written" }>;
+type QuarantinedOutcome = Extract<FileOutcome, { kind: "quarantined" }>;
 
 /** Rows a batch added, per table. */
 export interface BatchWriteResult {
@@ -41,32 +49,22 @@ export async function writeExtractionBatch(client: pg.ClientBase, runId: string,
 
   const written = fresh.filter((outcome) => outcome.kind === "written");
   const quarantined = fresh.filter((outcome) => outcome.kind === "quarantined");
+  const statements: string[] = [];
+  const payloads: Buffer[][] = [];
   let instrumentRows = 0;
-  if (written.length > 0) await copyRows(
-    client,
-    "filename_instrument",
-    ["filename", "instrument_index", "track", "channel", "program", "is_drum", "instrument_name", "note_count"],
-    (function* () {
-      for (const outcome of written) {
-        for (const [index, instrument] of outcome.instruments.entries()) {
-          instrumentRows++;
-          yield [outcome.key, index, instrument.track, instrument.channel, instrument.program, instrument.isDrum, instrument.name, instrument.noteCount];
-        }
-      }
-    })(),
-  );
-  await copyRows(
-    client,
-    "source_object",
-    ["key", "etag", "size", "outcome", "instruments", "run_id"],
-    fresh.map((outcome) => [outcome.key, outcome.etag, outcome.size, outcome.kind, outcome.kind === "written" ? outcome.instruments.length : 0, runId]),
-  );
-  if (quarantined.length > 0) await copyRows(
-    client,
-    "quarantined_object",
-    ["key", "etag", "stage", "reason", "detail", "run_id"],
-    quarantined.map((outcome) => [outcome.key, outcome.etag, outcome.stage, outcome.reason, outcome.detail, runId]),
-  );
+  if (written.length > 0) {
+    const payload = instrumentPayload(written);
+    instrumentRows = payload.rows;
+    statements.push(`COPY filename_instrument (${INSTRUMENT_COLUMNS}) FROM STDIN (FORMAT binary)`);
+    payloads.push(payload.finish());
+  }
+  statements.push(`COPY source_object (${LEDGER_COLUMNS}) FROM STDIN (FORMAT binary)`);
+  payloads.push(ledgerPayload(fresh, runId).finish());
+  if (quarantined.length > 0) {
+    statements.push(`COPY quarantined_object (${QUARANTINE_COLUMNS}) FROM STDIN (FORMAT binary)`);
+    payloads.push(quarantinePayload(quarantined, runId).finish());
+  }
+  await copyIn(client, statements.join("; "), payloads);
   return { instrumentRows, written: written.length, quarantined: quarantined.length, alreadyRecorded: unique.size - fresh.length };
 }
 
@@ -79,4 +77,47 @@ export async function recordedObjects(client: pg.ClientBase, keys: readonly stri
     [keys],
   );
   return new Map(rows.map((row) => [row.key, { etag: row.etag, outcome: row.outcome, stage: row.stage }]));
+}
+
+function instrumentPayload(outcomes: readonly WrittenOutcome[]): BinaryCopyPayload {
+  const payload = new BinaryCopyPayload();
+  for (const outcome of outcomes) {
+    let index = 0;
+    for (const instrument of outcome.instruments) {
+      payload
+        .tuple(8)
+        .text(outcome.key)
+        .int4(index++, "instrument_index")
+        .int4(instrument.track, "track")
+        .int2(instrument.channel, "channel")
+        .int2(instrument.program, "program")
+        .bool(instrument.isDrum)
+        .text(instrument.name)
+        .int4(instrument.noteCount, "note_count");
+    }
+  }
+  return payload;
+}
+
+function ledgerPayload(outcomes: readonly FileOutcome[], runId: string): BinaryCopyPayload {
+  const payload = new BinaryCopyPayload();
+  for (const outcome of outcomes) {
+    payload
+      .tuple(6)
+      .text(outcome.key)
+      .text(outcome.etag)
+      .int8(outcome.size, "size")
+      .text(outcome.kind)
+      .int4(outcome.kind === "written" ? outcome.instruments.length : 0, "instruments")
+      .uuid(runId, "run_id");
+  }
+  return payload;
+}
+
+function quarantinePayload(outcomes: readonly QuarantinedOutcome[], runId: string): BinaryCopyPayload {
+  const payload = new BinaryCopyPayload();
+  for (const outcome of outcomes) {
+    payload.tuple(6).text(outcome.key).text(outcome.etag).text(outcome.stage).text(outcome.reason).text(outcome.detail).uuid(runId, "run_id");
+  }
+  return payload;
 }
