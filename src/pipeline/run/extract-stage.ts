@@ -5,6 +5,7 @@ import { OperationFailedError, describeError } from "../errors.ts";
 import { MidiFormatError, readInstruments } from "../midi/index.ts";
 import { withRetry } from "../retry.ts";
 import { recordedObjects, writeExtractionBatch } from "../store/extraction-writer.ts";
+import { deferPrimaryKeyIfEmpty, INSTRUMENT_KEY, restorePrimaryKey } from "../store/deferred-primary-key.ts";
 import type { FileOutcome } from "../store/file-outcome.ts";
 import { inTransaction } from "../store/transaction.ts";
 import { mapConcurrent } from "./map-concurrent.ts";
@@ -26,7 +27,8 @@ export interface ExtractionSummary {
 /**
  * Lists the shard's objects, skips those an earlier run already recorded,
  * downloads and reads the rest with bounded concurrency, and writes their
- * instruments (or quarantine entries) in transactional batches.
+ * instruments (or quarantine entries) in transactional batches. A load into an
+ * empty table builds its primary key at the end (see deferPrimaryKeyIfEmpty).
  */
 export async function runExtraction(context: RunContext): Promise<ExtractionSummary> {
   const { config, metrics } = context;
@@ -50,6 +52,8 @@ export async function runExtraction(context: RunContext): Promise<ExtractionSumm
     context.emit({ type: "batch-written", step: "write-instruments", files: batch.length, rows: result.instrumentRows });
   });
 
+  const keyHooks = retryHooksFor(context, "write-instruments");
+  await inTransaction(context.pool, "defer the instrument key", config.retry, (client) => deferPrimaryKeyIfEmpty(client, INSTRUMENT_KEY), keyHooks);
   const pages = listObjects(context.s3, config.s3.bucket, config.s3.prefix, config.retry, retryHooksFor(context, "list"));
   for await (const page of pages) {
     const mine = page.filter((object) => inShard(object.key, config.shard));
@@ -62,6 +66,9 @@ export async function runExtraction(context: RunContext): Promise<ExtractionSumm
     await mapConcurrent(todo, config.concurrency, async (object) => batcher.add(await processObject(context, object)));
   }
   await batcher.flush();
+  await metrics.timeStage("write-instruments", () =>
+    inTransaction(context.pool, "build the instrument key", config.retry, (client) => restorePrimaryKey(client, INSTRUMENT_KEY), keyHooks),
+  );
   return summary;
 }
 

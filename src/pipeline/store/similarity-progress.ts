@@ -1,4 +1,5 @@
 import type pg from "pg";
+import { deferPrimaryKeyIfEmpty, PAIR_KEY, restorePrimaryKey } from "./deferred-primary-key.ts";
 
 /** Where the similarity step stands for one input (its fingerprint). */
 export interface SimilarityProgress {
@@ -23,6 +24,7 @@ export async function claimSimilarityProgress(client: pg.ClientBase, fingerprint
     return { fingerprint, lastSeq: current.last_seq, pairsWritten: Number(current.pairs_written), completed: current.completed };
   }
   await client.query("TRUNCATE filepair_similarity_score");
+  await deferPrimaryKeyIfEmpty(client, PAIR_KEY);
   await client.query(
     `INSERT INTO similarity_progress (singleton, fingerprint, last_seq, pairs_written, completed)
      VALUES (true, $1, 0, 0, false)
@@ -52,5 +54,6 @@ export async function advanceSimilarityProgress(client: pg.ClientBase, seq: numb
 }
 
 export async function completeSimilarityProgress(client: pg.ClientBase, fingerprint: string): Promise<void> {
+  await restorePrimaryKey(client, PAIR_KEY);
   await client.query("UPDATE similarity_progress SET completed = true, updated_at = now() WHERE fingerprint = $1", [fingerprint]);
 }
