@@ -3,11 +3,11 @@ import { BinaryCopyPayload } from "./binary-copy.ts";
 import { copyIn } from "./copy-in.ts";
 import type { FileOutcome } from "./file-outcome.ts";
 
-const INSTRUMENT_COLUMNS = "filename, instrument_index, track, channel, program, is_drum, instrument_name, note_count";
+/** The instrument table's columns, in the order of {@link instrumentPayload}'s fields. */
+export const INSTRUMENT_COLUMNS = "filename, instrument_index, track, channel, program, is_drum, instrument_name, note_count";
 const LEDGER_COLUMNS = "key, etag, size, outcome, instruments, run_id";
 const QUARANTINE_COLUMNS = "key, etag, stage, reason, detail, run_id";
 
-type WrittenOutcome = Extract<FileOutcome, { kind: "written" }>;
 type QuarantinedOutcome = Extract<FileOutcome, { kind: "quarantined" }>;
 
 /** Rows a batch added, per table. */
@@ -79,9 +79,11 @@ export async function recordedObjects(client: pg.ClientBase, keys: readonly stri
   return new Map(rows.map((row) => [row.key, { etag: row.etag, outcome: row.outcome, stage: row.stage }]));
 }
 
-function instrumentPayload(outcomes: readonly WrittenOutcome[]): BinaryCopyPayload {
+/** The instruments of `outcomes` as a binary COPY payload for {@link INSTRUMENT_COLUMNS}. */
+export function instrumentPayload(outcomes: readonly FileOutcome[]): BinaryCopyPayload {
   const payload = new BinaryCopyPayload();
   for (const outcome of outcomes) {
+    if (outcome.kind !== "written") continue;
     let index = 0;
     for (const instrument of outcome.instruments) {
       payload

@@ -4,6 +4,9 @@ import { BinaryCopyPayload } from "./binary-copy.ts";
 import { copyIn } from "./copy-in.ts";
 import { advanceSimilarityProgress, lockSimilarityProgress } from "./similarity-progress.ts";
 
+/** The pair table's columns, in the order of {@link pairPayload}'s fields. */
+export const PAIR_COLUMNS = "filename_a, filename_b, similarity, distance";
+
 /**
  * Writes one batch of pairs and advances the checkpoint in the caller's
  * transaction. A batch at or below the checkpoint was already committed (a
@@ -12,7 +15,7 @@ import { advanceSimilarityProgress, lockSimilarityProgress } from "./similarity-
 export async function writePairBatch(client: pg.ClientBase, fingerprint: string, batch: PairBatch): Promise<number> {
   const { lastSeq } = await lockSimilarityProgress(client, fingerprint);
   if (batch.seq <= lastSeq) return 0;
-  await copyIn(client, "COPY filepair_similarity_score (filename_a, filename_b, similarity, distance) FROM STDIN (FORMAT binary)", [pairPayload(batch.pairs)]);
+  await copyIn(client, `COPY filepair_similarity_score (${PAIR_COLUMNS}) FROM STDIN (FORMAT binary)`, [pairPayload(batch.pairs)]);
   await advanceSimilarityProgress(client, batch.seq, batch.pairs.length);
   return batch.pairs.length;
 }
