@@ -8,6 +8,7 @@
 import pg from "pg";
 import { PostgresServer } from "../src/chaos/env/index.ts";
 import { DEFAULT_RETRY_POLICY, DEFAULT_SIMILARITY_OPTIONS, migrate, similarPairBatches } from "../src/pipeline/index.ts";
+import { OutcomeBatcher } from "../src/pipeline/run/outcome-batcher.ts";
 import type { PairBatch } from "../src/pipeline/similarity/index.ts";
 import { DEFAULT_CORPUS_SHAPE, syntheticCorpus } from "../src/pipeline/similarity/synthetic-corpus.ts";
 import { copyIn } from "../src/pipeline/store/copy-in.ts";
@@ -40,7 +41,7 @@ const RUN_ID = "00000000-0000-0000-0000-000000000000";
 export async function measureWriteThroughput(files = 20_000, rounds = 3): Promise<WriteThroughputResult> {
   await using server = await PostgresServer.start();
   await server.createDatabase("bench");
-  const pool = new pg.Pool({ connectionString: server.connectionUri("bench"), max: 1 });
+  const pool = new pg.Pool({ connectionString: server.connectionUri("bench"), max: 4 });
   try {
     const client = await pool.connect();
     try {
@@ -54,9 +55,11 @@ export async function measureWriteThroughput(files = 20_000, rounds = 3): Promis
       raw: (client) => copyIn(client, `COPY filename_instrument (${INSTRUMENT_COLUMNS}) FROM STDIN (FORMAT binary)`, [instrumentPayload(outcomes).finish()]),
       writer: async () => {
         await inTransaction(pool, "defer", DEFAULT_RETRY_POLICY, (client) => deferPrimaryKeyIfEmpty(client, INSTRUMENT_KEY));
-        for (let start = 0; start < outcomes.length; start += BATCH_FILES) {
-          await inTransaction(pool, "write instruments", DEFAULT_RETRY_POLICY, (client) => writeExtractionBatch(client, RUN_ID, outcomes.slice(start, start + BATCH_FILES)));
-        }
+        const batcher = new OutcomeBatcher(BATCH_FILES, async (batch) => {
+          await inTransaction(pool, "write instruments", DEFAULT_RETRY_POLICY, (client, attempt) => writeExtractionBatch(client, RUN_ID, batch, attempt === 1));
+        });
+        for (const outcome of outcomes) await batcher.add(outcome);
+        await batcher.flush();
         await inTransaction(pool, "build key", DEFAULT_RETRY_POLICY, (client) => restorePrimaryKey(client, INSTRUMENT_KEY));
       },
       reset: "TRUNCATE filename_instrument, source_object",

@@ -33,9 +33,18 @@ export interface ExtractionSummary {
 export async function runExtraction(context: RunContext): Promise<ExtractionSummary> {
   const { config, metrics } = context;
   const summary: ExtractionSummary = { objectsListed: 0, objectsSkipped: 0, objectsWritten: 0, objectsQuarantined: 0, quarantinedByReason: {}, instrumentRows: 0 };
+  /** Objects to process again that the ledger already held when they were listed (changed, or their download failed). */
+  const recordedWhenListed = new Set<string>();
   const batcher = new OutcomeBatcher(config.writeBatchFiles, async (batch) => {
+    const unrecorded = batch.every((outcome) => !recordedWhenListed.has(outcome.key));
     const result = await metrics.timeStage("write-instruments", () =>
-      inTransaction(context.pool, "write instruments", config.retry, (client) => writeExtractionBatch(client, context.runId, batch), retryHooksFor(context, "write-instruments")),
+      inTransaction(
+        context.pool,
+        "write instruments",
+        config.retry,
+        (client, attempt) => writeExtractionBatch(client, context.runId, batch, unrecorded && attempt === 1),
+        retryHooksFor(context, "write-instruments"),
+      ),
     );
     metrics.markWrite();
     metrics.objectsCommitted.inc(result.written + result.quarantined);
@@ -57,7 +66,7 @@ export async function runExtraction(context: RunContext): Promise<ExtractionSumm
   const pages = listObjects(context.s3, config.s3.bucket, config.s3.prefix, config.retry, retryHooksFor(context, "list"));
   for await (const page of pages) {
     const mine = page.filter((object) => inShard(object.key, config.shard));
-    const todo = await objectsToProcess(context, mine);
+    const todo = await objectsToProcess(context, mine, recordedWhenListed);
     summary.objectsListed += mine.length;
     summary.objectsSkipped += mine.length - todo.length;
     metrics.objectsListed.inc(mine.length);
@@ -72,8 +81,8 @@ export async function runExtraction(context: RunContext): Promise<ExtractionSumm
   return summary;
 }
 
-/** Objects not yet recorded with their current ETag; download failures are always tried again. */
-async function objectsToProcess(context: RunContext, objects: SourceObject[]): Promise<SourceObject[]> {
+/** Objects not yet recorded with their current ETag; download failures are always tried again. Adds those already in the ledger to `recordedWhenListed`. */
+async function objectsToProcess(context: RunContext, objects: SourceObject[], recordedWhenListed: Set<string>): Promise<SourceObject[]> {
   if (objects.length === 0) return [];
   const recorded = await withRetry(
     "read the source-object ledger",
@@ -90,8 +99,10 @@ async function objectsToProcess(context: RunContext, objects: SourceObject[]): P
   );
   return objects.filter((object) => {
     const previous = recorded.get(object.key);
-    if (!previous || previous.etag !== object.etag) return true;
-    return previous.outcome === "quarantined" && previous.stage === "download";
+    if (!previous) return true;
+    const again = previous.etag !== object.etag || (previous.outcome === "quarantined" && previous.stage === "download");
+    if (again) recordedWhenListed.add(object.key);
+    return again;
   });
 }
 

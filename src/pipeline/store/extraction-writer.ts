@@ -24,9 +24,16 @@ export interface BatchWriteResult {
  * rows, the source-object ledger and the quarantine, all or nothing. An object
  * already recorded with the same ETag and outcome is skipped, so a retried or
  * resumed batch never duplicates a row; a changed object replaces its rows.
+ *
+ * `unrecorded`: the caller saw none of these objects in the ledger and this is
+ * the transaction's first attempt (no earlier attempt can have committed).
+ * Then the ledger is not read first: the batch goes in one round trip, and
+ * should an object have been recorded meanwhile (another process), the
+ * ledger's primary key fails the transaction, whose retry reads the ledger.
  */
-export async function writeExtractionBatch(client: pg.ClientBase, runId: string, outcomes: readonly FileOutcome[]): Promise<BatchWriteResult> {
+export async function writeExtractionBatch(client: pg.ClientBase, runId: string, outcomes: readonly FileOutcome[], unrecorded = false): Promise<BatchWriteResult> {
   const unique = new Map(outcomes.map((outcome) => [outcome.key, outcome]));
+  if (unrecorded) return copyOutcomes(client, runId, [...unique.values()], 0);
   const keys = [...unique.keys()];
   const { rows: existing } = await client.query<{ key: string; etag: string; outcome: string }>(
     "SELECT key, etag, outcome FROM source_object WHERE key = ANY($1::text[]) FOR UPDATE",
@@ -47,6 +54,10 @@ export async function writeExtractionBatch(client: pg.ClientBase, runId: string,
     await client.query("DELETE FROM quarantined_object WHERE key = ANY($1::text[])", [replaced]);
   }
 
+  return copyOutcomes(client, runId, fresh, unique.size - fresh.length);
+}
+
+async function copyOutcomes(client: pg.ClientBase, runId: string, fresh: readonly FileOutcome[], alreadyRecorded: number): Promise<BatchWriteResult> {
   const written = fresh.filter((outcome) => outcome.kind === "written");
   const quarantined = fresh.filter((outcome) => outcome.kind === "quarantined");
   const statements: string[] = [];
@@ -65,7 +76,7 @@ export async function writeExtractionBatch(client: pg.ClientBase, runId: string,
     payloads.push(quarantinePayload(quarantined, runId).finish());
   }
   await copyIn(client, statements.join("; "), payloads);
-  return { instrumentRows, written: written.length, quarantined: quarantined.length, alreadyRecorded: unique.size - fresh.length };
+  return { instrumentRows, written: written.length, quarantined: quarantined.length, alreadyRecorded };
 }
 
 /** The ledger entries of `keys`: which objects a resumed run can skip. */

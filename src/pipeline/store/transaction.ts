@@ -15,25 +15,25 @@ class WriteConflictError extends Error {
  * Runs `work` in a transaction on a pooled connection, retrying the whole
  * transaction on transient errors. `work` must be idempotent: a retry may
  * follow a commit whose acknowledgement was lost, so it re-reads what is
- * already there and skips it.
+ * already there and skips it. `attempt` is 1 for the first try.
  */
 export async function inTransaction<T>(
   pool: pg.Pool,
   operation: string,
   policy: RetryPolicy,
-  work: (client: pg.PoolClient) => Promise<T>,
+  work: (client: pg.PoolClient, attempt: number) => Promise<T>,
   hooks: RetryHooks = {},
 ): Promise<T> {
   return withRetry(
     operation,
     policy,
-    async () => {
+    async (attempt) => {
       const client = await pool.connect();
       let broken: Error | undefined;
       client.on("error", (error) => (broken = error));
       try {
         await client.query("BEGIN");
-        const result = await work(client);
+        const result = await work(client, attempt);
         await client.query("COMMIT");
         return result;
       } catch (error) {
