@@ -27,15 +27,21 @@ export const PAIR_KEY: PrimaryKey = { table: "filepair_similarity_score", constr
  * Call inside a transaction. Returns whether the key was dropped.
  */
 export async function deferPrimaryKeyIfEmpty(client: pg.ClientBase, key: PrimaryKey): Promise<boolean> {
+  // Most starts find rows or no key: decide those without the table lock, which would wait for other writers.
+  if (!(await emptyAndKeyed(client, key))) return false;
   await client.query(`LOCK TABLE ${key.table} IN ACCESS EXCLUSIVE MODE`);
+  if (!(await emptyAndKeyed(client, key))) return false;
+  await client.query(`ALTER TABLE ${key.table} DROP CONSTRAINT ${key.constraint}`);
+  return true;
+}
+
+async function emptyAndKeyed(client: pg.ClientBase, key: PrimaryKey): Promise<boolean> {
   const { rows } = await client.query<{ has_rows: boolean; keyed: boolean }>(
     `SELECT EXISTS (SELECT 1 FROM ${key.table}) AS has_rows,
             EXISTS (SELECT 1 FROM pg_constraint WHERE conrelid = $1::regclass AND contype = 'p') AS keyed`,
     [key.table],
   );
-  if (rows[0]?.has_rows !== false || rows[0]?.keyed !== true) return false;
-  await client.query(`ALTER TABLE ${key.table} DROP CONSTRAINT ${key.constraint}`);
-  return true;
+  return rows[0]?.has_rows === false && rows[0]?.keyed === true;
 }
 
 /**
