@@ -1,5 +1,7 @@
 const SIGNATURE = Buffer.from("PGCOPY\n\xff\r\n\0", "latin1");
-const CHUNK_BYTES = 1 << 18;
+/** A batch's payload is often a few KiB: start small, then double each new chunk up to the largest. */
+const FIRST_CHUNK_BYTES = 1 << 13;
+const LARGEST_CHUNK_BYTES = 1 << 18;
 
 /**
  * Builds the payload of `COPY ... FROM STDIN WITH (FORMAT binary)`: header,
@@ -12,9 +14,11 @@ const CHUNK_BYTES = 1 << 18;
  */
 export class BinaryCopyPayload {
   private readonly chunks: Buffer[] = [];
-  private buffer = Buffer.allocUnsafe(CHUNK_BYTES);
+  private buffer = Buffer.allocUnsafe(FIRST_CHUNK_BYTES);
   private offset = 0;
   private finished = false;
+  private lastUuid: string | undefined;
+  private lastUuidBytes = Buffer.alloc(16);
   /** Tuples written so far. */
   rows = 0;
 
@@ -66,12 +70,14 @@ export class BinaryCopyPayload {
     return this;
   }
 
-  /** bigint, from a safe integer. */
+  /** bigint, from a safe integer (written as two 32-bit halves: no BigInt per row). */
   int8(value: number, column: string): this {
     if (!Number.isSafeInteger(value)) throw outOfRange(column, value, "a safe integer");
     this.reserve(12);
+    const high = Math.floor(value / 2 ** 32);
     this.offset = this.buffer.writeInt32BE(8, this.offset);
-    this.offset = this.buffer.writeBigInt64BE(BigInt(value), this.offset);
+    this.offset = this.buffer.writeInt32BE(high, this.offset);
+    this.offset = this.buffer.writeUInt32BE(value - high * 2 ** 32, this.offset);
     return this;
   }
 
@@ -84,13 +90,17 @@ export class BinaryCopyPayload {
     return this;
   }
 
-  /** uuid, from its canonical text form (hyphens optional). */
+  /** uuid, from its canonical text form (hyphens optional). A batch repeats one run id: its bytes are parsed once. */
   uuid(value: string, column: string): this {
-    const hex = value.replaceAll("-", "");
-    if (!/^[0-9a-fA-F]{32}$/.test(hex)) throw new RangeError(`cannot write ${column} = ${JSON.stringify(value)} to COPY: not a uuid`);
+    if (value !== this.lastUuid) {
+      const hex = value.replaceAll("-", "");
+      if (!/^[0-9a-fA-F]{32}$/.test(hex)) throw new RangeError(`cannot write ${column} = ${JSON.stringify(value)} to COPY: not a uuid`);
+      this.lastUuidBytes = Buffer.from(hex, "hex");
+      this.lastUuid = value;
+    }
     this.reserve(20);
     this.offset = this.buffer.writeInt32BE(16, this.offset);
-    this.offset += this.buffer.write(hex, this.offset, "hex");
+    this.offset += this.lastUuidBytes.copy(this.buffer, this.offset);
     return this;
   }
 
@@ -109,7 +119,7 @@ export class BinaryCopyPayload {
     if (this.finished) throw new Error("BinaryCopyPayload: no more tuples after finish()");
     if (this.offset + bytes <= this.buffer.length) return;
     this.seal();
-    this.buffer = Buffer.allocUnsafe(Math.max(CHUNK_BYTES, bytes));
+    this.buffer = Buffer.allocUnsafe(Math.max(Math.min(this.buffer.length * 2, LARGEST_CHUNK_BYTES), bytes));
     this.offset = 0;
   }
 
