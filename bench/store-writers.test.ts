@@ -32,6 +32,7 @@ async function freshPool(): Promise<pg.Pool> {
   const name = `w${++database}`;
   await server.createDatabase(name);
   const pool = new pg.Pool({ connectionString: server.connectionUri(name), max: 2 });
+  pool.on("error", () => undefined); // idle clients cut when the server stops after the last test
   await pool.query("SELECT 1");
   const client = await pool.connect();
   await migrate(client).finally(() => client.release());
@@ -47,13 +48,25 @@ function losingFirstCommitAck(pool: pg.Pool): { pool: pg.Pool; lost: () => boole
       if (lost) return client;
       const query = client.query.bind(client) as (text: unknown, values?: unknown) => Promise<unknown>;
       return Object.assign(Object.create(client) as pg.PoolClient, {
-        query: async (text: unknown, values?: unknown) => {
-          const result = await query(text, values);
-          if (text === "COMMIT" && !lost) {
-            lost = true;
-            throw Object.assign(new Error("connection reset after COMMIT"), { code: "ECONNRESET" });
+        query: (text: unknown, values?: unknown) => {
+          const reset = () => Object.assign(new Error("connection reset after COMMIT"), { code: "ECONNRESET" });
+          const submittable = text as { text?: unknown; handleReadyForQuery?: () => void; handleError?: (error: Error) => void };
+          if (!lost && typeof submittable.text === "string" && submittable.text.endsWith("; COMMIT") && submittable.handleError) {
+            // A batch that commits in its own query: the server answers once all of it ran, COMMIT included.
+            submittable.handleReadyForQuery = () => {
+              lost = true;
+              submittable.handleError!(reset());
+            };
+            return query(text, values);
           }
-          return result;
+          return (async () => {
+            const result = await query(text, values);
+            if (text === "COMMIT" && !lost) {
+              lost = true;
+              throw reset();
+            }
+            return result;
+          })();
         },
         release: (error?: Error | boolean) => client.release(error),
       });
@@ -79,7 +92,7 @@ describe("the extraction writer", () => {
     const pool = await freshPool();
     try {
       const quarantined: FileOutcome = { kind: "quarantined", key: "bad,\"one\".mid", etag: "x", size: 3, stage: "parse", reason: "truncated", detail: "line 1\nline \"2\", ü" };
-      await inTransaction(pool, "write", FAST, (client) => writeExtractionBatch(client, RUN_ID, [...songs(ODD_KEYS), quarantined], true));
+      await inTransaction(pool, "write", FAST, (client) => writeExtractionBatch(client, RUN_ID, [...songs(ODD_KEYS), quarantined], { unrecorded: true, commit: true }));
       const { rows } = await pool.query(`SELECT filename, instrument_index, track, channel, program, is_drum, instrument_name, note_count FROM filename_instrument ORDER BY filename COLLATE "C", instrument_index`);
       const expected = songs(ODD_KEYS)
         .flatMap((song) => (song.kind === "written" ? song.instruments.map((i, index) => ({ filename: song.key, instrument_index: index, track: i.track, channel: i.channel, program: i.program, is_drum: i.isDrum, instrument_name: i.name, note_count: i.noteCount })) : []))
@@ -102,7 +115,7 @@ describe("the extraction writer", () => {
       const attempts: number[] = [];
       const result = await inTransaction(flaky.pool, "write", FAST, (client, attempt) => {
         attempts.push(attempt);
-        return writeExtractionBatch(client, RUN_ID, songs(keys), attempt === 1);
+        return writeExtractionBatch(client, RUN_ID, songs(keys), { unrecorded: attempt === 1, commit: true });
       });
       expect(flaky.lost()).toBe(true);
       expect(attempts).toEqual([1, 2]);
@@ -118,16 +131,16 @@ describe("the extraction writer", () => {
     const pool = await freshPool();
     try {
       await inTransaction(pool, "defer", FAST, (client) => deferPrimaryKeyIfEmpty(client, INSTRUMENT_KEY));
-      await inTransaction(pool, "write", FAST, (client) => writeExtractionBatch(client, RUN_ID, songs(["a.mid", "b.mid"]), true));
+      await inTransaction(pool, "write", FAST, (client) => writeExtractionBatch(client, RUN_ID, songs(["a.mid", "b.mid"]), { unrecorded: true, commit: true }));
       const client = await pool.connect();
       try {
         await client.query("BEGIN");
-        await expect(writeExtractionBatch(client, RUN_ID, songs(["c.mid", "a.mid"]), true)).rejects.toMatchObject({ code: "23505" });
+        await expect(writeExtractionBatch(client, RUN_ID, songs(["c.mid", "a.mid"]), { unrecorded: true })).rejects.toMatchObject({ code: "23505" });
         await client.query("ROLLBACK");
       } finally {
         client.release();
       }
-      const retried = await inTransaction(pool, "write", FAST, (c) => writeExtractionBatch(c, RUN_ID, songs(["c.mid", "a.mid"]), false));
+      const retried = await inTransaction(pool, "write", FAST, (c) => writeExtractionBatch(c, RUN_ID, songs(["c.mid", "a.mid"]), { commit: true }));
       expect(retried).toMatchObject({ written: 1, alreadyRecorded: 1 });
       expect(await inTransaction(pool, "key", FAST, (c) => restorePrimaryKey(c, INSTRUMENT_KEY))).toBe(true);
       const { rows } = await pool.query("SELECT filename, count(*)::int AS n FROM filename_instrument GROUP BY filename ORDER BY filename");

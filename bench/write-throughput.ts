@@ -42,6 +42,7 @@ export async function measureWriteThroughput(files = 20_000, rounds = 3): Promis
   await using server = await PostgresServer.start();
   await server.createDatabase("bench");
   const pool = new pg.Pool({ connectionString: server.connectionUri("bench"), max: 4 });
+  pool.on("error", () => undefined); // idle clients cut when the server stops
   try {
     const client = await pool.connect();
     try {
@@ -56,7 +57,7 @@ export async function measureWriteThroughput(files = 20_000, rounds = 3): Promis
       writer: async () => {
         await inTransaction(pool, "defer", DEFAULT_RETRY_POLICY, (client) => deferPrimaryKeyIfEmpty(client, INSTRUMENT_KEY));
         const batcher = new OutcomeBatcher(BATCH_FILES, async (batch) => {
-          await inTransaction(pool, "write instruments", DEFAULT_RETRY_POLICY, (client, attempt) => writeExtractionBatch(client, RUN_ID, batch, attempt === 1));
+          await inTransaction(pool, "write instruments", DEFAULT_RETRY_POLICY, (client, attempt) => writeExtractionBatch(client, RUN_ID, batch, { unrecorded: attempt === 1, commit: true }));
         });
         for (const outcome of outcomes) await batcher.add(outcome);
         await batcher.flush();

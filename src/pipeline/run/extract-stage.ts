@@ -42,7 +42,7 @@ export async function runExtraction(context: RunContext): Promise<ExtractionSumm
         context.pool,
         "write instruments",
         config.retry,
-        (client, attempt) => writeExtractionBatch(client, context.runId, batch, unrecorded && attempt === 1),
+        (client, attempt) => writeExtractionBatch(client, context.runId, batch, { unrecorded: unrecorded && attempt === 1, commit: true }),
         retryHooksFor(context, "write-instruments"),
       ),
     );

@@ -1,6 +1,7 @@
 import type pg from "pg";
 import { BinaryCopyPayload } from "./binary-copy.ts";
 import { copyIn } from "./copy-in.ts";
+import { committedInWork, type inTransaction } from "./transaction.ts";
 import type { FileOutcome } from "./file-outcome.ts";
 
 /** The instrument table's columns, in the order of {@link instrumentPayload}'s fields. */
@@ -9,6 +10,19 @@ const LEDGER_COLUMNS = "key, etag, size, outcome, instruments, run_id";
 const QUARANTINE_COLUMNS = "key, etag, stage, reason, detail, run_id";
 
 type QuarantinedOutcome = Extract<FileOutcome, { kind: "quarantined" }>;
+
+export interface BatchWriteOptions {
+  /**
+   * The caller saw none of these objects in the ledger, and this is the
+   * transaction's first attempt (no earlier attempt can have committed). Then
+   * the ledger is not read first; should an object have been recorded
+   * meanwhile (another process), the ledger's primary key fails the
+   * transaction, and its retry reads the ledger.
+   */
+  unrecorded?: boolean;
+  /** Run in {@link inTransaction}: the batch's last query ends with its COMMIT (see committedInWork). */
+  commit?: boolean;
+}
 
 /** Rows a batch added, per table. */
 export interface BatchWriteResult {
@@ -25,15 +39,11 @@ export interface BatchWriteResult {
  * already recorded with the same ETag and outcome is skipped, so a retried or
  * resumed batch never duplicates a row; a changed object replaces its rows.
  *
- * `unrecorded`: the caller saw none of these objects in the ledger and this is
- * the transaction's first attempt (no earlier attempt can have committed).
- * Then the ledger is not read first: the batch goes in one round trip, and
- * should an object have been recorded meanwhile (another process), the
- * ledger's primary key fails the transaction, whose retry reads the ledger.
+ * See {@link BatchWriteOptions} for the two ways a batch saves round trips.
  */
-export async function writeExtractionBatch(client: pg.ClientBase, runId: string, outcomes: readonly FileOutcome[], unrecorded = false): Promise<BatchWriteResult> {
+export async function writeExtractionBatch(client: pg.ClientBase, runId: string, outcomes: readonly FileOutcome[], options: BatchWriteOptions = {}): Promise<BatchWriteResult> {
   const unique = new Map(outcomes.map((outcome) => [outcome.key, outcome]));
-  if (unrecorded) return copyOutcomes(client, runId, [...unique.values()], 0);
+  if (options.unrecorded) return copyOutcomes(client, runId, [...unique.values()], 0, options.commit ?? false);
   const keys = [...unique.keys()];
   const { rows: existing } = await client.query<{ key: string; etag: string; outcome: string }>(
     "SELECT key, etag, outcome FROM source_object WHERE key = ANY($1::text[]) FOR UPDATE",
@@ -54,10 +64,10 @@ export async function writeExtractionBatch(client: pg.ClientBase, runId: string,
     await client.query("DELETE FROM quarantined_object WHERE key = ANY($1::text[])", [replaced]);
   }
 
-  return copyOutcomes(client, runId, fresh, unique.size - fresh.length);
+  return copyOutcomes(client, runId, fresh, unique.size - fresh.length, options.commit ?? false);
 }
 
-async function copyOutcomes(client: pg.ClientBase, runId: string, fresh: readonly FileOutcome[], alreadyRecorded: number): Promise<BatchWriteResult> {
+async function copyOutcomes(client: pg.ClientBase, runId: string, fresh: readonly FileOutcome[], alreadyRecorded: number, commit: boolean): Promise<BatchWriteResult> {
   const written = fresh.filter((outcome) => outcome.kind === "written");
   const quarantined = fresh.filter((outcome) => outcome.kind === "quarantined");
   const statements: string[] = [];
@@ -75,7 +85,9 @@ async function copyOutcomes(client: pg.ClientBase, runId: string, fresh: readonl
     statements.push(`COPY quarantined_object (${QUARANTINE_COLUMNS}) FROM STDIN (FORMAT binary)`);
     payloads.push(quarantinePayload(quarantined, runId).finish());
   }
+  if (commit) statements.push("COMMIT");
   await copyIn(client, statements.join("; "), payloads);
+  if (commit) committedInWork(client);
   return { instrumentRows, written: written.length, quarantined: quarantined.length, alreadyRecorded };
 }
 
