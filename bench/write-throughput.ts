@@ -8,6 +8,7 @@
 import pg from "pg";
 import { PostgresServer } from "../src/chaos/env/index.ts";
 import { DEFAULT_RETRY_POLICY, DEFAULT_SIMILARITY_OPTIONS, migrate, similarPairBatches } from "../src/pipeline/index.ts";
+import { DEFAULT_WRITE_BATCH_FILES } from "../src/pipeline/config.ts";
 import { OutcomeBatcher } from "../src/pipeline/run/outcome-batcher.ts";
 import type { PairBatch } from "../src/pipeline/similarity/index.ts";
 import { DEFAULT_CORPUS_SHAPE, syntheticCorpus } from "../src/pipeline/similarity/synthetic-corpus.ts";
@@ -34,7 +35,7 @@ export interface WriteThroughputResult {
 }
 
 /** The pipeline's defaults: `writeBatchFiles` and `similarity.batchSize`. */
-const BATCH_FILES = 100;
+const BATCH_FILES = DEFAULT_WRITE_BATCH_FILES;
 const PAIR_BATCH = DEFAULT_SIMILARITY_OPTIONS.batchSize;
 const RUN_ID = "00000000-0000-0000-0000-000000000000";
 
