@@ -6,8 +6,8 @@ import { validateSimilarityOptions, type SimilarityOptions, type TokenMode } fro
 /**
  * Files per extraction transaction by default: about 2,500 instrument rows, so
  * a transaction's fixed costs (round trips, a socket write that wakes the server,
- * the commit) are small next to its COPY. With 100 the writer reached 0.64–0.82×
- * a raw COPY of the same rows on a lightly loaded machine, with 500 0.86–1.3×
+ * the commit) are small next to its COPY: with 100, they held the writer to
+ * 0.64–0.82× a raw COPY of the same rows on a lightly loaded machine
  * (`npm run bench`). A killed run redoes at most this many files.
  */
 export const DEFAULT_WRITE_BATCH_FILES = 500;
