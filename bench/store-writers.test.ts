@@ -4,13 +4,13 @@
 // deferred primary key is rebuilt, refusing a duplicate.
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { PostgresServer } from "../src/chaos/env/index.ts";
+import { PostgresServer } from "../src/chaos/embedded/index.ts";
 import { migrate, type RetryPolicy } from "../src/pipeline/index.ts";
 import { deferPrimaryKeyIfEmpty, INSTRUMENT_KEY, restorePrimaryKey } from "../src/pipeline/store/deferred-primary-key.ts";
 import { writeExtractionBatch } from "../src/pipeline/store/extraction-writer.ts";
 import type { FileOutcome } from "../src/pipeline/store/file-outcome.ts";
 import { writePairBatch } from "../src/pipeline/store/pair-writer.ts";
-import { claimSimilarityProgress, completeSimilarityProgress } from "../src/pipeline/store/similarity-progress.ts";
+import { claimSimilarityProgress, completeSimilarityProgress, type SimilarityCheckpoint } from "../src/pipeline/store/similarity-progress.ts";
 import { inTransaction } from "../src/pipeline/store/transaction.ts";
 
 const FAST: RetryPolicy = { maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 2 };
@@ -28,10 +28,10 @@ afterAll(async () => {
   await server?.stop();
 });
 
-async function freshPool(): Promise<pg.Pool> {
+async function freshPool(max = 2): Promise<pg.Pool> {
   const name = `w${++database}`;
   await server.createDatabase(name);
-  const pool = new pg.Pool({ connectionString: server.connectionUri(name), max: 2 });
+  const pool = new pg.Pool({ connectionString: server.connectionUri(name), max });
   pool.on("error", () => undefined); // idle clients cut when the server stops after the last test
   await pool.query("SELECT 1");
   const client = await pool.connect();
@@ -170,13 +170,13 @@ describe("the pair writer", () => {
     try {
       const similarity = [1 / 3, 0.1 + 0.2 - 0.2, 1e-300 + 0.5, 1, 2 / 7, 0.987654321012345];
       const pairs = similarity.map((s, i) => ({ filenameA: `a${i}`, filenameB: `b${i}`, similarity: s, distance: 1 - s }));
-      await inTransaction(pool, "claim", FAST, (client) => claimSimilarityProgress(client, "fp"));
+      await inTransaction(pool, "claim", FAST, (client) => claimSimilarityProgress(client, shardOf("in", 0, 1)));
       const flaky = losingFirstCommitAck(pool);
       const written: number[] = [];
-      await inTransaction(flaky.pool, "write", FAST, async (client) => void written.push(await writePairBatch(client, "fp", { seq: 1, pairs })));
+      await inTransaction(flaky.pool, "write", FAST, async (client) => void written.push(await writePairBatch(client, shardOf("in", 0, 1).fingerprint, { seq: 1, pairs })));
       expect(flaky.lost()).toBe(true);
       expect(written).toEqual([pairs.length, 0]);
-      await inTransaction(pool, "complete", FAST, (client) => completeSimilarityProgress(client, "fp"));
+      await inTransaction(pool, "complete", FAST, (client) => completeSimilarityProgress(client, shardOf("in", 0, 1).fingerprint));
       const { rows } = await pool.query<{ similarity: number; distance: number; bits: string }>(
         "SELECT similarity, distance, float8send(similarity)::text AS bits FROM filepair_similarity_score ORDER BY filename_a",
       );
@@ -189,4 +189,117 @@ describe("the pair writer", () => {
       await pool.end();
     }
   });
+
+  it("keeps the key deferred while any shard still writes and builds it with the last shard's completion", async () => {
+    const pool = await freshPool();
+    try {
+      const [zero, one] = [shardOf("in", 0, 2), shardOf("in", 1, 2)];
+      await inTransaction(pool, "claim 0", FAST, (client) => claimSimilarityProgress(client, zero));
+      expect(await pairKey(pool)).toEqual([]);
+      await inTransaction(pool, "write 0", FAST, (client) => writePairBatch(client, zero.fingerprint, { seq: 1, pairs: pairsNamed("a", 3) }));
+      await inTransaction(pool, "claim 1", FAST, (client) => claimSimilarityProgress(client, one));
+      await inTransaction(pool, "write 1", FAST, (client) => writePairBatch(client, one.fingerprint, { seq: 1, pairs: pairsNamed("b", 2) }));
+      await inTransaction(pool, "complete 0", FAST, (client) => completeSimilarityProgress(client, zero.fingerprint));
+      expect(await pairKey(pool)).toEqual([]);
+      // Shard 1 goes on writing after shard 0 completed; its duplicate-free rows still go in without the key.
+      await inTransaction(pool, "write 1", FAST, (client) => writePairBatch(client, one.fingerprint, { seq: 2, pairs: pairsNamed("c", 2) }));
+      await inTransaction(pool, "complete 1", FAST, (client) => completeSimilarityProgress(client, one.fingerprint));
+      expect(await pairKey(pool)).toEqual([{ def: "PRIMARY KEY (filename_a, filename_b)" }]);
+      const { rows } = await pool.query<{ n: number }>("SELECT count(*)::int AS n FROM filepair_similarity_score");
+      expect(rows[0]!.n).toBe(7);
+    } finally {
+      await pool.end();
+    }
+  });
+
+  it("builds the key when two shards complete at the same moment: the later completion sees the earlier one", async () => {
+    const pool = await freshPool(3);
+    try {
+      const [zero, one] = [shardOf("in", 0, 2), shardOf("in", 1, 2)];
+      for (const shard of [zero, one]) await inTransaction(pool, "claim", FAST, (client) => claimSimilarityProgress(client, shard));
+      const first = await pool.connect();
+      const second = await pool.connect();
+      try {
+        const { rows: pid } = await second.query<{ pid: number }>("SELECT pg_backend_pid() AS pid");
+        await first.query("BEGIN");
+        await completeSimilarityProgress(first, zero.fingerprint);
+        await second.query("BEGIN");
+        let settled = false;
+        const secondDone = completeSimilarityProgress(second, one.fingerprint).finally(() => (settled = true));
+        // Without the lock the second completion would finish at once, counting one completed shard of two.
+        for (let waiting = false; !waiting; await new Promise((resolve) => setTimeout(resolve, 10))) {
+          expect(settled).toBe(false);
+          const { rows } = await pool.query<{ n: number }>("SELECT count(*)::int AS n FROM pg_stat_activity WHERE pid = $1 AND wait_event_type = 'Lock'", [pid[0]!.pid]);
+          waiting = rows[0]!.n > 0;
+        }
+        await first.query("COMMIT");
+        await secondDone;
+        await second.query("COMMIT");
+      } finally {
+        first.release();
+        second.release();
+      }
+      expect(await pairKey(pool)).toEqual([{ def: "PRIMARY KEY (filename_a, filename_b)" }]);
+    } finally {
+      await pool.end();
+    }
+  });
+
+  it("fails the last shard's completion on a pair two shards both wrote, and leaves that shard to be completed again", async () => {
+    const pool = await freshPool();
+    try {
+      const [zero, one] = [shardOf("in", 0, 2), shardOf("in", 1, 2)];
+      for (const shard of [zero, one]) await inTransaction(pool, "claim", FAST, (client) => claimSimilarityProgress(client, shard));
+      await inTransaction(pool, "write 0", FAST, (client) => writePairBatch(client, zero.fingerprint, { seq: 1, pairs: pairsNamed("a", 2) }));
+      await inTransaction(pool, "write 1", FAST, (client) => writePairBatch(client, one.fingerprint, { seq: 1, pairs: pairsNamed("a", 1) }));
+      await inTransaction(pool, "complete 0", FAST, (client) => completeSimilarityProgress(client, zero.fingerprint));
+      await expect(inTransaction(pool, "complete 1", { ...FAST, maxAttempts: 1 }, (client) => completeSimilarityProgress(client, one.fingerprint))).rejects.toMatchObject({
+        cause: { cause: { code: "23505", detail: "Key (filename_a, filename_b)=(a0, a0-partner) is duplicated." } },
+      });
+      expect(await pairKey(pool)).toEqual([]);
+      const { rows } = await pool.query("SELECT shard_index, completed FROM similarity_progress ORDER BY shard_index");
+      expect(rows).toEqual([{ shard_index: 0, completed: true }, { shard_index: 1, completed: false }]);
+    } finally {
+      await pool.end();
+    }
+  });
+
+  it("a new layout clears the table without its key and a shard of the old layout can neither write nor complete", async () => {
+    const pool = await freshPool();
+    try {
+      const [oldZero, oldOne] = [shardOf("old", 0, 2), shardOf("old", 1, 2)];
+      for (const shard of [oldZero, oldOne]) await inTransaction(pool, "claim", FAST, (client) => claimSimilarityProgress(client, shard));
+      await inTransaction(pool, "write old 1", FAST, (client) => writePairBatch(client, oldOne.fingerprint, { seq: 1, pairs: pairsNamed("a", 2) }));
+      await inTransaction(pool, "complete old 0", FAST, (client) => completeSimilarityProgress(client, oldZero.fingerprint));
+      const single = shardOf("new", 0, 1);
+      await inTransaction(pool, "claim new", FAST, (client) => claimSimilarityProgress(client, single));
+      const once = { ...FAST, maxAttempts: 1 };
+      await expect(inTransaction(pool, "write old 1", once, (client) => writePairBatch(client, oldOne.fingerprint, { seq: 2, pairs: pairsNamed("b", 1) }))).rejects.toThrow(/reset by another run/);
+      await expect(inTransaction(pool, "complete old 1", once, (client) => completeSimilarityProgress(client, oldOne.fingerprint))).rejects.toThrow(/reset by another run/);
+      expect(await pairKey(pool)).toEqual([]);
+      // The same pairs the old layout wrote are no duplicates: its rows went with the TRUNCATE.
+      await inTransaction(pool, "write new", FAST, (client) => writePairBatch(client, single.fingerprint, { seq: 1, pairs: pairsNamed("a", 2) }));
+      await inTransaction(pool, "complete new", FAST, (client) => completeSimilarityProgress(client, single.fingerprint));
+      expect(await pairKey(pool)).toEqual([{ def: "PRIMARY KEY (filename_a, filename_b)" }]);
+      const { rows } = await pool.query<{ n: number }>("SELECT count(*)::int AS n FROM filepair_similarity_score");
+      expect(rows[0]!.n).toBe(2);
+    } finally {
+      await pool.end();
+    }
+  });
 });
+
+/** A checkpoint as the similarity stage makes one: the fingerprint names the input and the shard. */
+function shardOf(input: string, shardIndex: number, shardCount: number): SimilarityCheckpoint {
+  return { inputFingerprint: input, fingerprint: `${input} ${shardIndex}/${shardCount}`, shardIndex, shardCount };
+}
+
+function pairsNamed(prefix: string, count: number) {
+  return Array.from({ length: count }, (_, i) => ({ filenameA: `${prefix}${i}`, filenameB: `${prefix}${i}-partner`, similarity: 0.5, distance: 0.5 }));
+}
+
+async function pairKey(pool: pg.Pool): Promise<unknown[]> {
+  const { rows } = await pool.query("SELECT pg_get_constraintdef(oid) AS def FROM pg_constraint WHERE conrelid = 'filepair_similarity_score'::regclass AND contype = 'p'");
+  return rows;
+}
+

@@ -6,7 +6,7 @@
 // maintains it row by row, the writers build it after a first load).
 // Run: node --import tsx bench/write-throughput.ts [files] [rounds]
 import pg from "pg";
-import { PostgresServer } from "../src/chaos/env/index.ts";
+import { PostgresServer } from "../src/chaos/embedded/index.ts";
 import { DEFAULT_RETRY_POLICY, DEFAULT_SIMILARITY_OPTIONS, migrate, similarPairBatches } from "../src/pipeline/index.ts";
 import { DEFAULT_WRITE_BATCH_FILES } from "../src/pipeline/config.ts";
 import { OutcomeBatcher } from "../src/pipeline/run/outcome-batcher.ts";
@@ -17,7 +17,7 @@ import { deferPrimaryKeyIfEmpty, INSTRUMENT_KEY, restorePrimaryKey } from "../sr
 import { INSTRUMENT_COLUMNS, instrumentPayload, writeExtractionBatch } from "../src/pipeline/store/extraction-writer.ts";
 import type { FileOutcome } from "../src/pipeline/store/file-outcome.ts";
 import { PAIR_COLUMNS, pairPayload, writePairBatch } from "../src/pipeline/store/pair-writer.ts";
-import { claimSimilarityProgress, completeSimilarityProgress } from "../src/pipeline/store/similarity-progress.ts";
+import { claimSimilarityProgress, completeSimilarityProgress, type SimilarityCheckpoint } from "../src/pipeline/store/similarity-progress.ts";
 import { inTransaction } from "../src/pipeline/store/transaction.ts";
 
 /** One table's figures: the best of `rounds` runs of each side, taken in turn. */
@@ -38,6 +38,8 @@ export interface WriteThroughputResult {
 const BATCH_FILES = DEFAULT_WRITE_BATCH_FILES;
 const PAIR_BATCH = DEFAULT_SIMILARITY_OPTIONS.batchSize;
 const RUN_ID = "00000000-0000-0000-0000-000000000000";
+/** A single process's checkpoint: shard 0 of 1. */
+const CHECKPOINT: SimilarityCheckpoint = { inputFingerprint: "bench", fingerprint: "bench 0 of 1", shardIndex: 0, shardCount: 1 };
 
 export async function measureWriteThroughput(files = 20_000, rounds = 3): Promise<WriteThroughputResult> {
   await using server = await PostgresServer.start();
@@ -69,9 +71,9 @@ export async function measureWriteThroughput(files = 20_000, rounds = 3): Promis
     const pairs = await measureTable(pool, rounds, "filepair_similarity_score", {
       raw: (client) => copyIn(client, `COPY filepair_similarity_score (${PAIR_COLUMNS}) FROM STDIN (FORMAT binary)`, [pairPayload(batches.flatMap((batch) => batch.pairs))]),
       writer: async () => {
-        await inTransaction(pool, "claim", DEFAULT_RETRY_POLICY, (client) => claimSimilarityProgress(client, "bench"));
-        for (const batch of batches) await inTransaction(pool, "write pairs", DEFAULT_RETRY_POLICY, (client) => writePairBatch(client, "bench", batch));
-        await inTransaction(pool, "complete", DEFAULT_RETRY_POLICY, (client) => completeSimilarityProgress(client, "bench"));
+        await inTransaction(pool, "claim", DEFAULT_RETRY_POLICY, (client) => claimSimilarityProgress(client, CHECKPOINT));
+        for (const batch of batches) await inTransaction(pool, "write pairs", DEFAULT_RETRY_POLICY, (client) => writePairBatch(client, CHECKPOINT.fingerprint, batch));
+        await inTransaction(pool, "complete", DEFAULT_RETRY_POLICY, (client) => completeSimilarityProgress(client, CHECKPOINT.fingerprint));
       },
       reset: "TRUNCATE filepair_similarity_score, similarity_progress",
     });

@@ -1,5 +1,4 @@
-import { createFaultHandle, FaultParameterError, nonNegative, type FaultHandle } from "../faults/fault-handle.ts";
-import type { DownOptions, PauseOptions } from "../faults/process/process-faults.ts";
+import { createFaultHandle, FaultParameterError, nonNegative, type FaultHandle, type DownOptions, type PauseOptions } from "../core/index.ts";
 import type { ContainerDownOutcome, ServiceContainer } from "./service-container.ts";
 
 /**

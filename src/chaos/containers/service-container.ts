@@ -1,7 +1,6 @@
 import { constants } from "node:os";
 import { getContainerRuntimeClient, type ContainerRuntimeClient, type StartedTestContainer } from "testcontainers";
-import type { ServiceName } from "../env/chaos-environment.ts";
-import { waitFor } from "../env/wait-for.ts";
+import { type ServiceName, waitFor } from "../core/index.ts";
 
 type EngineContainer = ReturnType<ContainerRuntimeClient["container"]["getById"]>;
 

@@ -2,7 +2,7 @@ import { MinioContainer } from "@testcontainers/minio";
 import { PostgreSqlContainer } from "@testcontainers/postgresql";
 import pg from "pg";
 import { Wait } from "testcontainers";
-import { waitFor } from "../env/wait-for.ts";
+import { waitFor } from "../core/index.ts";
 import { CONTAINER_READY_TIMEOUT_MS, type ServiceContainer } from "./service-container.ts";
 
 export const POSTGRES_PORT = 5432;

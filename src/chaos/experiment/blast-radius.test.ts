@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { createFaultHandle } from "../faults/fault-handle.ts";
+import { createFaultHandle } from "../core/index.ts";
 import { ALLOW_TARGET_VARIABLE, BlastRadiusError, checkBlastRadius, DEFAULT_BLAST_RADIUS } from "./blast-radius.ts";
 import { fault, type FaultAction } from "./fault-action.ts";
 

@@ -1,6 +1,4 @@
-import type { ChaosEnvironment } from "../env/chaos-environment.ts";
-import type { PipelineExit, PipelineLaunchRequest, PipelineProcess } from "../env/pipeline-process.ts";
-import { createFaultHandle, type FaultHandle } from "../faults/fault-handle.ts";
+import { type ChaosEnvironment, type PipelineExit, type PipelineLaunchRequest, type PipelineProcess, createFaultHandle, type FaultHandle } from "../core/index.ts";
 import type { ProgressTracker } from "./progress-tracker.ts";
 
 /**

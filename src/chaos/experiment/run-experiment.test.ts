@@ -2,9 +2,9 @@ import { setImmediate, setTimeout as sleep } from "node:timers/promises";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { ALLOW_TARGET_VARIABLE } from "./blast-radius.ts";
 import { fault } from "./fault-action.ts";
-import type { Journal } from "./journal.ts";
+import type { Journal } from "../core/index.ts";
 import { runExperiment, UNSUPPORTED_PREFIX } from "./run-experiment.ts";
-import { FakeEnvironment, type FakeEnvironmentOptions } from "./testing/fake-environment.ts";
+import { FakeEnvironment, type FakeEnvironmentOptions } from "../testing/index.ts";
 import { fakeDefinition } from "./testing/fake-experiment.ts";
 import { afterProgress } from "./trigger.ts";
 

@@ -1,22 +1,7 @@
-import type { ServiceName } from "../env/chaos-environment.ts";
+import { type ServiceName, removeAll, type FaultHandle, type FaultLibrary, type DownOptions, type PauseOptions, type S3FaultSpec, type ConnectionExhaustionOptions, type CpuPressureOptions, type MemoryPressureOptions } from "../core/index.ts";
 import type { ToxiproxyApi, ToxicSpec } from "../toxiproxy/index.ts";
-import { removeAll, type FaultHandle } from "./fault-handle.ts";
-import type { FaultLibrary } from "./fault-library.ts";
 import { injectToxic, partition } from "./network/network-faults.ts";
-import type { DownOptions, PauseOptions } from "./process/process-faults.ts";
-import {
-  cpuPressure,
-  exhaustPostgresConnections,
-  holdTableLock,
-  memoryPressure,
-  slowQueries,
-  type ConnectionExhaustionOptions,
-  type CpuPressureOptions,
-  type MemoryPressureOptions,
-  type SlowQueriesOptions,
-  type TableLockOptions,
-} from "./resource/index.ts";
-import type { S3FaultSpec } from "./s3/index.ts";
+import { cpuPressure, exhaustPostgresConnections, holdTableLock, memoryPressure, slowQueries, type SlowQueriesOptions, type TableLockOptions } from "./resource/index.ts";
 
 /** What an environment whose traffic goes through Toxiproxy and an S3 fault layer exposes to its faults. */
 export interface ProxiedFaultSurface {

@@ -16,7 +16,7 @@ export async function writePairBatch(client: pg.ClientBase, fingerprint: string,
   const { lastSeq } = await lockSimilarityProgress(client, fingerprint);
   if (batch.seq <= lastSeq) return 0;
   await copyIn(client, `COPY filepair_similarity_score (${PAIR_COLUMNS}) FROM STDIN (FORMAT binary)`, [pairPayload(batch.pairs)]);
-  await advanceSimilarityProgress(client, batch.seq, batch.pairs.length);
+  await advanceSimilarityProgress(client, fingerprint, batch.seq, batch.pairs.length);
   return batch.pairs.length;
 }
 

@@ -1,4 +1,4 @@
-import { createFaultHandle, type FaultHandle } from "../fault-handle.ts";
+import { createFaultHandle, type FaultHandle } from "../../core/index.ts";
 
 /** An object in the bucket that is not a readable MIDI file, with the reasons the pipeline may give for refusing it. */
 export interface BadObject {

@@ -2,7 +2,7 @@ import { GetObjectCommand } from "@aws-sdk/client-s3";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createS3Client } from "../../../pipeline/index.ts";
-import { EmbeddedEnvironment, S3RVER_CREDENTIALS, type StartedEmbeddedEnvironment } from "../../env/index.ts";
+import { EmbeddedEnvironment, S3RVER_CREDENTIALS, type StartedEmbeddedEnvironment } from "../../embedded/index.ts";
 import { injectToxic, partition } from "./network-faults.ts";
 
 const OBJECT_BYTES = 256 * 1024;

@@ -1,5 +1,5 @@
 import type { ToxiproxyApi, ToxicSpec } from "../../toxiproxy/index.ts";
-import { createFaultHandle, type DowntimeCause, type FaultHandle } from "../fault-handle.ts";
+import { createFaultHandle, type DowntimeCause, type FaultHandle } from "../../core/index.ts";
 
 /** The cause of downtime each kind of toxic stands for, wherever it is injected. */
 export const TOXIC_CAUSES: Readonly<Record<ToxicSpec["type"], DowntimeCause>> = {

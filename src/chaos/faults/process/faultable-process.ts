@@ -1,4 +1,4 @@
-import type { ProcessOutcome, StartOutcome } from "../../env/server-process.ts";
+import type { ProcessOutcome, StartOutcome } from "../../env-kit/index.ts";
 
 /** A server process an environment started and can therefore break: PostgreSQL, the S3 server. */
 export interface FaultableProcess {

@@ -2,7 +2,7 @@ import { ListObjectsV2Command } from "@aws-sdk/client-s3";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { transientReason } from "../../../pipeline/index.ts";
-import { EmbeddedEnvironment, type StartedEmbeddedEnvironment } from "../../env/index.ts";
+import { EmbeddedEnvironment, type StartedEmbeddedEnvironment } from "../../embedded/index.ts";
 import { killProcess, pauseProcess, stopProcess } from "./process-faults.ts";
 
 function processExists(pid: number): boolean {

@@ -1,11 +1,5 @@
-import { createFaultHandle, FaultParameterError, nonNegative, type FaultHandle } from "../fault-handle.ts";
+import { createFaultHandle, FaultParameterError, nonNegative, type FaultHandle, type DownOptions, type PauseOptions } from "../../core/index.ts";
 import type { FaultableProcess } from "./faultable-process.ts";
-
-/** What to do about a killed or stopped process when the fault is removed. */
-export interface DownOptions {
-  /** Start it again on removal (default true): "equipment failure" followed by the operator's repair. */
-  restartOnRemove?: boolean;
-}
 
 /**
  * kill -9 of a server process (and its children). Observations: the killed
@@ -34,12 +28,6 @@ async function takeDown(target: FaultableProcess, kind: string, down: FaultableP
     },
     outcome.at,
   );
-}
-
-/** Options for {@link pauseProcess}. */
-export interface PauseOptions {
-  /** Resume by itself after this long; without it, only removal resumes. */
-  durationMs?: number;
 }
 
 /**

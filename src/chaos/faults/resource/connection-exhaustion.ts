@@ -1,4 +1,4 @@
-import { createFaultHandle, FaultParameterError, type FaultHandle } from "../fault-handle.ts";
+import { createFaultHandle, FaultParameterError, type FaultHandle, type ConnectionExhaustionOptions } from "../../core/index.ts";
 import { FaultDuration } from "./fault-duration.ts";
 import { closeSession, openSession, sqlState, TOO_MANY_CONNECTIONS, type FaultSession } from "./postgres-session.ts";
 import { connectionUri as validUri, nonNegativeInteger, optionalDurationMs } from "./resource-parameters.ts";
@@ -7,15 +7,6 @@ import { connectionUri as validUri, nonNegativeInteger, optionalDurationMs } fro
 const CONNECT_BATCH = 8;
 /** Sessions beyond max_connections after which the server is assumed to sit behind a pooler that never refuses. */
 const OVERSHOOT_LIMIT = 16;
-
-export interface ConnectionExhaustionOptions {
-  /** Server to exhaust; the fault's sessions log in with its credentials. */
-  connectionUri: string;
-  /** Slots to leave free once the server has refused, e.g. for an admin probe (default 0). */
-  reserve?: number;
-  /** End by itself after this many milliseconds; without it, only removal ends it. */
-  durationMs?: number;
-}
 
 /** Live facts of {@link exhaustPostgresConnections}. */
 export interface ConnectionExhaustionObservations {

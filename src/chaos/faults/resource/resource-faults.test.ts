@@ -6,8 +6,8 @@ import { availableParallelism } from "node:os";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { migrate } from "../../../pipeline/index.ts";
-import { PostgresServer, waitFor } from "../../env/index.ts";
-import type { FaultHandle } from "../fault-handle.ts";
+import { PostgresServer } from "../../embedded/index.ts";
+import { type FaultHandle, waitFor } from "../../core/index.ts";
 import { cpuPressure, exhaustPostgresConnections, holdTableLock, memoryPressure, slowQueries } from "./index.ts";
 import { processExists, residentBytes } from "./proc-status.ts";
 

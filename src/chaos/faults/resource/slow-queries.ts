@@ -1,4 +1,4 @@
-import { createFaultHandle, positiveInteger, type FaultHandle } from "../fault-handle.ts";
+import { createFaultHandle, positiveInteger, type FaultHandle } from "../../core/index.ts";
 import { FaultDuration } from "./fault-duration.ts";
 import { closeSession, openSession, QUERY_CANCELED, SESSION_CLOSE_TIMEOUT_MS, sqlState, type FaultSession } from "./postgres-session.ts";
 import { connectionUri as validUri, optionalDurationMs } from "./resource-parameters.ts";

@@ -1,5 +1,5 @@
 import pg from "pg";
-import { createFaultHandle, FaultParameterError, nonNegative, type FaultHandle } from "../fault-handle.ts";
+import { createFaultHandle, FaultParameterError, nonNegative, type FaultHandle } from "../../core/index.ts";
 import { FaultDuration } from "./fault-duration.ts";
 import { closeSession, openSession } from "./postgres-session.ts";
 import { connectionUri as validUri, nonEmptyName, optionalDurationMs } from "./resource-parameters.ts";

@@ -3,10 +3,7 @@
  * consulted in injection order; each counts the requests it matched and
  * the ones it actually faulted, live, in its handle's observations.
  */
-import { createFaultHandle, removeAll, type DowntimeCause, type FaultHandle } from "../fault-handle.ts";
-import { matchesRequest } from "./request-match.ts";
-import { resolveS3FaultSpec, type ResolvedFault, type ResolvedRule, type S3FaultSpec } from "./s3-fault-spec.ts";
-import type { S3Request } from "./s3-request.ts";
+import { createFaultHandle, removeAll, type DowntimeCause, type FaultHandle, matchesRequest, resolveS3FaultSpec, type ResolvedFault, type ResolvedRule, type S3FaultSpec, type S3Request } from "../../core/index.ts";
 
 /** Live counters of a rule, readable from `handle.observations`. */
 export interface S3FaultObservations {

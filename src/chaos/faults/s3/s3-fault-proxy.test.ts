@@ -2,11 +2,11 @@ import { createHash, randomBytes } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { BodyIntegrityError, createS3Client, OperationFailedError, type RetryPolicy } from "../../../pipeline/index.ts";
-import { downloadObject } from "../../../pipeline/index.ts";
-import { S3Server, S3RVER_CREDENTIALS, seedBucket, waitFor } from "../../env/index.ts";
-import { FaultParameterError } from "../fault-handle.ts";
+import { BodyIntegrityError, createS3Client, OperationFailedError, type RetryPolicy, downloadObject } from "../../../pipeline/index.ts";
+import { S3Server, S3RVER_CREDENTIALS } from "../../embedded/index.ts";
+import { FaultParameterError, waitFor } from "../../core/index.ts";
 import { S3FaultProxy } from "./index.ts";
+import { seedBucket } from "../../env-kit/index.ts";
 
 const BUCKET = "midi";
 const SONG = { key: "songs/a.mid", body: randomBytes(64 * 1024) };

@@ -7,13 +7,11 @@
 import { Agent, createServer, request as httpRequest, type ClientRequest, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { setTimeout as sleep } from "node:timers/promises";
-import type { FaultHandle } from "../fault-handle.ts";
+import { type FaultHandle, type S3CorruptFault, type S3ErrorFault, type S3FaultSpec, type S3LatencyFault, type S3TruncateFault, describeS3Request, type S3Request } from "../../core/index.ts";
 import { BodyFaultStream, type BodyFaultPlan } from "./body-fault-stream.ts";
 import { FaultRuleSet, type RuleOf } from "./fault-rule-set.ts";
 import { contentLength, forwardedRequestHeaders, relayedResponseHeaders, withoutHeader } from "./http-forwarding.ts";
 import { sendS3Error } from "./s3-error-response.ts";
-import type { S3CorruptFault, S3ErrorFault, S3FaultSpec, S3LatencyFault, S3TruncateFault } from "./s3-fault-spec.ts";
-import { describeS3Request, type S3Request } from "./s3-request.ts";
 
 export interface S3FaultProxyOptions {
   /** The S3 server to forward to, e.g. "http://127.0.0.1:4568". */

@@ -1,5 +1,4 @@
-import { WaitTimeoutError } from "../../env/wait-for.ts";
-import { createFaultHandle, type FaultDescription, type FaultHandle } from "../../faults/fault-handle.ts";
+import { WaitTimeoutError, createFaultHandle, type FaultDescription, type FaultHandle } from "../../core/index.ts";
 import type { ChaosMeshObject } from "../chaos-mesh/chaos-object.ts";
 import { conditionStatus, recordTimes, selectedPods } from "../chaos-mesh/chaos-status.ts";
 import { NothingSelectedError } from "../errors.ts";

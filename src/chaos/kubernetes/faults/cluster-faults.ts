@@ -1,6 +1,5 @@
 /** Faults through the core API alone, for clusters without Chaos Mesh: pod deletion, node cordon and drain. */
-import { createFaultHandle, type FaultHandle } from "../../faults/fault-handle.ts";
-import { FaultParameterError } from "../../faults/fault-handle.ts";
+import { createFaultHandle, type FaultHandle, FaultParameterError } from "../../core/index.ts";
 import type { GuardedCluster } from "../target/guarded-cluster.ts";
 import { labelSelectorString, type ClusterWorkload } from "../target/kubernetes-target.ts";
 import { describeWorkload } from "./fault-mapping.ts";

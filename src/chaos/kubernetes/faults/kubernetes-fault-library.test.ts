@@ -1,6 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { FaultParameterError } from "../../faults/fault-handle.ts";
-import { UnsupportedFaultError } from "../../faults/fault-library.ts";
+import { FaultParameterError, UnsupportedFaultError } from "../../core/index.ts";
 import { ChaosRefusedError } from "../errors.ts";
 import { CrdValidator, crdsAvailable } from "../testing/crd-validator.ts";
 import { startFakeCluster, type FakeClusterKit } from "../testing/fake-cluster-kit.ts";

@@ -1,5 +1,5 @@
-import type { FaultDescription } from "../../faults/fault-handle.ts";
-import { resolveS3FaultSpec, s3ErrorXml, type S3FaultSpec, type S3RequestMatch } from "../../faults/s3/index.ts";
+import { type FaultDescription, resolveS3FaultSpec, type S3FaultSpec, type S3RequestMatch } from "../../core/index.ts";
+import { s3ErrorXml } from "../../faults/index.ts";
 import { httpChaos, type HTTPChaos, type HTTPChaosInput } from "../chaos-mesh/http-chaos.ts";
 import { common, describeWorkload, description, unsupported, type MappingContext } from "./fault-mapping.ts";
 
