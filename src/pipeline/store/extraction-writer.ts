@@ -1,7 +1,7 @@
 import type pg from "pg";
 import { BinaryCopyPayload } from "./binary-copy.ts";
 import { copyIn } from "./copy-in.ts";
-import { committedInWork, type inTransaction } from "./transaction.ts";
+import { committedInWork } from "./transaction.ts";
 import type { FileOutcome } from "./file-outcome.ts";
 
 /** The instrument table's columns, in the order of {@link instrumentPayload}'s fields. */
@@ -20,7 +20,7 @@ export interface BatchWriteOptions {
    * transaction, and its retry reads the ledger.
    */
   unrecorded?: boolean;
-  /** Run in {@link inTransaction}: the batch's last query ends with its COMMIT (see committedInWork). */
+  /** Run in inTransaction: the batch's last query ends with its COMMIT (see committedInWork). */
   commit?: boolean;
 }
 
