@@ -212,6 +212,29 @@ describe("the pair writer", () => {
     }
   });
 
+  it("completes a shard without waiting for another shard's batch in flight", async () => {
+    const pool = await freshPool(3);
+    try {
+      const [zero, one] = [shardOf("in", 0, 2), shardOf("in", 1, 2)];
+      for (const shard of [zero, one]) await inTransaction(pool, "claim", FAST, (client) => claimSimilarityProgress(client, shard));
+      const writing = await pool.connect();
+      try {
+        await writing.query("BEGIN");
+        expect(await writePairBatch(writing, one.fingerprint, { seq: 1, pairs: pairsNamed("b", 2) })).toBe(2);
+        // Shard 1's batch holds its checkpoint row and its COPY uncommitted; shard 0 completes meanwhile.
+        await inTransaction(pool, "complete 0", FAST, (client) => completeSimilarityProgress(client, zero.fingerprint));
+        await writing.query("COMMIT");
+      } finally {
+        writing.release();
+      }
+      expect(await pairKey(pool)).toEqual([]);
+      await inTransaction(pool, "complete 1", FAST, (client) => completeSimilarityProgress(client, one.fingerprint));
+      expect(await pairKey(pool)).toEqual([{ def: "PRIMARY KEY (filename_a, filename_b)" }]);
+    } finally {
+      await pool.end();
+    }
+  });
+
   it("builds the key when two shards complete at the same moment: the later completion sees the earlier one", async () => {
     const pool = await freshPool(3);
     try {

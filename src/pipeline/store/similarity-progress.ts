@@ -71,19 +71,23 @@ export async function advanceSimilarityProgress(client: pg.ClientBase, fingerpri
   );
 }
 
+/** Serializes completions of similarity shards (any constant no other lock of this schema uses). */
+const COMPLETION_LOCK_KEY = 7_361_002;
+
 /**
  * Marks this shard's checkpoint completed and, once every shard of its layout
  * has completed, builds the pair table's primary key if the layout's first load
  * deferred it. Until then the table stays without its key, so a shard that
  * completes early never puts index maintenance on (or locks out) the shards
- * still writing. The table lock orders completions: of two shards completing at
- * once, the later one sees the earlier one's completion and builds the key, in
- * the transaction that records its own; the key exists exactly when the last
- * shard's completion commits. A duplicate pair makes the build, and so that
- * completion, fail. Call inside a transaction.
+ * still writing. An advisory lock orders completions, and only them (a table
+ * lock would also wait for, and stall, every other shard's batch in flight): of
+ * two shards completing at once, the later one sees the earlier one's completion
+ * and builds the key, in the transaction that records its own; the key exists
+ * exactly when the last shard's completion commits. A duplicate pair makes the
+ * build, and so that completion, fail. Call inside a transaction.
  */
 export async function completeSimilarityProgress(client: pg.ClientBase, fingerprint: string): Promise<void> {
-  await client.query("LOCK TABLE similarity_progress IN EXCLUSIVE MODE");
+  await client.query("SELECT pg_advisory_xact_lock($1)", [COMPLETION_LOCK_KEY]);
   const { rows } = await client.query<{ input_fingerprint: string; shard_count: number }>(
     "UPDATE similarity_progress SET completed = true, updated_at = now() WHERE fingerprint = $1 RETURNING input_fingerprint, shard_count",
     [fingerprint],
