@@ -52,7 +52,7 @@ Run options:
                          (defaults: $JOB_COMPLETION_INDEX, as a Kubernetes Indexed
                          Job sets it, and $SHARD_COUNT)
   --stages LIST          extract,similarity (default both)
-  --write-batch-files N  files written per transaction (default 100)
+  --write-batch-files N  files written per transaction (default 500)
   --request-timeout-ms N one S3 request may take this long (default 10000)
   --query-timeout-ms N   one Postgres statement may take this long (default 30000)
   --pair-batch-size N    similar pairs written per transaction (default 5000)
