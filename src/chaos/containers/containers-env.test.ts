@@ -226,7 +226,7 @@ describe.skipIf(unavailable !== undefined)(title("Ctrl-C on a process with the c
   it("removes its containers, the paused one too, and its network before exiting", async () => {
     const engine = (found as { engine: ContainerEngine }).engine;
     await using child = new InterruptibleChild(INTERRUPTED_CHILD);
-    const ids = Object.values(await child.report<Record<string, string>>());
+    const ids = Object.values(await child.report<Record<string, string>>(START_TIMEOUT_MS - 10_000));
     const owner = `${OWNER_LABEL}=${hostname()}:${child.pid}`;
     expect((await listLabelledContainers(engine, owner)).map((container) => container.state).sort()).toEqual(["paused", "running", "running"]);
     expect(ids).toHaveLength(3);
