@@ -8,7 +8,7 @@ export interface StageTransition {
   /** The Gremlin client (target) it runs on, where Gremlin says. */
   client?: string;
   stage: string;
-  /** Milliseconds from the create request to the poll that saw this stage. */
+  /** Milliseconds from the create request to the poll that learnt of this stage. */
   afterMs: number;
   /** Gremlin's own time of the stage (ISO), from the execution's `service_states`. */
   reportedAt?: string;
@@ -22,7 +22,8 @@ export interface StageTransition {
 export class AttackWatcher {
   readonly transitions: StageTransition[] = [];
   latest: GremlinExecution[] = [];
-  private readonly seen = new Map<string, string>();
+  /** Per execution, how many of its stages are in `transitions`. */
+  private readonly recorded = new Map<string, number>();
 
   constructor(
     private readonly client: GremlinClient,
@@ -69,14 +70,22 @@ export class AttackWatcher {
     }
   }
 
+  /**
+   * Records every stage of each execution not recorded yet: those of its
+   * `service_states` history (a stage may come and go between two polls), or
+   * its current stage where Gremlin gives no history.
+   */
   private async poll(): Promise<GremlinExecution[]> {
     const executions = await this.client.executions(this.attackId);
     const afterMs = Math.round(performance.now() - this.requestedAt);
     for (const execution of executions) {
-      if (this.seen.get(execution.guid) === execution.stage) continue;
-      this.seen.set(execution.guid, execution.stage);
-      const reportedAt = [...(execution.service_states ?? [])].reverse().find((state) => state.stage === execution.stage)?.timestamp;
-      this.transitions.push({ execution: execution.guid, ...(execution.client_id ? { client: execution.client_id } : {}), stage: execution.stage, afterMs, ...(reportedAt ? { reportedAt } : {}) });
+      const history: { stage: string; timestamp?: string }[] = [...(execution.service_states ?? [])];
+      if (history.at(-1)?.stage !== execution.stage) history.push({ stage: execution.stage });
+      const recorded = this.recorded.get(execution.guid) ?? 0;
+      for (const state of history.slice(recorded)) {
+        this.transitions.push({ execution: execution.guid, ...(execution.client_id ? { client: execution.client_id } : {}), stage: state.stage, afterMs, ...(state.timestamp ? { reportedAt: state.timestamp } : {}) });
+      }
+      this.recorded.set(execution.guid, Math.max(recorded, history.length));
     }
     this.latest = executions;
     return executions;

@@ -52,9 +52,8 @@ describe("Gremlin attacks against the contract server", () => {
     });
     expect(fake.requestsTo("GET", "/v1/executions").every((request) => request.query.taskId === attackId && request.query.teamId === TEAM)).toBe(true);
     expect(handle.description).toMatchObject({ kind: "gremlin/cpu", cause: "overload", target: "gremlin host:web-1" });
-    const stages = handle.observations.transitions.map((transition) => transition.stage);
-    expect(stages.at(-1)).toBe("Running");
-    expect(stages[0]).toBe("Pending");
+    // Stages a poll missed come from Gremlin's service_states history, so the timeline is complete however slow the polls.
+    expect(handle.observations.transitions.map((transition) => transition.stage)).toEqual(["Pending", "Distributed", "Initializing", "Running"]);
     expect(handle.observations.runningAfterMs).toBeGreaterThanOrEqual(3 * 30);
     expect(handle.observations.transitions.at(-1)).toMatchObject({ client: "web-1", reportedAt: expect.stringMatching(/^\d{4}-/) });
 
@@ -65,7 +64,7 @@ describe("Gremlin attacks against the contract server", () => {
     expect(handle.removedAt).toBeGreaterThan(handle.injectedAt);
     expect(handle.observations).toMatchObject({ endedBy: "halted", finalStages: ["web-1: Halted"] });
     expect(handle.observations.haltedAfterMs).toBeGreaterThanOrEqual(60 - 5);
-    expect(handle.observations.transitions.map((transition) => transition.stage)).toContain("Halted");
+    expect(handle.observations.transitions.map((transition) => transition.stage).slice(4)).toEqual(["HaltDistributed", "Halted"]);
   });
 
   it("sends latency and blackhole attacks to containers, sparing Gremlin's API and DNS so the halt gets through", async () => {
