@@ -24,6 +24,8 @@ export interface FaultRunContext {
 export class ScheduledFault {
   readonly record: FaultRecord;
   handle: FaultHandle | undefined;
+  /** Aborted when the fault is removed before its duration ran out (the operator's rerun). */
+  private readonly removedEarly = new AbortController();
 
   constructor(
     readonly action: FaultAction,
@@ -59,18 +61,25 @@ export class ScheduledFault {
       Object.assign(record, { kind: handle.description.kind, cause: handle.description.cause, target: handle.description.target, parameters: handle.description.parameters });
       record.observations = Object.assign(handle.observations, evidence);
       record.injectedAt = run.relative(handle.injectedAt);
-      // Injected while the experiment was being stopped: the rollback may already have run.
-      if (run.signal.aborted) return await this.remove();
+      // Injected while the experiment was being stopped, or its faults removed for a rerun: that removal may already have run.
+      if (run.signal.aborted || this.removedEarly.signal.aborted) return await this.remove();
       await markFaultActive(run.experimentId, action.name, handle.description.kind, true);
       if (action.durationMs !== null) {
-        await sleep(Math.max(0, handle.injectedAt + action.durationMs - performance.now()), undefined, { signal: run.signal });
+        await sleep(Math.max(0, handle.injectedAt + action.durationMs - performance.now()), undefined, { signal: AbortSignal.any([run.signal, this.removedEarly.signal]) });
         await this.remove();
       }
     } catch (error) {
       if (run.signal.aborted) return;
+      if (this.removedEarly.signal.aborted && this.handle) return;
       record.error = (error as Error).message;
       throw error;
     }
+  }
+
+  /** Removes the fault now, before its planned duration ran out; one still being injected is removed as soon as it is in effect. */
+  async removeEarly(): Promise<void> {
+    this.removedEarly.abort();
+    if (this.handle && this.record.removedAt === null) await this.remove();
   }
 
   /** Removes the fault if it was injected, recording when and what removal observed. */
