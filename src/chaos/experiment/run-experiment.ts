@@ -125,7 +125,7 @@ class ExperimentRun {
       this.pipelineStartedAt = performance.now();
       await this.pipeline.start();
       const sampling = this.sampleUntilStopped(context);
-      const method = Promise.all(this.definition.method.map((action) => this.perform(action, experiment!.url, tracker!)));
+      const method = Promise.all(this.definition.method.map((action) => this.perform(action, prefix, experiment!.url, tracker!)));
       // Awaited only once the pipeline has ended: a fault failing before that must not be an unhandled rejection (it crashes Node).
       method.catch(() => undefined);
       let exit = await Promise.race([this.pipeline.finished, this.stopped()]);
@@ -157,13 +157,14 @@ class ExperimentRun {
   }
 
   /** Schedules `action`; an unsupported fault stops the experiment with a reason scenarios turn into a skip. */
-  private async perform(action: FaultAction, databaseUrl: string, progress: ProgressTracker): Promise<void> {
+  private async perform(action: FaultAction, prefix: string, databaseUrl: string, progress: ProgressTracker): Promise<void> {
     const fault = new ScheduledFault(action, {
       experimentId: this.definition.id,
       cause: this.definition.cause,
       env: this.env,
       faults: this.faultLibrary!,
       pipeline: this.pipeline!,
+      prefix,
       launchedAt: this.pipelineStartedAt!,
       signal: this.stop.signal,
       relative: (monotonic) => this.relative(monotonic),

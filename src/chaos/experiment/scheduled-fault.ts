@@ -12,6 +12,8 @@ export interface FaultRunContext {
   env: ChaosEnvironment;
   faults: FaultLibrary;
   pipeline: PipelineSupervisor;
+  /** The bucket prefix the experiment's corpus is seeded under. */
+  prefix: string;
   /** Monotonic time the experiment's pipeline was launched. */
   launchedAt: number;
   /** Aborted when the method stops (rollback, safety, Ctrl-C). */
@@ -56,7 +58,7 @@ export class ScheduledFault {
           throw new Error(`the pipeline finished before the trigger (${action.trigger.description}) fired`);
         }),
       ]);
-      const handle = await action.inject({ faults: run.faults, env: run.env, pipeline: run.pipeline });
+      const handle = await action.inject({ faults: run.faults, env: run.env, pipeline: run.pipeline, objectKey: (key) => run.prefix + key });
       this.handle = handle;
       Object.assign(record, { kind: handle.description.kind, cause: handle.description.cause, target: handle.description.target, parameters: handle.description.parameters });
       record.observations = Object.assign(handle.observations, evidence);
