@@ -1,5 +1,5 @@
 import { expect, test } from "vitest";
-import type { ChaosEnvironment, Journal } from "../core/index.ts";
+import type { ChaosEnvironment, Journal, PipelineRunRecord } from "../core/index.ts";
 import type { ExperimentDefinition } from "./experiment-definition.ts";
 import { writeJournal } from "../report/index.ts";
 import { GoldenOutputCache } from "./golden-output.ts";
@@ -63,8 +63,13 @@ export function junitProperties(journal: Journal, path: string): Record<string, 
     baseline_throughput: String(figures.baselineThroughput),
     integrity: journal.integrity ? (journal.integrity.ok ? "ok" : "FAILED") : "not checked",
     integrity_detail: journal.integrity?.summary ?? journal.reason ?? "",
+    ...(journal.rerun ? { first_run_exit: exitOf(journal.rerun.firstRun), rerun_exit: journal.rerun.rerun ? exitOf(journal.rerun.rerun) : "did not run" } : {}),
     journal: path,
   };
+}
+
+function exitOf(run: PipelineRunRecord): string {
+  return run.signal ?? String(run.exitCode);
 }
 
 interface JournalMatchers<R = unknown> {
