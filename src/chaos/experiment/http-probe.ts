@@ -31,7 +31,7 @@ const SUCCESS: StatusExpectation = { from: 200, to: 299 };
  */
 export function httpProbe(options: HttpProbeOptions): Probe {
   const field = `httpProbe "${options?.name}"`;
-  const url = checkUrl(options.url, `${field}: url`);
+  const { url, headers } = withoutUserInfo(checkUrl(options.url, `${field}: url`), options.headers ?? {});
   const method = (options.method ?? "GET").toUpperCase();
   const status = checkStatus(options.status ?? SUCCESS, `${field}: status`);
   if (options.withinMs !== undefined && !(options.withinMs > 0)) throw new Error(`${field}: withinMs must be a positive number of milliseconds, got ${options.withinMs}`);
@@ -47,7 +47,7 @@ export function httpProbe(options: HttpProbeOptions): Probe {
       const started = performance.now();
       let answered: { status: number; text: string };
       try {
-        const response = await fetch(url, { method, headers: options.headers, body: options.requestBody, signal: AbortSignal.timeout(timeoutMs) });
+        const response = await fetch(url, { method, headers, body: options.requestBody, signal: AbortSignal.timeout(timeoutMs) });
         answered = { status: response.status, text: await response.text() };
       } catch (error) {
         if ((error as Error).name === "TimeoutError") throw new Error(`${request} did not answer within ${timeoutMs} ms`, { cause: error });
@@ -63,7 +63,18 @@ export function httpProbe(options: HttpProbeOptions): Probe {
   });
 }
 
-function checkUrl(url: string, field: string): string {
+/** fetch refuses a URL with user info (and names the URL, password and all, in its error): it goes as Basic authentication instead. */
+function withoutUserInfo(url: URL, headers: Readonly<Record<string, string>>): { url: string; headers: Record<string, string> } {
+  if (url.username === "" && url.password === "") return { url: url.href, headers: { ...headers } };
+  const credentials = Buffer.from(`${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`).toString("base64");
+  const explicit = Object.keys(headers).some((name) => name.toLowerCase() === "authorization");
+  const bare = new URL(url);
+  bare.username = "";
+  bare.password = "";
+  return { url: bare.href, headers: explicit ? { ...headers } : { ...headers, authorization: `Basic ${credentials}` } };
+}
+
+function checkUrl(url: string, field: string): URL {
   let parsed: URL;
   try {
     parsed = new URL(url);
@@ -71,7 +82,7 @@ function checkUrl(url: string, field: string): string {
     throw new Error(`${field} is not a URL`);
   }
   if (parsed.protocol !== "http:" && parsed.protocol !== "https:") throw new Error(`${field} must be http: or https:, got ${parsed.protocol}`);
-  return url;
+  return parsed;
 }
 
 function checkStatus(status: StatusExpectation, field: string): StatusExpectation {
