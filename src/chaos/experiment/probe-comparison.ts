@@ -24,7 +24,7 @@ export function checkComparison(comparison: Comparison, field: string): void {
   }
   if (comparison.equals !== undefined && bounds.length > 1) throw new Error(`${field}.equals cannot be combined with atLeast or atMost`);
   if (comparison.atLeast !== undefined && comparison.atMost !== undefined && comparison.atLeast > comparison.atMost) {
-    throw new Error(`${field}.atLeast (${comparison.atLeast}) is above ${field}.atMost (${comparison.atMost})`);
+    throw new Error(`${field}.atLeast (${comparison.atLeast}) is above atMost (${comparison.atMost})`);
   }
 }
 
