@@ -72,7 +72,8 @@ export function compileBodyCheck(check: BodyCheck, field: string): CompiledBodyC
         if (value === undefined) return `the body has no ${path.text}: ${excerpt(body)}`;
       }
       const shown = path ? `${path.text} is ${JSON.stringify(value)}` : `the body ${excerpt(body)}`;
-      if (pattern && !pattern.test(typeof value === "string" ? value : JSON.stringify(value))) return `${shown}, which does not match /${pattern.source}/${pattern.flags}`;
+      if (pattern && !pattern.test(typeof value === "string" ? value : JSON.stringify(value)))
+        return `${shown}, which does not match /${pattern.source}/${pattern.flags}`;
       if (check.equals !== undefined && value !== check.equals) return `${shown}, not ${JSON.stringify(check.equals)}`;
       if (check.atLeast !== undefined && !(typeof value === "number" && value >= check.atLeast)) return `${shown}, not >= ${check.atLeast}`;
       if (check.atMost !== undefined && !(typeof value === "number" && value <= check.atMost)) return `${shown}, not <= ${check.atMost}`;

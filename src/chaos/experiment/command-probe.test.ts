@@ -30,7 +30,10 @@ describe("commandProbe", () => {
   it("records the exit code and accepts 0 by default", async () => {
     expect(await sampleOnce(commandProbe({ name: "true", argv: ["true"] }))).toMatchObject({ value: 0, ok: true });
     expect(await sampleOnce(commandProbe({ name: "false", argv: ["false"] }))).toMatchObject({ value: 1, ok: false });
-    expect(await sampleOnce(commandProbe({ name: "exit 3", argv: [process.execPath, "-e", "process.exit(3)"], exitCodes: [0, 3] }))).toMatchObject({ value: 3, ok: true });
+    expect(await sampleOnce(commandProbe({ name: "exit 3", argv: [process.execPath, "-e", "process.exit(3)"], exitCodes: [0, 3] }))).toMatchObject({
+      value: 3,
+      ok: true,
+    });
   });
 
   it("runs without a shell: an argument is never interpreted", async () => {
@@ -43,7 +46,9 @@ describe("commandProbe", () => {
   it("passes secrets through env, naming only the variables in its tolerance", async () => {
     const probe = commandProbe({ name: "token check", argv: ["sh", "-c", 'test "$API_TOKEN" = s3cret'], env: { API_TOKEN: "s3cret" } });
     expect(await sampleOnce(probe)).toMatchObject({ value: 0, ok: true });
-    expect(await sampleOnce(commandProbe({ name: "token check", argv: ["sh", "-c", 'test "$API_TOKEN" = s3cret'], env: { API_TOKEN: "wrong" } }))).toMatchObject({ value: 1, ok: false });
+    expect(
+      await sampleOnce(commandProbe({ name: "token check", argv: ["sh", "-c", 'test "$API_TOKEN" = s3cret'], env: { API_TOKEN: "wrong" } })),
+    ).toMatchObject({ value: 1, ok: false });
     const { tolerance } = probe.declaration({ baselineThroughput: 0 });
     expect(tolerance).toBe('sh -c test "$API_TOKEN" = s3cret (with API_TOKEN set) exits with 0 within 5000 ms');
   });

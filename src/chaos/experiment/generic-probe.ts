@@ -35,7 +35,8 @@ export function genericProbe(
 /** The probe's timeout, validated. */
 export function timeoutOf(options: GenericProbeOptions, kind: string): number {
   const timeoutMs = options.timeoutMs ?? DEFAULT_PROBE_TIMEOUT_MS;
-  if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) throw new Error(`${kind} "${options.name}": timeoutMs must be a positive number of milliseconds, got ${options.timeoutMs}`);
+  if (!Number.isFinite(timeoutMs) || timeoutMs <= 0)
+    throw new Error(`${kind} "${options.name}": timeoutMs must be a positive number of milliseconds, got ${options.timeoutMs}`);
   return timeoutMs;
 }
 

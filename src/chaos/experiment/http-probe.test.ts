@@ -47,9 +47,13 @@ describe("httpProbe against a real HTTP server", () => {
 
   it("accepts exactly the statuses listed, or a range", async () => {
     expect((await sampleOnce(httpProbe({ name: "api", url: `${base}/degraded`, status: 503 }))).ok).toBe(true);
-    expect((await sampleOnce(httpProbe({ name: "api", url: `${base}/created`, status: [200, 204] }))).error).toBe(`GET ${base}/created answered 201 (expected 200 or 204)`);
+    expect((await sampleOnce(httpProbe({ name: "api", url: `${base}/created`, status: [200, 204] }))).error).toBe(
+      `GET ${base}/created answered 201 (expected 200 or 204)`,
+    );
     expect((await sampleOnce(httpProbe({ name: "api", url: `${base}/created`, status: { from: 200, to: 201 } }))).ok).toBe(true);
-    expect((await sampleOnce(httpProbe({ name: "api", url: `${base}/nothing`, status: { from: 200, to: 399 } }))).error).toContain("answered 404 (expected 200-399)");
+    expect((await sampleOnce(httpProbe({ name: "api", url: `${base}/nothing`, status: { from: 200, to: 399 } }))).error).toContain(
+      "answered 404 (expected 200-399)",
+    );
   });
 
   it("measures the response time and fails a response slower than withinMs", async () => {
@@ -86,9 +90,15 @@ describe("httpProbe against a real HTTP server", () => {
     expect((await sampleOnce(httpProbe({ name: "api", url: `${base}/degraded`, status: 503, body: { path: "$.status", equals: "ok" } }))).error).toBe(
       `GET ${base}/degraded answered 503, but $.status is "degraded", not "ok"`,
     );
-    expect((await sampleOnce(httpProbe({ name: "api", url: `${base}/health`, body: { path: "$.checks[0].latencyMs", atMost: 5 } }))).error).toContain("$.checks[0].latencyMs is 12, not <= 5");
-    expect((await sampleOnce(httpProbe({ name: "api", url: `${base}/health`, body: { path: "$.checks[1].name", equals: "db" } }))).error).toContain("the body has no $.checks[1].name");
-    expect((await sampleOnce(httpProbe({ name: "api", url: `${base}/text`, body: { path: "$.status", equals: "ok" } }))).error).toContain('the body is not JSON: "all systems go"');
+    expect((await sampleOnce(httpProbe({ name: "api", url: `${base}/health`, body: { path: "$.checks[0].latencyMs", atMost: 5 } }))).error).toContain(
+      "$.checks[0].latencyMs is 12, not <= 5",
+    );
+    expect((await sampleOnce(httpProbe({ name: "api", url: `${base}/health`, body: { path: "$.checks[1].name", equals: "db" } }))).error).toContain(
+      "the body has no $.checks[1].name",
+    );
+    expect((await sampleOnce(httpProbe({ name: "api", url: `${base}/text`, body: { path: "$.status", equals: "ok" } }))).error).toContain(
+      'the body is not JSON: "all systems go"',
+    );
   });
 
   it("checks the body text with a regular expression or a function", async () => {
@@ -110,12 +120,19 @@ describe("httpProbe against a real HTTP server", () => {
     for (const probe of [bearer, basic]) expect(probe.declaration({ baselineThroughput: 0 }).tolerance).toBe(`GET ${base}/private answers 200-299`);
     const hanging = await sampleOnce(httpProbe({ name: "private", url: `http://probe:pa55@127.0.0.1:${new URL(base).port}/hang?token=t0ken`, timeoutMs: 100 }));
     expect(hanging.error).toBe(`GET ${base}/hang did not answer within 100 ms`);
-    expect((await sampleOnce(httpProbe({ name: "private", url: `${base}/private?token=t0ken` }))).error).toBe(`GET ${base}/private answered 401 (expected 200-299)`);
+    expect((await sampleOnce(httpProbe({ name: "private", url: `${base}/private?token=t0ken` }))).error).toBe(
+      `GET ${base}/private answered 401 (expected 200-299)`,
+    );
   });
 
   it("declares its tolerance for reports", () => {
     const probe = httpProbe({ name: "api", url: `${base}/health`, status: 200, withinMs: 300, body: { path: "$.status", equals: "ok" } });
-    expect(probe.declaration({ baselineThroughput: 0 })).toEqual({ name: "api", unit: "ms", role: "hypothesis", tolerance: `GET ${base}/health answers 200 within 300 ms with $.status == "ok"` });
+    expect(probe.declaration({ baselineThroughput: 0 })).toEqual({
+      name: "api",
+      unit: "ms",
+      role: "hypothesis",
+      tolerance: `GET ${base}/health answers 200 within 300 ms with $.status == "ok"`,
+    });
     expect(probe.whilePipelineRuns).toBe(false);
   });
 
@@ -126,7 +143,7 @@ describe("httpProbe against a real HTTP server", () => {
     expect(() => httpProbe({ name: "api", url: base, body: { path: "status", equals: "ok" } })).toThrow('httpProbe "api": body.path must start with "$"');
     expect(() => httpProbe({ name: "api", url: base, body: { path: "$.a..b", equals: 1 } })).toThrow('body.path: cannot read "$.a..b" at position 3');
     expect(() => httpProbe({ name: "api", url: base, body: { matches: "(" } })).toThrow('httpProbe "api": body.matches is not a valid regular expression');
-    expect(() => httpProbe({ name: "api", url: base, body: { equals: "ok" } })).toThrow("give httpProbe \"api\": body.path");
+    expect(() => httpProbe({ name: "api", url: base, body: { equals: "ok" } })).toThrow('give httpProbe "api": body.path');
     expect(() => httpProbe({ name: "", url: base })).toThrow("httpProbe: name is required");
     expect(() => httpProbe({ name: "api", url: base, withinMs: -1 })).toThrow("withinMs must be a positive number");
   });

@@ -34,11 +34,18 @@ export function httpProbe(options: HttpProbeOptions): Probe {
   const { url, headers } = withoutUserInfo(checkUrl(options.url, `${field}: url`), options.headers ?? {});
   const method = (options.method ?? "GET").toUpperCase();
   const status = checkStatus(options.status ?? SUCCESS, `${field}: status`);
-  if (options.withinMs !== undefined && !(options.withinMs > 0)) throw new Error(`${field}: withinMs must be a positive number of milliseconds, got ${options.withinMs}`);
+  if (options.withinMs !== undefined && !(options.withinMs > 0))
+    throw new Error(`${field}: withinMs must be a positive number of milliseconds, got ${options.withinMs}`);
   const timeoutMs = timeoutOf({ ...options, timeoutMs: options.timeoutMs ?? Math.max(DEFAULT_PROBE_TIMEOUT_MS, 2 * (options.withinMs ?? 0)) }, "httpProbe");
   const body = options.body === undefined ? undefined : compileBodyCheck(options.body, `${field}: body`);
   const request = `${method} ${displayUrl(url)}`;
-  const tolerance = [`${request} answers ${describeStatus(status)}`, options.withinMs !== undefined && `within ${options.withinMs} ms`, body && `with ${body.description}`].filter(Boolean).join(" ");
+  const tolerance = [
+    `${request} answers ${describeStatus(status)}`,
+    options.withinMs !== undefined && `within ${options.withinMs} ms`,
+    body && `with ${body.description}`,
+  ]
+    .filter(Boolean)
+    .join(" ");
   return genericProbe(options, {
     kind: "httpProbe",
     unit: "ms",
@@ -88,7 +95,8 @@ function checkUrl(url: string, field: string): URL {
 function checkStatus(status: StatusExpectation, field: string): StatusExpectation {
   const codes = typeof status === "number" ? [status] : isList(status) ? status : [status.from, status.to];
   if (codes.length === 0) throw new Error(`${field} lists no status`);
-  for (const code of codes) if (!Number.isInteger(code) || code < 100 || code > 599) throw new Error(`${field}: ${JSON.stringify(code)} is not an HTTP status (100-599)`);
+  for (const code of codes)
+    if (!Number.isInteger(code) || code < 100 || code > 599) throw new Error(`${field}: ${JSON.stringify(code)} is not an HTTP status (100-599)`);
   if (typeof status === "object" && !isList(status) && status.from > status.to) throw new Error(`${field}: from (${status.from}) is above to (${status.to})`);
   return status;
 }

@@ -20,7 +20,8 @@ export function checkComparison(comparison: Comparison, field: string): void {
   const bounds = (["atLeast", "atMost", "equals"] as const).filter((key) => comparison[key] !== undefined);
   if (bounds.length === 0) throw new Error(`${field} needs atLeast, atMost or equals`);
   for (const key of bounds) {
-    if (typeof comparison[key] !== "number" || !Number.isFinite(comparison[key])) throw new Error(`${field}.${key} must be a finite number, got ${JSON.stringify(comparison[key])}`);
+    if (typeof comparison[key] !== "number" || !Number.isFinite(comparison[key]))
+      throw new Error(`${field}.${key} must be a finite number, got ${JSON.stringify(comparison[key])}`);
   }
   if (comparison.equals !== undefined && bounds.length > 1) throw new Error(`${field}.equals cannot be combined with atLeast or atMost`);
   if (comparison.atLeast !== undefined && comparison.atMost !== undefined && comparison.atLeast > comparison.atMost) {

@@ -31,7 +31,8 @@ export function promqlProbe(options: PromqlProbeOptions): Probe {
   if (typeof options.query !== "string" || options.query.trim() === "") throw new Error(`${field}: query is required`);
   const endpoint = queryEndpoint(options.prometheusUrl, `${field}: prometheusUrl`);
   const expect = checkExpectation(options.expect, `${field}: expect`);
-  if (options.whenEmpty !== undefined && !Number.isFinite(options.whenEmpty)) throw new Error(`${field}: whenEmpty must be a finite number, got ${options.whenEmpty}`);
+  if (options.whenEmpty !== undefined && !Number.isFinite(options.whenEmpty))
+    throw new Error(`${field}: whenEmpty must be a finite number, got ${options.whenEmpty}`);
   const timeoutMs = timeoutOf(options, "promqlProbe");
   const unit = options.unit ?? "value";
   return genericProbe(options, {

@@ -42,10 +42,15 @@ describe("safety probes in runExperiment", () => {
     api.failing = false;
     const env = new FakeEnvironment({ pipelines: { experiment: { exit: "never", objectsPerSecond: 5 } } });
     const checkout = httpProbe({ name: "checkout API", url: api.url, withinMs: 1_000 });
-    const journal = await runExperiment(env, fakeDefinition({ timeLimitMs: 5_000, method: [breakTheApi.after(200)], safety: [{ probe: checkout, consecutiveFailures: 3 }] }));
+    const journal = await runExperiment(
+      env,
+      fakeDefinition({ timeLimitMs: 5_000, method: [breakTheApi.after(200)], safety: [{ probe: checkout, consecutiveFailures: 3 }] }),
+    );
 
     expect(journal.status).toBe("aborted");
-    expect(journal.reason).toBe(`safety: "checkout API" could not measure: GET ${api.url} answered 503 (expected 200-299) (3 samples in a row); the method was stopped and rolled back`);
+    expect(journal.reason).toBe(
+      `safety: "checkout API" could not measure: GET ${api.url} answered 503 (expected 200-299) (3 samples in a row); the method was stopped and rolled back`,
+    );
     expect(journal.durationMs).toBeLessThan(5_000);
     expect(env.undone).toEqual(["pause postgres"]);
     expect(journal.rollbacks.map(({ name, ok }) => ({ name, ok }))).toEqual([
@@ -77,16 +82,26 @@ describe("safety probes in runExperiment", () => {
     const journal = await runExperiment(env, fakeDefinition({ method: [breakTheApi], safety: [freeze] }));
 
     expect(journal.status).toBe("aborted");
-    expect(journal.reason).toBe('safety: "no deploy freeze" measured 1 exit code (tolerance: sh -c exit 1 exits with 0 within 5000 ms) before the method; nothing was injected');
+    expect(journal.reason).toBe(
+      'safety: "no deploy freeze" measured 1 exit code (tolerance: sh -c exit 1 exits with 0 within 5000 ms) before the method; nothing was injected',
+    );
     expect(env.injected).toEqual([]);
     expect(journal.faults).toEqual([]);
-    expect(journal.samples.filter((sample) => sample.probe === "no deploy freeze")).toEqual([{ probe: "no deploy freeze", at: expect.any(Number), phase: "before", value: 1, ok: false }]);
+    expect(journal.samples.filter((sample) => sample.probe === "no deploy freeze")).toEqual([
+      { probe: "no deploy freeze", at: expect.any(Number), phase: "before", value: 1, ok: false },
+    ]);
   });
 
   it("completes when every safety probe holds, with their samples in the journal but not in the hypothesis", async () => {
     api.failing = false;
     const env = new FakeEnvironment({ pipelines: { experiment: { objectsPerSecond: 40 } } });
-    const journal = await runExperiment(env, fakeDefinition({ method: [fault("pause Postgres", ({ faults }) => faults.pause("postgres")).for(100)], safety: [httpProbe({ name: "checkout API", url: api.url })] }));
+    const journal = await runExperiment(
+      env,
+      fakeDefinition({
+        method: [fault("pause Postgres", ({ faults }) => faults.pause("postgres")).for(100)],
+        safety: [httpProbe({ name: "checkout API", url: api.url })],
+      }),
+    );
 
     expect(journal.status, journal.reason).toBe("completed");
     expect(journal.integrity?.ok).toBe(true);
@@ -97,8 +112,8 @@ describe("safety probes in runExperiment", () => {
   it("refuses a safety probe named like a hypothesis probe, naming the field", async () => {
     const definition = fakeDefinition({ safety: [commandProbe({ name: "postgres latency", argv: ["true"] })] });
     await expect(runExperiment(new FakeEnvironment(), definition)).rejects.toThrow('safety[0]: "postgres latency" is also a hypothesis probe');
-    await expect(runExperiment(new FakeEnvironment(), fakeDefinition({ safety: [{ probe: commandProbe({ name: "c", argv: ["true"] }), consecutiveFailures: 0 }] }))).rejects.toThrow(
-      "safety[0].consecutiveFailures must be a whole number of at least 1",
-    );
+    await expect(
+      runExperiment(new FakeEnvironment(), fakeDefinition({ safety: [{ probe: commandProbe({ name: "c", argv: ["true"] }), consecutiveFailures: 0 }] })),
+    ).rejects.toThrow("safety[0].consecutiveFailures must be a whole number of at least 1");
   });
 });

@@ -29,7 +29,8 @@ export class SafetyMonitor {
       const failures = sample.ok ? 0 : (this.failuresInARow.get(probe.name) ?? 0) + 1;
       this.failuresInARow.set(probe.name, failures);
       if (sample.ok || stop) continue;
-      if (phase === "before") stop = new ExperimentStop("aborted", `safety: ${describeFailure(probe, sample, context)} before the method; nothing was injected`);
+      if (phase === "before")
+        stop = new ExperimentStop("aborted", `safety: ${describeFailure(probe, sample, context)} before the method; nothing was injected`);
       else if (failures >= consecutiveFailures) {
         const inARow = consecutiveFailures > 1 ? ` (${failures} samples in a row)` : "";
         stop = new ExperimentStop("aborted", `safety: ${describeFailure(probe, sample, context)}${inARow}; the method was stopped and rolled back`);

@@ -21,7 +21,8 @@ export interface SqlProbeOptions extends GenericProbeOptions {
 export function sqlProbe(options: SqlProbeOptions): Probe {
   const field = `sqlProbe "${options?.name}"`;
   if (typeof options.query !== "string" || options.query.trim() === "") throw new Error(`${field}: query is required`);
-  if (typeof options.url !== "string" && typeof options.url !== "function") throw new Error(`${field}: url is required (a postgres:// URL or a function giving one)`);
+  if (typeof options.url !== "string" && typeof options.url !== "function")
+    throw new Error(`${field}: url is required (a postgres:// URL or a function giving one)`);
   const expect = checkExpectation(options.expect, `${field}: expect`);
   const timeoutMs = timeoutOf(options, "sqlProbe");
   const unit = options.unit ?? "value";
@@ -39,7 +40,13 @@ export function sqlProbe(options: SqlProbeOptions): Probe {
 }
 
 async function queryOnce(connectionString: string, query: string, timeoutMs: number): Promise<pg.QueryResult> {
-  const client = new pg.Client({ connectionString, connectionTimeoutMillis: timeoutMs, query_timeout: timeoutMs, statement_timeout: timeoutMs, application_name: "chaos-control probe" });
+  const client = new pg.Client({
+    connectionString,
+    connectionTimeoutMillis: timeoutMs,
+    query_timeout: timeoutMs,
+    statement_timeout: timeoutMs,
+    application_name: "chaos-control probe",
+  });
   client.on("error", () => undefined);
   try {
     await client.connect();
