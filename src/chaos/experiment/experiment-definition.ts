@@ -2,6 +2,7 @@ import type { PipelineLaunchRequest, DowntimeCause, SeedObject } from "../core/i
 import type { FaultAction } from "./fault-action.ts";
 import type { RerunPolicy } from "./operator-rerun.ts";
 import type { Probe } from "./probe.ts";
+import type { SafetyProbe } from "./safety-probe.ts";
 
 /** One experiment, as a scenario declares it. */
 export interface ExperimentDefinition {
@@ -29,6 +30,13 @@ export interface ExperimentDefinition {
   pipeline?: Omit<PipelineLaunchRequest, "prefix" | "database">;
   /** Safety: the whole method stops and rolls back after this long (default 120 s). */
   timeLimitMs?: number;
+  /**
+   * Safety probes, sampled with the hypothesis: one failing (or failing
+   * `consecutiveFailures` times in a row) stops the method and rolls back,
+   * as AWS FIS stop conditions do. Each must hold before the method, or
+   * nothing is injected.
+   */
+  safety?: readonly SafetyProbe[];
   /** Safety: stops and rolls back once the pipeline retried more than this many times (default: no limit). */
   maxRetries?: number;
   /** How often probes are sampled (default 200 ms). */

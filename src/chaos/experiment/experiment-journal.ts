@@ -1,6 +1,7 @@
 import type { ChaosEnvironment, ExperimentStatus, FaultRecord, Journal, ProbeSample, RollbackRecord } from "../core/index.ts";
 import type { ExperimentDefinition } from "./experiment-definition.ts";
 import { detectionAfter, recoveryAfter } from "./recovery-figures.ts";
+import { safetyDeclarations } from "./safety-monitor.ts";
 
 /** What an experiment run recorded, for {@link buildJournal}. Times are relative milliseconds unless named otherwise. */
 export interface ExperimentRecord {
@@ -91,6 +92,7 @@ export function buildJournal(record: ExperimentRecord): Journal {
     budget: { ...definition.budget },
     probes: [
       ...declarations,
+      ...safetyDeclarations(definition, record.baselineThroughput),
       { name: "time limit", unit: "ms", role: "safety", tolerance: `method stops and rolls back after ${record.timeLimitMs} ms` },
       ...(definition.maxRetries !== undefined
         ? [{ name: "retry limit", unit: "retries", role: "safety" as const, tolerance: `stops and rolls back above ${definition.maxRetries} retries` }]

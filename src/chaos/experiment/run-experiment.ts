@@ -17,6 +17,8 @@ import { buildJournal, DEFAULT_STABLE_FOR_MS, hypothesisNames, nothingLeftToReco
 import { ExperimentStop, UNSUPPORTED_PREFIX, whenStopped } from "./experiment-stop.ts";
 import { runRollbacks, type RollbackStep } from "./rollback-steps.ts";
 import { OperatorRerun } from "./operator-rerun.ts";
+import { SafetyMonitor } from "./safety-monitor.ts";
+import { takeSample } from "./probe-sample.ts";
 
 export { UNSUPPORTED_PREFIX } from "./experiment-stop.ts";
 
@@ -56,6 +58,7 @@ class ExperimentRun {
   private readonly stop = new AbortController();
   private readonly sampleEveryMs: number;
   private readonly timeLimitMs: number;
+  private readonly safety: SafetyMonitor;
   private status: ExperimentStatus = "completed";
   private reason: string | undefined;
   private baselineThroughput = 0;
@@ -76,6 +79,7 @@ class ExperimentRun {
   ) {
     this.sampleEveryMs = definition.sampleEveryMs ?? 200;
     this.timeLimitMs = definition.timeLimitMs ?? 120_000;
+    this.safety = new SafetyMonitor(definition);
   }
 
   async run(onJournal?: (journal: Journal) => Promise<unknown>): Promise<Journal> {
@@ -119,6 +123,8 @@ class ExperimentRun {
       const context = (): ProbeContext => ({ env: this.env, progress: tracker!, baselineThroughput: this.baselineThroughput, pipelineRunning: this.pipeline?.running ?? false });
       this.steadyStateBefore = await this.tick("before", context);
       if (!this.steadyStateBefore) throw new Error("the steady state did not hold before the method: nothing was injected");
+      await this.checkSafetyProbes("before", context());
+      if (this.stop.signal.aborted) throw this.stop.signal.reason;
 
       this.faultLibrary = this.env.createFaults();
       this.pipeline = new PipelineSupervisor(this.env, { ...this.definition.pipeline, prefix, database: experiment.name }, tracker);
@@ -195,7 +201,7 @@ class ExperimentRun {
   private async sampleUntilStopped(context: () => ProbeContext): Promise<void> {
     while (!this.stop.signal.aborted) {
       const tickStarted = performance.now();
-      await this.tick("during", context);
+      await Promise.all([this.tick("during", context), this.checkSafetyProbes("during", context())]);
       this.checkSafety(context());
       await sleep(Math.max(0, tickStarted + this.sampleEveryMs - performance.now()), undefined, { signal: this.stop.signal }).catch(() => undefined);
     }
@@ -222,6 +228,11 @@ class ExperimentRun {
     }
   }
 
+  private async checkSafetyProbes(phase: ExperimentPhase, context: ProbeContext): Promise<void> {
+    const stop = await this.safety.check(context, phase, this.relative(performance.now()), (sample) => this.samples.push(sample));
+    if (stop) this.halt(stop);
+  }
+
   /** Samples every applicable probe once; returns whether all held. */
   private async tick(phase: ExperimentPhase, context: () => ProbeContext): Promise<boolean> {
     const at = performance.now();
@@ -234,15 +245,9 @@ class ExperimentRun {
   }
 
   private async sample(probe: Probe, context: ProbeContext, phase: ExperimentPhase, at: number): Promise<boolean> {
-    try {
-      const value = await probe.measure(context);
-      const ok = probe.accepts(value, context);
-      this.samples.push({ probe: probe.name, at, phase, value, ok });
-      return ok;
-    } catch (error) {
-      this.samples.push({ probe: probe.name, at, phase, value: null, ok: false, error: (error as Error).message });
-      return false;
-    }
+    const sample = await takeSample(probe, context, phase, at);
+    this.samples.push(sample);
+    return sample.ok;
   }
 
   private trackThroughputDip(context: ProbeContext): void {
