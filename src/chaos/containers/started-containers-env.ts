@@ -15,7 +15,7 @@ import { ContainerFaultLibrary } from "./container-fault-library.ts";
 import { displayHost, type ContainerEngine } from "./container-engine.ts";
 import type { ContainerImages } from "./images.ts";
 import type { ServiceContainer } from "./service-container.ts";
-import { MINIO_PORT, type ServiceCredentials } from "./service-definitions.ts";
+import type { ServiceCredentials } from "./service-definitions.ts";
 import type { ToxiproxyService } from "./toxiproxy-container.ts";
 
 type EngineNetwork = Awaited<ReturnType<ContainerRuntimeClient["network"]["create"]>>;
@@ -29,8 +29,10 @@ export interface ContainersEnvironmentParts {
   minio: ServiceContainer;
   toxiproxy: ToxiproxyService;
   s3Faults: S3FaultProxy;
-  /** Direct connection string of `database` on the Postgres container's published port (contains the password). */
-  postgresUrl: (container: ServiceContainer, database?: string) => string;
+  /** Connection string of `database` through Toxiproxy's direct proxy, which no fault touches (contains the password). */
+  postgresUrl: (database?: string) => string;
+  /** The S3 container's endpoint through Toxiproxy's direct proxy. */
+  directS3Endpoint: () => string;
   minioCredentials: ServiceCredentials;
   database: string;
   bucket: string;
@@ -73,23 +75,28 @@ export class StartedContainersEnvironment implements ChaosEnvironment {
     this.unregister = onInterrupt(() => this.stop());
   }
 
-  /** Direct connection string of the environment's database, for checking results (contains the password: never log it). */
+  /** Direct connection string of the environment's database, for checking results (contains the password: never log it); the same across restarts. */
   get databaseUrl(): string {
-    return this.parts.postgresUrl(this.postgres, this.database);
+    return this.parts.postgresUrl(this.database);
+  }
+
+  /** The engine's messages for starts of the Toxiproxy container that lost a host port to another process (then it was created again). */
+  get hostPortClashes(): readonly string[] {
+    return this.toxiproxy.portClashes;
   }
 
   /** Connection string of `database` through the Toxiproxy container, as the pipeline uses it. */
   proxiedDatabaseUrl(database = this.database): string {
-    const url = new URL(this.parts.postgresUrl(this.postgres, database));
+    const url = new URL(this.parts.postgresUrl(database));
     const proxy = this.toxiproxy.address("postgres");
     url.hostname = proxy.host;
     url.port = String(proxy.port);
     return url.toString();
   }
 
-  /** The S3 container's endpoint, bypassing every fault layer. */
+  /** The S3 container's endpoint, bypassing every fault layer (through Toxiproxy's direct proxy, which no fault touches). */
   get directS3Endpoint(): string {
-    return `http://${this.minio.host}:${this.minio.mappedPort(MINIO_PORT)}`;
+    return this.parts.directS3Endpoint();
   }
 
   /** The containers this environment runs, by role, for journals and checks. */
@@ -105,21 +112,21 @@ export class StartedContainersEnvironment implements ChaosEnvironment {
   pipelineConfig(prefix = "", options: { database?: string; direct?: boolean } = {}): PipelineConfigInput {
     const database = options.database ?? this.database;
     return {
-      databaseUrl: options.direct ? this.parts.postgresUrl(this.postgres, database) : this.proxiedDatabaseUrl(database),
+      databaseUrl: options.direct ? this.parts.postgresUrl(database) : this.proxiedDatabaseUrl(database),
       s3: { ...this.s3Source(options.direct ? this.directS3Endpoint : this.s3Faults.endpoint), prefix },
     };
   }
 
   async createDatabase(label: string): Promise<PipelineDatabase> {
     const name = `${label}_${randomBytes(4).toString("hex")}`.toLowerCase().replace(/[^a-z0-9_]/g, "_");
-    const client = new pg.Client({ connectionString: this.parts.postgresUrl(this.postgres) });
+    const client = new pg.Client({ connectionString: this.parts.postgresUrl() });
     await client.connect();
     try {
       await client.query(`CREATE DATABASE ${pg.escapeIdentifier(name)}`);
     } finally {
       await client.end();
     }
-    return { name, url: this.parts.postgresUrl(this.postgres, name) };
+    return { name, url: this.parts.postgresUrl(name) };
   }
 
   seed(objects: Iterable<SeedObject>): Promise<number> {
@@ -139,7 +146,7 @@ export class StartedContainersEnvironment implements ChaosEnvironment {
     return this.pinger.ping(service, timeoutMs);
   }
 
-  /** An S3 client straight to the S3 container (owned by the environment; follows the container's port across restarts). */
+  /** An S3 client straight to the S3 container (owned by the environment). */
   s3Client(): S3Client {
     const endpoint = this.directS3Endpoint;
     if (this.client?.endpoint !== endpoint) {

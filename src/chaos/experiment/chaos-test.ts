@@ -3,7 +3,7 @@ import type { ChaosEnvironment } from "../env/chaos-environment.ts";
 import type { ExperimentDefinition } from "./experiment-definition.ts";
 import { writeJournal } from "./journal-file.ts";
 import type { FaultRecord, Journal } from "./journal.ts";
-import { runExperiment, UNSUPPORTED_PREFIX } from "./run-experiment.ts";
+import { ENVIRONMENT_FAILURE_PREFIX, runExperiment, UNSUPPORTED_PREFIX } from "./run-experiment.ts";
 import { selectedEnvironmentKind, startEnvironment, type EnvironmentRequirements } from "./select-environment.ts";
 
 interface ChaosFixtures {
@@ -40,6 +40,8 @@ export const chaosTest = test.extend<ChaosFixtures>({
       const journal = await runExperiment(env, definition, { onJournal: async (finished) => (path = await writeJournal(finished)) });
       for (const [name, value] of Object.entries(junitProperties(journal, path))) await annotate(value, name);
       if (journal.reason?.startsWith(UNSUPPORTED_PREFIX)) skip(journal.reason);
+      // Said before any assertion on the journal: no fault or recovery verdict is worth reading then.
+      if (journal.reason?.startsWith(ENVIRONMENT_FAILURE_PREFIX)) throw new Error(journal.reason);
       return journal;
     });
   },

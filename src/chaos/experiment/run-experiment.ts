@@ -20,6 +20,9 @@ import { detectionAfter, recoveryAfter } from "./recovery-figures.ts";
 /** Starts the reason of an experiment stopped because its environment cannot produce one of its faults. */
 export const UNSUPPORTED_PREFIX = "unsupported fault: ";
 
+/** Starts the reason of an experiment whose environment could not start or restore something (an error named EnvironmentFailureError). */
+export const ENVIRONMENT_FAILURE_PREFIX = "environment failure: ";
+
 /** Why an experiment stopped early: a safety probe, or Ctrl-C. */
 class ExperimentStop extends Error {
   constructor(
@@ -66,6 +69,8 @@ class ExperimentRun {
   private readonly timeLimitMs: number;
   private status: ExperimentStatus = "completed";
   private reason: string | undefined;
+  /** The first environment failure: the journal's reason, whatever failed after it. */
+  private environmentFailure: string | undefined;
   private baselineThroughput = 0;
   private lowestThroughputDuringFault: number | undefined;
   private steadyStateBefore: boolean | null = null;
@@ -192,6 +197,7 @@ class ExperimentRun {
         await this.remove(entry);
       }
     } catch (error) {
+      this.noteEnvironmentFailure(error);
       if (this.stop.signal.aborted) return;
       record.error = (error as Error).message;
       if (error instanceof UnsupportedFaultError) this.halt(new ExperimentStop("aborted", `${UNSUPPORTED_PREFIX}${error.message}`));
@@ -204,6 +210,7 @@ class ExperimentRun {
     try {
       await entry.handle.remove();
     } catch (error) {
+      this.noteEnvironmentFailure(error);
       entry.record.error = `could not be removed: ${(error as Error).message}`;
       throw error;
     }
@@ -226,6 +233,7 @@ class ExperimentRun {
           await step();
           this.rollbacks.push({ name, at: this.relative(performance.now()), ok: true });
         } catch (error) {
+          this.noteEnvironmentFailure(error);
           this.rollbacks.push({ name, at: this.relative(performance.now()), ok: false, error: (error as Error).message });
         }
       }
@@ -328,9 +336,16 @@ class ExperimentRun {
   }
 
   private fail(error: unknown): void {
+    this.noteEnvironmentFailure(error);
     if (this.status === "aborted" || this.status === "interrupted") return;
     this.status = error instanceof BlastRadiusError ? "aborted" : "failed";
     this.reason = error instanceof Error ? error.message : String(error);
+  }
+
+  private noteEnvironmentFailure(error: unknown): void {
+    const failure = environmentFailureIn(error);
+    if (!failure || this.environmentFailure !== undefined) return;
+    this.environmentFailure = failure.message.startsWith(ENVIRONMENT_FAILURE_PREFIX) ? failure.message : `${ENVIRONMENT_FAILURE_PREFIX}${failure.message}`;
   }
 
   private hypothesisNames(): ReadonlySet<string> {
@@ -353,6 +368,8 @@ class ExperimentRun {
     const lastRemoval = removed.length > 0 ? Math.max(...removed.map((record) => record.removedAt!)) : null;
     const injected = this.faults.map((entry) => entry.record.injectedAt).filter((at): at is number => at !== null);
     const firstInjection = injected.length > 0 ? Math.min(...injected) : null;
+    // An environment that failed to start or restore something is why the run failed, whatever the pipeline did after it (Ctrl-C aside).
+    const outcome = this.environmentFailure !== undefined && this.status !== "interrupted" ? { status: "failed" as const, reason: this.environmentFailure } : { status: this.status, reason: this.reason };
     const declarations = this.definition.hypothesis.map((probe) => probe.declaration({ baselineThroughput: this.baselineThroughput }));
     return {
       schemaVersion: 1,
@@ -362,7 +379,7 @@ class ExperimentRun {
       environment: { kind: this.env.kind, target: this.env.target },
       startedAt: this.wallClockStart.toISOString(),
       durationMs: Math.round(performance.now() - this.startedAt),
-      status: this.status,
+      status: outcome.status,
       steadyStateDeviated: during.some((sample) => names.has(sample.probe) && !sample.ok),
       steadyStateBefore: this.steadyStateBefore,
       steadyStateAfter: this.steadyStateAfter,
@@ -387,7 +404,14 @@ class ExperimentRun {
         retries: tracker?.latest.retries ?? 0,
       },
       integrity,
-      ...(this.reason !== undefined ? { reason: this.reason } : {}),
+      ...(outcome.reason !== undefined ? { reason: outcome.reason } : {}),
     };
   }
+}
+
+/** The error the environment threw for what it could not start or restore, also inside an AggregateError. */
+function environmentFailureIn(error: unknown): Error | undefined {
+  if (!(error instanceof Error)) return undefined;
+  if (error.name === "EnvironmentFailureError") return error;
+  return error instanceof AggregateError ? error.errors.map(environmentFailureIn).find(Boolean) : undefined;
 }
