@@ -146,12 +146,17 @@ export class StartedContainersEnvironment implements ChaosEnvironment {
     return this.pinger.ping(service, timeoutMs);
   }
 
-  /** An S3 client straight to the S3 container (owned by the environment). */
+  /**
+   * An S3 client straight to the S3 container (owned by the environment).
+   * One connection per request: through Toxiproxy's direct proxy, a pooled
+   * connection MinIO closed when idle still looks open until the proxy passes
+   * the close on, and a request sent on it meanwhile ends in "socket hang up".
+   */
   s3Client(): S3Client {
     const endpoint = this.directS3Endpoint;
     if (this.client?.endpoint !== endpoint) {
       this.client?.s3.destroy();
-      this.client = { endpoint, s3: createS3Client(this.s3Source(endpoint), 30_000) };
+      this.client = { endpoint, s3: createS3Client(this.s3Source(endpoint), 30_000, { keepAlive: false }) };
     }
     return this.client.s3;
   }

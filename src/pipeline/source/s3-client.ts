@@ -1,3 +1,4 @@
+import { Agent } from "node:http";
 import { S3Client } from "@aws-sdk/client-s3";
 import type { S3SourceConfig } from "../config.ts";
 
@@ -6,16 +7,22 @@ import type { S3SourceConfig } from "../config.ts";
  * off (`maxAttempts: 1`) because the pipeline retries with its own policy and
  * counts every retry in its metrics; request checksums are only computed
  * when an operation requires them, as s3rver and older MinIO reject or
- * corrupt the streamed trailing checksums.
+ * corrupt the streamed trailing checksums. `keepAlive: false` opens a
+ * connection per request (for a client that talks through a TCP relay, where
+ * a pooled connection the server already closed can still look open).
  */
-export function createS3Client(config: S3SourceConfig, requestTimeoutMs: number): S3Client {
+export function createS3Client(config: S3SourceConfig, requestTimeoutMs: number, options: { keepAlive?: boolean } = {}): S3Client {
   return new S3Client({
     region: config.region,
     forcePathStyle: config.forcePathStyle,
     maxAttempts: 1,
     requestChecksumCalculation: "WHEN_REQUIRED",
     responseChecksumValidation: "WHEN_REQUIRED",
-    requestHandler: { requestTimeout: requestTimeoutMs, connectionTimeout: Math.min(requestTimeoutMs, 5_000) },
+    requestHandler: {
+      requestTimeout: requestTimeoutMs,
+      connectionTimeout: Math.min(requestTimeoutMs, 5_000),
+      ...(options.keepAlive === false ? { httpAgent: new Agent({ keepAlive: false }) } : {}),
+    },
     ...(config.endpoint ? { endpoint: config.endpoint } : {}),
     ...(config.credentials ? { credentials: config.credentials } : {}),
   });
