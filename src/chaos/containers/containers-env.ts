@@ -115,7 +115,7 @@ export class ContainersEnvironment {
       await env.seed([]);
     } catch (error) {
       await env.stop().catch(() => undefined);
-      throw new EnvironmentFailureError("the containers environment could not create its bucket", error);
+      throw error;
     }
     return env;
   }

@@ -13,6 +13,7 @@ import type { FaultLibrary } from "../faults/fault-library.ts";
 import type { S3FaultProxy } from "../faults/s3/index.ts";
 import { ContainerFaultLibrary } from "./container-fault-library.ts";
 import { displayHost, type ContainerEngine } from "./container-engine.ts";
+import { EnvironmentFailureError } from "./environment-failure-error.ts";
 import type { ContainerImages } from "./images.ts";
 import type { ServiceContainer } from "./service-container.ts";
 import type { ServiceCredentials } from "./service-definitions.ts";
@@ -117,20 +118,26 @@ export class StartedContainersEnvironment implements ChaosEnvironment {
     };
   }
 
+  /** Creates a database on the direct path; a failure is an {@link EnvironmentFailureError}. */
   async createDatabase(label: string): Promise<PipelineDatabase> {
     const name = `${label}_${randomBytes(4).toString("hex")}`.toLowerCase().replace(/[^a-z0-9_]/g, "_");
     const client = new pg.Client({ connectionString: this.parts.postgresUrl() });
-    await client.connect();
     try {
+      await client.connect();
       await client.query(`CREATE DATABASE ${pg.escapeIdentifier(name)}`);
+    } catch (error) {
+      throw new EnvironmentFailureError(`could not create database ${name}`, error);
     } finally {
-      await client.end();
+      await client.end().catch(() => undefined);
     }
     return { name, url: this.parts.postgresUrl(name) };
   }
 
+  /** Uploads `objects` on the direct path; a failure is an {@link EnvironmentFailureError}. */
   seed(objects: Iterable<SeedObject>): Promise<number> {
-    return seedBucket(this.s3Client(), this.bucket, objects);
+    return seedBucket(this.s3Client(), this.bucket, objects).catch((error: unknown) => {
+      throw new EnvironmentFailureError(`could not seed bucket ${this.bucket}`, error);
+    });
   }
 
   launchPipeline(request: PipelineLaunchRequest): Promise<PipelineProcess> {
