@@ -87,7 +87,7 @@ start_service() {
     log "engine already running (pid $(service_pid))"
     return
   fi
-  [ -n "$(service_pid)" ] && kill "$(service_pid)" 2>/dev/null || true
+  if [ -n "$(service_pid)" ]; then kill "$(service_pid)" 2>/dev/null || true; fi
   rm -f "$SOCKET"
   log "starting podman system service on unix://$SOCKET"
   CONTAINERS_CONF="$CONF" setsid podman system service --time=0 "unix://$SOCKET" </dev/null >"$LOG" 2>&1 &
@@ -116,7 +116,7 @@ remove_leftovers() {
   fi
   ids="$(engine network ls -q --filter "label=$SUITE_LABEL" 2>/dev/null || true)"
   # shellcheck disable=SC2086
-  [ -n "$ids" ] && engine network rm -f $ids >/dev/null 2>&1 || true
+  if [ -n "$ids" ]; then engine network rm -f $ids >/dev/null 2>&1 || true; fi
 }
 
 start() {
@@ -150,7 +150,7 @@ stop() {
     [ -d "/proc/$pid" ] || break
     sleep 0.1
   done
-  [ -d "/proc/$pid" ] && kill -KILL "$pid" 2>/dev/null || true
+  if [ -d "/proc/$pid" ]; then kill -KILL "$pid" 2>/dev/null || true; fi
   rm -f "$SOCKET" "$PIDFILE" "$ENV_FILE"
   # Testcontainers' port-allocation lock file (it leaves it in the temp dir).
   rm -f "${TMPDIR:-/tmp}/testcontainers-node-$(id -u).lock"

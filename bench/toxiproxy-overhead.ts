@@ -12,7 +12,7 @@ import type { Socket } from "node:net";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 import { ToxiproxyApi } from "../src/chaos/toxiproxy/index.ts";
-import { readToEnd, TcpTestKit } from "../src/chaos/toxiproxy/tcp-test-kit.ts";
+import { readToEnd, TcpTestKit } from "../src/chaos/toxiproxy/testing/index.ts";
 
 export interface ToxiproxyOverheadOptions {
   /** Bytes sent in the bulk transfer; default 200 MB. */

@@ -2,7 +2,7 @@
 // COPY of the same rows into the same table (the ceiling), in one run.
 // Run: node --import tsx bench/write-throughput.ts [files]
 import pg from "pg";
-import { PostgresServer } from "../src/chaos/env/index.ts";
+import { PostgresServer } from "../src/chaos/embedded/index.ts";
 import { migrate } from "../src/pipeline/index.ts";
 import { copyRows } from "../src/pipeline/store/copy-rows.ts";
 import { writeExtractionBatch } from "../src/pipeline/store/extraction-writer.ts";

@@ -1,5 +1,5 @@
 import { expect } from "vitest";
-import { badObjectsInBucket } from "../src/chaos/faults/data/bad-objects.ts";
+import { badObjectsInBucket } from "../src/chaos/faults/index.ts";
 import { atLaunch, chaosTest, corruptObjects, fault, faultNamed, pipelineSteadyState, syntheticSongs } from "../src/chaos/experiment/index.ts";
 
 chaosTest("Software failure: corrupt and non-MIDI objects sit among the songs; each is quarantined with its reason and the run neither stalls nor loses a song", async ({ experiment }) => {

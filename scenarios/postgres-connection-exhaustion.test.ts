@@ -15,7 +15,7 @@ test("System overload: every Postgres connection slot is taken for 6 s ('too man
     budget: { recoveryMs: 8_000 },
   });
 
-  const exhaustion = faultNamed(journal, "exhaust Postgres connections");
+  const exhaustion = faultNamed(journal, "exhaust Postgres connections", "postgres/connection-exhaustion");
   expect(exhaustion.observations.refusedWith).toMatchObject({ code: "53300" });
   expect(exhaustion.observations.held).toBeGreaterThan(0);
 

@@ -1,5 +1,5 @@
 import { expect } from "vitest";
-import { afterProgress, chaosTest, fault, faultNamed, pipelineSteadyState, samplesWhileActive, syntheticSongs } from "../src/chaos/experiment/index.ts";
+import { afterProgress, chaosTest, fault, faultNamed, pipelineSteadyState, samplesWhileActive, syntheticSongs, LATENCY_PROBE } from "../src/chaos/experiment/index.ts";
 
 chaosTest("Equipment failure: every Postgres connection is reset (TCP RST) during writes for 6 s; transactions retry, nothing is half-written", async ({ experiment }) => {
   const journal = await experiment({
@@ -18,7 +18,7 @@ chaosTest("Equipment failure: every Postgres connection is reset (TCP RST) durin
   });
 
   const reset = faultNamed(journal, "reset Postgres connections");
-  const pings = samplesWhileActive(journal, reset, "postgres latency");
+  const pings = samplesWhileActive(journal, reset, LATENCY_PROBE.postgres);
   expect(pings.filter((ping) => ping.error !== undefined).length).toBeGreaterThan(pings.length / 2);
   expect(journal.figures.retries).toBeGreaterThan(0);
 

@@ -1,5 +1,5 @@
 import { expect } from "vitest";
-import { afterProgress, chaosTest, fault, faultNamed, pipelineSteadyState, samplesWhileActive, syntheticSongs } from "../src/chaos/experiment/index.ts";
+import { afterProgress, chaosTest, fault, faultNamed, pipelineSteadyState, samplesWhileActive, syntheticSongs, LATENCY_PROBE } from "../src/chaos/experiment/index.ts";
 
 chaosTest("Equipment failure: Postgres is frozen (SIGSTOP) for 10 s; connections hang, then the run carries on intact", async ({ experiment }) => {
   const journal = await experiment({
@@ -16,7 +16,7 @@ chaosTest("Equipment failure: Postgres is frozen (SIGSTOP) for 10 s; connections
   const freeze = faultNamed(journal, "freeze Postgres");
   expect(freeze.observations.pid).toEqual(expect.any(Number));
   expect(freeze.observations.pausedMs).toBeGreaterThanOrEqual(9_900);
-  const pings = samplesWhileActive(journal, freeze, "postgres latency");
+  const pings = samplesWhileActive(journal, freeze, LATENCY_PROBE.postgres);
   expect(pings.filter((ping) => !ping.ok).length).toBeGreaterThanOrEqual(pings.length - 1);
   expect(journal.figures.throughputDuringFault).toBe(0);
 

@@ -1,5 +1,5 @@
 import { expect } from "vitest";
-import { afterProgress, chaosTest, fault, faultNamed, pipelineSteadyState, samplesWhileActive, syntheticSongs } from "../src/chaos/experiment/index.ts";
+import { afterProgress, chaosTest, fault, faultNamed, pipelineSteadyState, samplesWhileActive, syntheticSongs, LATENCY_PROBE } from "../src/chaos/experiment/index.ts";
 
 chaosTest("Equipment failure: the network to Postgres is cut for 10 s mid-run; the pipeline waits, resumes and loses nothing", async ({ experiment }) => {
   const journal = await experiment({
@@ -15,7 +15,7 @@ chaosTest("Equipment failure: the network to Postgres is cut for 10 s mid-run; t
 
   const partition = faultNamed(journal, "partition Postgres");
   expect(partition.observations.enabled).toBe(false);
-  const pings = samplesWhileActive(journal, partition, "postgres latency");
+  const pings = samplesWhileActive(journal, partition, LATENCY_PROBE.postgres);
   expect(pings.length).toBeGreaterThan(10);
   expect(pings.every((ping) => !ping.ok)).toBe(true);
   expect(journal.figures.throughputDuringFault).toBe(0);

@@ -20,8 +20,8 @@ chaosTest("Software failure: S3 answers 500 InternalError and cuts bodies short 
     budget: { recoveryMs: 6_000 },
   });
 
-  expect(faultNamed(journal, "S3 500 InternalError").observations.requestsFaulted).toBeGreaterThan(10);
-  expect(faultNamed(journal, "S3 truncated bodies").observations.requestsFaulted).toBeGreaterThan(10);
+  expect(faultNamed(journal, "S3 500 InternalError", "s3/error").observations.requestsFaulted).toBeGreaterThan(10);
+  expect(faultNamed(journal, "S3 truncated bodies", "s3/truncate").observations.requestsFaulted).toBeGreaterThan(10);
   expect(journal.integrity?.counts.quarantined).toBe(0);
 
   expect(journal).toHaveCompleted();

@@ -17,7 +17,7 @@ chaosTest("System overload: S3 answers half the requests with 503 SlowDown for 8
     budget: { recoveryMs: 6_000 },
   });
 
-  const slowDown = faultNamed(journal, "S3 SlowDown");
+  const slowDown = faultNamed(journal, "S3 SlowDown", "s3/error");
   expect(slowDown.observations.requestsFaulted).toBeGreaterThan(20);
   expect(journal.figures.retries).toBeGreaterThan(20);
 

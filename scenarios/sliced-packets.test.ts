@@ -1,5 +1,5 @@
 import { expect } from "vitest";
-import { afterProgress, chaosTest, fault, faultNamed, pipelineSteadyState, samplesWhileActive, syntheticSongs } from "../src/chaos/experiment/index.ts";
+import { afterProgress, chaosTest, fault, faultNamed, pipelineSteadyState, samplesWhileActive, syntheticSongs, LATENCY_PROBE } from "../src/chaos/experiment/index.ts";
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? NaN;
 
@@ -21,8 +21,8 @@ chaosTest("Software failure: every packet to and from Postgres and S3 is sliced 
 
   // Slicing is real when a round trip takes measurably longer: each ~4-byte piece waits 1 ms.
   const slicing = faultNamed(journal, "slice Postgres traffic");
-  const before = journal.samples.filter((sample) => sample.probe === "postgres latency" && sample.value !== null && sample.at < slicing.injectedAt!);
-  const during = samplesWhileActive(journal, slicing, "postgres latency").filter((sample) => sample.value !== null);
+  const before = journal.samples.filter((sample) => sample.probe === LATENCY_PROBE.postgres && sample.value !== null && sample.at < slicing.injectedAt!);
+  const during = samplesWhileActive(journal, slicing, LATENCY_PROBE.postgres).filter((sample) => sample.value !== null);
   expect(median(during.map((sample) => sample.value!))).toBeGreaterThan(2 * median(before.map((sample) => sample.value!)));
 
   expect(journal).toHaveCompleted();

@@ -1,5 +1,5 @@
 import { expect } from "vitest";
-import { afterProgress, chaosTest, fault, faultNamed, pipelineSteadyState, samplesWhileActive, syntheticSongs } from "../src/chaos/experiment/index.ts";
+import { afterProgress, chaosTest, fault, faultNamed, pipelineSteadyState, samplesWhileActive, syntheticSongs, LATENCY_PROBE } from "../src/chaos/experiment/index.ts";
 
 chaosTest("Software failure: S3 answers slower than the client's timeout and Postgres connections hang then drop; requests time out, retry and the run completes intact", async ({ experiment }) => {
   const journal = await experiment({
@@ -20,10 +20,10 @@ chaosTest("Software failure: S3 answers slower than the client's timeout and Pos
     budget: { recoveryMs: 8_000 },
   });
 
-  const slowS3 = faultNamed(journal, "S3 slower than the client timeout");
+  const slowS3 = faultNamed(journal, "S3 slower than the client timeout", "s3/latency");
   expect(slowS3.observations.requestsFaulted).toBeGreaterThan(5);
   const hang = faultNamed(journal, "Postgres connections hang, then close");
-  const pings = samplesWhileActive(journal, hang, "postgres latency");
+  const pings = samplesWhileActive(journal, hang, LATENCY_PROBE.postgres);
   expect(pings.filter((ping) => !ping.ok).length).toBeGreaterThan(pings.length / 2);
   expect(journal.figures.retries).toBeGreaterThan(5);
 

@@ -33,7 +33,10 @@ CHAOS_NAMESPACE="chaos-mesh"
 # Chart versions, pinned: bump one at a time, after reading its upgrade notes.
 KUBE_PROMETHEUS_STACK_VERSION="77.5.0"
 PUSHGATEWAY_VERSION="3.7.0"
-CHAOS_MESH_VERSION="2.7.2"
+# 2.7.3 or later: 2.7.2 and older expose the controller-manager's ctrl (chaosctl) server
+# without authentication, which can kill processes in any pod (CVE-2025-59358); see
+# enableCtrlServer in chaos-mesh/values.yaml. The 2.8 line removes that server.
+CHAOS_MESH_VERSION="2.7.3"
 POSTGRESQL_VERSION="16.7.27" # same as postgresql_chart_version in infra/terraform/variables.tf
 
 for tool in kubectl helm; do

@@ -1,13 +1,14 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { CHAOS_SERIES, metricNamesIn, pipelineSeriesNames, ROOT } from "./infra-tools.ts";
+import { CHAOS_SERIES, chaosSeriesNames, metricNamesIn, pipelineSeriesNames, ROOT } from "./infra-tools.ts";
 
 /** A parsed document, checked field by field (`any` keeps those checks short). */
 type Json = Record<string, any>;
 
 const DIR = join(ROOT, "infra/grafana");
 const files = readdirSync(DIR).filter((file) => file.endsWith(".json"));
+const chaosSeries = await chaosSeriesNames();
 
 function panelsOf(dashboard: Json): Json[] {
   return (dashboard.panels as Json[]).flatMap((panel) => [panel, ...((panel.panels as Json[] | undefined) ?? [])]);
@@ -21,7 +22,7 @@ describe("Grafana dashboards in infra/grafana", () => {
   describe.each(files)("%s", (file) => {
     const dashboard = JSON.parse(readFileSync(join(DIR, file), "utf8")) as Json;
     const queried = panelsOf(dashboard).filter((panel) => panel.type !== "row");
-    const known = new Set([...pipelineSeriesNames(), CHAOS_SERIES]);
+    const known = new Set([...pipelineSeriesNames(), ...chaosSeries]);
 
     it("has a stable uid and a datasource template variable for Prometheus", () => {
       expect(dashboard.uid).toMatch(/^[a-z0-9-]{1,40}$/);
@@ -41,7 +42,7 @@ describe("Grafana dashboards in infra/grafana", () => {
       }
     });
 
-    it("names only series the pipeline exports (src/pipeline/metrics.ts) or chaos_fault_active", () => {
+    it("names only series the pipeline exports (src/pipeline/metrics.ts) or the chaos suite pushes", () => {
       const expressions = [
         ...queried.flatMap((panel) => panel.targets.map((target: Json) => ({ where: panel.title as string, expr: target.expr as string }))),
         ...dashboard.annotations.list.filter((a: Json) => a.expr).map((a: Json) => ({ where: `annotation ${a.name}`, expr: a.expr as string })),
@@ -63,6 +64,14 @@ describe("Grafana dashboards in infra/grafana", () => {
       const all = queried.flatMap((panel) => panel.targets.map((target: Json) => target.expr as string)).join("\n");
       for (const series of ["scale_objects_parsed_total", "scale_rows_written_total", "scale_runs_finished_total", "scale_retries_total",
         "scale_objects_quarantined_total", "scale_stage_duration_seconds_bucket", "scale_last_successful_write_timestamp_seconds"]) {
+        expect(all).toContain(series);
+      }
+    });
+
+    it("shows each experiment's verdict, recovery time against its budget and integrity over time", () => {
+      const all = queried.flatMap((panel) => panel.targets.map((target: Json) => target.expr as string)).join("\n");
+      for (const series of ["chaos_experiment_passed", "chaos_experiment_recovery_seconds", "chaos_experiment_recovery_budget_seconds", "chaos_experiment_integrity_ok"]) {
+        expect(chaosSeries).toContain(series);
         expect(all).toContain(series);
       }
     });

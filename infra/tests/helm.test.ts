@@ -52,6 +52,20 @@ describe("Helm values in infra/helm", () => {
     onMonitoringNodes(staging.dashboard, "dashboard");
   });
 
+  it("Chaos Mesh: a release without CVE-2025-59358, its unauthenticated ctrl server switched off explicitly", () => {
+    const pinned = /^CHAOS_MESH_VERSION="(\d+)\.(\d+)\.(\d+)"$/m.exec(script)?.slice(1).map(Number);
+    expect(pinned, "CHAOS_MESH_VERSION in install.sh").toHaveLength(3);
+    const [major, minor, patch] = pinned!;
+    // Fixed in 2.7.3 (the ctrl server off by default); gone in the 2.8 line.
+    const fixed = major! > 2 || (major === 2 && (minor! > 7 || (minor === 7 && patch! >= 3)));
+    expect(fixed, `Chaos Mesh ${pinned!.join(".")} exposes the ctrl server (CVE-2025-59358): pin 2.7.3 or later`).toBe(true);
+    // A top-level value of the chart, not one under controllerManager: a misplaced key would be ignored silently.
+    const common = values("chaos-mesh");
+    expect(common.enableCtrlServer).toBe(false);
+    expect(common.controllerManager).not.toHaveProperty("enableCtrlServer");
+    expect(values("chaos-mesh", "staging").enableCtrlServer ?? false, "values-staging.yaml turns it back on").toBe(false);
+  });
+
   it("kube-prometheus-stack: Grafana persists and is provisioned from Git; everything on the monitoring nodes in staging", () => {
     const common = values("kube-prometheus-stack");
     expect(common.grafana.persistence).toMatchObject({ enabled: true, type: "pvc" });

@@ -69,8 +69,14 @@ export function pipelineSeriesNames(): Set<string> {
   return names;
 }
 
-/** The series the chaos suite pushes to the Pushgateway. */
+/** The series the chaos suite pushes to the Pushgateway while a fault is in effect. */
 export const CHAOS_SERIES = "chaos_fault_active";
+
+/** Every series the chaos suite pushes: the fault series and each experiment's outcome, read from the registry it pushes. */
+export async function chaosSeriesNames(): Promise<string[]> {
+  const { faultActivityRegistry } = await import("../../src/chaos/experiment/index.ts");
+  return faultActivityRegistry.getMetricsAsArray().map((metric) => metric.name);
+}
 
 const PROMQL_KEYWORDS = new Set(["and", "or", "unless", "bool", "offset", "by", "without", "on", "ignoring", "group_left", "group_right", "inf", "nan", "atan2"]);
 

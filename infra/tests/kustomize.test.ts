@@ -67,13 +67,17 @@ describe.each(ENVIRONMENTS)("kubectl kustomize infra/k8s/overlays/%s", (environm
     expect(podSpec(job).restartPolicy).toBe("Never");
   });
 
-  it.skipIf(!hasTool("kubectl"))(`runs similarity once, after extraction, with no shard${needs("kubectl")}`, () => {
+  it.skipIf(!hasTool("kubectl"))(`runs similarity as an Indexed Job after extraction, one shard per completion${needs("kubectl")}`, () => {
     const job = similarity();
-    expect(job.spec.completionMode ?? "NonIndexed").toBe("NonIndexed");
-    expect(job.spec.completions).toBe(1);
+    expect(job.spec.completionMode).toBe("Indexed");
+    expect(job.spec.completions).toBeGreaterThanOrEqual(2);
+    expect(job.spec.parallelism).toBe(job.spec.completions);
+    expect(job.spec.backoffLimitPerIndex).toBeGreaterThan(0);
+    expect(job.spec.podReplacementPolicy).toBe("Failed");
     const pod = podSpec(job);
     expect(pod.containers[0].args).toContain("--stages=similarity");
-    expect(envValue(pod.containers[0], "SHARD_COUNT")).toBeUndefined();
+    expect(envValue(pod.containers[0], "SHARD_COUNT")).toBe(String(job.spec.completions));
+    expect(pod.containers[0].env.map((e: K8sObject) => e.name)).not.toContain("JOB_COMPLETION_INDEX");
     const waiter = pod.initContainers?.[0];
     expect(waiter?.name).toBe("wait-for-extraction");
     expect(envValue(waiter, "WAIT_FOR_JOB")).toBe(extract().metadata.name);

@@ -19,17 +19,44 @@ function uses(job: Json, action: string): Json[] {
   return steps(job).filter((step) => typeof step.uses === "string" && step.uses.startsWith(`${action}@`));
 }
 
-function expectReports(job: Json, reportsName: RegExp): void {
+/** The Node majors every test job runs on: the floor of package.json's engines, and the LTS lines users run. */
+const TESTED_NODE_MAJORS = [20, 22, 24];
+const MATRIX_NODE = "${{ matrix.node }}";
+
+/** The job runs once per tested Node, each on its own Node, and one failing cancels none of the others. */
+/** The job writes the recovery table (from its saved journals) to its step summary, also when the tests failed. */
+function expectRecoverySummary(job: Json, after: string): void {
+  const all = steps(job);
+  const summary = all.findIndex((step) => typeof step.run === "string" && step.run.includes("chaos-control report --markdown") && step.run.includes("$GITHUB_STEP_SUMMARY"));
+  expect(summary, "a step runs chaos-control report --markdown into $GITHUB_STEP_SUMMARY").toBeGreaterThan(-1);
+  expect(all[summary]!.if).toBe("always()");
+  expect(summary).toBeGreaterThan(all.findIndex((step) => typeof step.run === "string" && step.run.includes(after)));
+}
+
+function expectNodeMatrix(job: Json): void {
+  expect(job.strategy?.matrix?.node).toEqual(TESTED_NODE_MAJORS);
+  expect(job.strategy["fail-fast"]).toBe(false);
+  const setups = uses(job, "actions/setup-node");
+  expect(setups).toHaveLength(1);
+  expect(setups[0]!.with["node-version"]).toBe(MATRIX_NODE);
+  expect(job.name).toContain(MATRIX_NODE);
+}
+
+/** A JUnit check and a reports artifact, named per Node so the matrix's entries do not overwrite each other. */
+function expectReports(job: Json, reportsName: RegExp, reportsDir = "reports"): void {
   const [junit] = uses(job, "mikepenz/action-junit-report");
   expect(junit?.uses).toMatch(/@v\d+$/);
   expect(junit?.if).toBe("always()");
-  expect(junit?.with.report_paths).toBe("reports/junit.xml");
+  expect(junit?.with.report_paths).toBe(`${reportsDir}/junit.xml`);
   expect(junit?.with.require_tests).toBe(true);
+  expect(junit?.with.check_name).toContain(MATRIX_NODE);
   const [upload] = uses(job, "actions/upload-artifact");
   expect(upload?.if).toBe("always()");
-  expect(upload?.with.path).toBe("reports/");
+  expect(upload?.with.path).toBe(`${reportsDir}/`);
   expect(upload?.with.name).toMatch(reportsName);
-  const runIndex = steps(job).findIndex((step) => /\bnpm (test|run chaos)\b/.test(step.run ?? ""));
+  expect(upload?.with.name).toContain(MATRIX_NODE);
+  const runIndex = steps(job).findIndex((step) => /\bnpm (test|run chaos|run test:containers)\b/.test(step.run ?? ""));
+  expect(runIndex).toBeGreaterThanOrEqual(0);
   expect(steps(job).indexOf(junit!)).toBeGreaterThan(runIndex);
 }
 
@@ -59,7 +86,15 @@ describe(".github/workflows/pr.yml", () => {
     expect(runs).toContain("npm ci");
     expect(runs).toContain("npm test");
     expect(runs.indexOf("npm ci")).toBeLessThan(runs.indexOf("npm test"));
-    expectReports(job, /^reports$/);
+    expectReports(job, /^reports-node\$\{\{ matrix\.node \}\}$/);
+    expectRecoverySummary(job, "npm test");
+  });
+
+  it("tests on Node 20, 22 and 24, the floor being the one package.json's engines names", () => {
+    expectNodeMatrix(job);
+    expectNodeMatrix(parsed.jobs.containers as Json);
+    const engines = (JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as Json).engines.node as string;
+    expect(engines).toMatch(new RegExp(`^>=${Math.min(...TESTED_NODE_MAJORS)}\\.\\d+\\.\\d+$`));
   });
 
   it("installs the Debian packages whose tools the tests would otherwise skip", () => {
@@ -77,12 +112,9 @@ describe(".github/workflows/pr.yml", () => {
     expect(containers.env.CHAOS_REPORTS_DIR).toBe("reports/containers");
     // The official images: nothing points the environment at locally built ones.
     expect(JSON.stringify(containers)).not.toContain("CHAOS_CONTAINER_IMAGES");
-    const [junit] = uses(containers, "mikepenz/action-junit-report");
-    expect(junit?.if).toBe("always()");
-    expect(junit?.with.report_paths).toBe(`${containers.env.CHAOS_REPORTS_DIR}/junit.xml`);
-    const [upload] = uses(containers, "actions/upload-artifact");
-    expect(upload?.with.path).toBe(`${containers.env.CHAOS_REPORTS_DIR}/`);
-    expect(upload?.with.name).not.toBe(uses(job, "actions/upload-artifact")[0]?.with.name);
+    expectReports(containers, /^reports-containers-node/, containers.env.CHAOS_REPORTS_DIR);
+    expectRecoverySummary(containers, "npm run test:containers");
+    expect(uses(containers, "actions/upload-artifact")[0]?.with.name).not.toBe(uses(job, "actions/upload-artifact")[0]?.with.name);
   });
 
   it("builds the image and checks it runs as its non-root user", () => {
@@ -103,6 +135,11 @@ describe(".github/workflows/nightly.yml", () => {
     expect(parsed.on).toHaveProperty("workflow_dispatch");
     expect(parsed.concurrency["cancel-in-progress"]).toBe(false);
     expect(job.environment).toBe("staging");
+  });
+
+  it("runs on Node 20, 22 and 24 one after the other: they share the staging namespace", () => {
+    expectNodeMatrix(job);
+    expect(job.strategy["max-parallel"]).toBe(1);
   });
 
   it("writes the kubeconfig from a secret into a private temporary file and removes it", () => {
@@ -130,6 +167,7 @@ describe(".github/workflows/nightly.yml", () => {
     const chaos = steps(job).find((step) => /\bnpm run chaos\b/.test(step.run ?? ""));
     expect(chaos).toBeDefined();
     expect(chaos!.run).not.toMatch(/\$\{\{\s*inputs\./);
-    expectReports(job, /chaos/);
+    expectReports(job, /^nightly-chaos-reports-node/);
+    expectRecoverySummary(job, "npm run chaos");
   });
 });

@@ -1,7 +1,6 @@
 import { expect } from "vitest";
-import { afterProgress, fault, faultNamed, pipelineSteadyState, syntheticSongs } from "../../src/chaos/experiment/index.ts";
+import { afterProgress, fault, faultNamed, pipelineSteadyState, syntheticSongs, clusterTest } from "../../src/chaos/experiment/index.ts";
 import { kubernetesFaults } from "../../src/chaos/kubernetes/index.ts";
-import { clusterTest } from "../../src/chaos/kubernetes/cluster-test.ts";
 
 clusterTest("System overload: stress-ng takes Postgres's CPU for 30 s; the pipeline slows down but keeps going and recovers its pace", async ({ experiment }) => {
   const journal = await experiment({

@@ -1,7 +1,6 @@
 import { expect } from "vitest";
-import { afterProgress, fault, faultNamed, pipelineSteadyState, syntheticSongs } from "../../src/chaos/experiment/index.ts";
+import { afterProgress, fault, faultNamed, pipelineSteadyState, syntheticSongs, clusterTest } from "../../src/chaos/experiment/index.ts";
 import { faultWindow, pipelinePodName, prometheusSamples } from "../../src/chaos/kubernetes/index.ts";
-import { clusterTest } from "../../src/chaos/kubernetes/cluster-test.ts";
 
 const PROMETHEUS = { variable: "CHAOS_PROMETHEUS_URL", for: "Prometheus's HTTP API, e.g. a port-forward to prometheus-operated:9090" };
 

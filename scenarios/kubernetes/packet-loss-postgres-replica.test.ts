@@ -1,7 +1,6 @@
 import { expect } from "vitest";
-import { afterProgress, fault, faultNamed, pipelineSteadyState, syntheticSongs } from "../../src/chaos/experiment/index.ts";
+import { afterProgress, fault, faultNamed, pipelineSteadyState, syntheticSongs, clusterTest } from "../../src/chaos/experiment/index.ts";
 import { kubernetesFaults } from "../../src/chaos/kubernetes/index.ts";
-import { clusterTest } from "../../src/chaos/kubernetes/cluster-test.ts";
 
 clusterTest("Equipment failure: 90 % of the packets between the pipeline and a Postgres read replica are lost for 60 s; the pipeline, which writes to the primary, does not notice", async ({ experiment }) => {
   const journal = await experiment({

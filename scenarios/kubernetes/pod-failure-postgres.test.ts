@@ -1,6 +1,5 @@
 import { expect } from "vitest";
-import { afterProgress, fault, faultNamed, pipelineSteadyState, samplesWhileActive, syntheticSongs } from "../../src/chaos/experiment/index.ts";
-import { clusterTest } from "../../src/chaos/kubernetes/cluster-test.ts";
+import { afterProgress, fault, faultNamed, pipelineSteadyState, samplesWhileActive, syntheticSongs, clusterTest, LATENCY_PROBE } from "../../src/chaos/experiment/index.ts";
 
 clusterTest("Equipment failure: Postgres's pods fail for 30 s (Chaos Mesh pod-failure); the pipeline waits and retries, then finishes intact", async ({ experiment }) => {
   const journal = await experiment({
@@ -23,7 +22,7 @@ clusterTest("Equipment failure: Postgres's pods fail for 30 s (Chaos Mesh pod-fa
   expect(failure.observations.conditions).toContainEqual(expect.objectContaining({ type: "AllInjected", status: true }));
   expect(failure.observations.appliedAt).toEqual(expect.any(String)); // the controller's own record of applying it
   expect(failure.observations.readyPods).not.toHaveLength(0); // and the pods were Ready again before removal ended
-  const pings = samplesWhileActive(journal, failure, "postgres latency");
+  const pings = samplesWhileActive(journal, failure, LATENCY_PROBE.postgres);
   expect(pings.filter((ping) => !ping.ok).length).toBeGreaterThan(pings.length / 2);
 
   expect(journal).toHaveCompleted();

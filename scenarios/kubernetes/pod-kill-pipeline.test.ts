@@ -1,6 +1,5 @@
 import { expect } from "vitest";
-import { afterProgress, fault, faultNamed, pipelineSteadyState, syntheticSongs } from "../../src/chaos/experiment/index.ts";
-import { clusterTest } from "../../src/chaos/kubernetes/cluster-test.ts";
+import { afterProgress, fault, faultNamed, pipelineSteadyState, syntheticSongs, clusterTest } from "../../src/chaos/experiment/index.ts";
 
 clusterTest("Equipment failure: the pipeline's pod is deleted at once mid-run and a new pod started; it resumes without redoing or losing work", async ({ experiment }) => {
   const journal = await experiment({

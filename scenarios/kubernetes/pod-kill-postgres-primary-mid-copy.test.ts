@@ -1,6 +1,5 @@
 import { expect } from "vitest";
-import { fault, faultNamed, pipelineSteadyState, syntheticSongs, whileStatementRuns } from "../../src/chaos/experiment/index.ts";
-import { clusterTest } from "../../src/chaos/kubernetes/cluster-test.ts";
+import { fault, faultNamed, pipelineSteadyState, syntheticSongs, whileStatementRuns, clusterTest } from "../../src/chaos/experiment/index.ts";
 
 clusterTest("Equipment failure: the Postgres primary's pod is killed while the pipeline writes (a COPY in flight); its StatefulSet restarts it and no row is lost or doubled", async ({ experiment }) => {
   const journal = await experiment({

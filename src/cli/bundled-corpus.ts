@@ -1,9 +1,9 @@
 import { readdir, readFile } from "node:fs/promises";
 import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
-import type { SeedObject } from "../chaos/env/index.ts";
 import { corruptMidiFiles } from "../../fixtures/corrupt/index.ts";
 import { generateSyntheticCorpus } from "../../fixtures/synthetic/index.ts";
+import { type SeedObject } from "../chaos/core/index.ts";
 
 const REAL_DIR = fileURLToPath(new URL("../../fixtures/real/", import.meta.url));
 const SYNTHETIC_SONGS = 300;

@@ -4,6 +4,8 @@ const USAGE = `Usage: chaos-control <command> [options]
 
 Commands:
   run          run the chaos scenarios and write the reports (see: chaos-control run --help)
+  report       rebuild the HTML and JSON reports from saved journals (see: chaos-control report --help)
+  soak         run the whole suite N times and list every test that failed (see: chaos-control soak --help)
   pipeline     run the Scale pipeline (see: chaos-control pipeline --help)
   toxiproxy    run the Toxiproxy-compatible fault server (--listen host:port)
   help         this text
@@ -17,10 +19,18 @@ export async function main(argv: string[]): Promise<number> {
       const { runScenariosCommand } = await import("./run-command.ts");
       return runScenariosCommand(rest);
     }
+    case "report": {
+      const { runReportCommand } = await import("./report-command.ts");
+      return runReportCommand(rest);
+    }
+    case "soak": {
+      const { runSoakCommand } = await import("./soak-command.ts");
+      return runSoakCommand(rest);
+    }
     case "pipeline":
       return runPipelineCommand(rest);
     case "toxiproxy": {
-      const { runToxiproxyCommand } = await import("../chaos/toxiproxy/cli.ts");
+      const { runToxiproxyCommand } = await import("../chaos/toxiproxy/index.ts");
       return runToxiproxyCommand(rest);
     }
     case undefined:

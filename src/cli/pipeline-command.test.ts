@@ -27,6 +27,16 @@ describe("chaos-control pipeline, given bad configuration", () => {
     expect(stderr).not.toContain("hunter2");
   });
 
+  it("warns that a password in --database-url shows in the process list, and takes DATABASE_URL without a warning", () => {
+    const flag = cli(["pipeline", "--database-url", "postgres://u:pw@127.0.0.1:1/db"]);
+    expect(flag.stderr).toContain("the password in --database-url is visible to every local user in the process list");
+    expect(flag.stderr).not.toContain(":pw@");
+    const variable = cli(["pipeline"], { DATABASE_URL: "postgres://u:pw@127.0.0.1:1/db" });
+    expect(variable.code).toBe(2);
+    expect(variable.stderr).toContain("s3.bucket is required");
+    expect(variable.stderr).not.toContain("process list");
+  });
+
   it("names the flag of a non-numeric option", () => {
     const { code, stderr } = cli(["pipeline", "--database-url", "postgres://u@h/d", "--bucket", "b", "--concurrency", "lots"]);
     expect(code).toBe(2);
@@ -53,7 +63,20 @@ describe("chaos-control pipeline, given its shard by a Kubernetes Indexed Job", 
   it("takes the shard index from $JOB_COMPLETION_INDEX and the count from $SHARD_COUNT", () => {
     const { code, stderr } = cli(DATA, { JOB_COMPLETION_INDEX: "3", SHARD_COUNT: "3" });
     expect(code).toBe(2);
-    expect(stderr).toContain("shard.index must be an integer in 0..2, got 3");
+    expect(stderr).toContain("--shard-index (from $JOB_COMPLETION_INDEX) must be an integer in 0..2, got 3");
+  });
+
+  it.each([
+    [["--shard-index", "1"], "--shard-count is required with --shard-index"],
+    [["--shard-count", "3", "--stages", "similarity"], "--shard-index is required with --shard-count 3"],
+    [["--shard-index", "0", "--shard-count", "0"], "--shard-count must be a positive integer, got 0"],
+    [["--shard-index=-1", "--shard-count", "2", "--stages", "similarity"], "--shard-index must be an integer in 0..1, got -1"],
+    [["--shard-index", "x", "--shard-count", "2"], '--shard-index must be an integer, got "x"'],
+    [["--shard-index", "1", "--shard-count", "2"], "stages must name one stage in a sharded run"],
+  ])("refuses %j, naming the flag", (args, message) => {
+    const { code, stderr } = cli([...DATA, ...args]);
+    expect(code).toBe(2);
+    expect(stderr).toContain(message);
   });
 
   it("lets the flags win over the environment", () => {

@@ -14,18 +14,20 @@ import {
   type StageName,
   type TokenMode,
 } from "../pipeline/index.ts";
-import { deferInterruptsToApp, EmbeddedEnvironment, type StartedEmbeddedEnvironment } from "../chaos/env/index.ts";
+import { EmbeddedEnvironment, type StartedEmbeddedEnvironment } from "../chaos/embedded/index.ts";
 import { loadBundledCorpus } from "./bundled-corpus.ts";
 import { formatSummary } from "./summary-table.ts";
 import { previewResults } from "./result-preview.ts";
 import { ProgressReporter } from "./progress-reporter.ts";
+import { deferInterruptsToApp } from "../chaos/core/index.ts";
 
 export const PIPELINE_USAGE = `Usage: chaos-control pipeline [options]
 
 Runs the Scale pipeline: MIDI files in S3 -> instruments -> similarity -> PostgreSQL.
 
 Where the data is (or --embedded):
-  --database-url URL     PostgreSQL connection string (default: $DATABASE_URL)
+  --database-url URL     PostgreSQL connection string (default: $DATABASE_URL; prefer the
+                         variable: a password in an argument shows in the process list)
   --s3-endpoint URL      S3-compatible endpoint (omit for AWS S3; default: $S3_ENDPOINT)
   --bucket NAME          bucket holding the MIDI files (default: $S3_BUCKET)
   --prefix PREFIX        only keys under this prefix (default: "")
@@ -42,9 +44,13 @@ Run options:
   --similarity MODE      lsh | exact (default lsh)
   --bands N --rows N     LSH banding (default 10 x 1, Scale's 10 hash tables)
   --shard-index I --shard-count N
-                         extract only shard I of N of the keys (defaults:
-                         $JOB_COMPLETION_INDEX, as a Kubernetes Indexed Job sets
-                         it, and $SHARD_COUNT)
+                         run shard I (0..N-1) of N of one stage: extract the keys
+                         a hash assigns to I, or write the similar pairs whose
+                         first song is assigned to I (balanced by pairs); needs
+                         --stages extract or --stages similarity, and similarity
+                         only after every extraction shard has finished
+                         (defaults: $JOB_COMPLETION_INDEX, as a Kubernetes Indexed
+                         Job sets it, and $SHARD_COUNT)
   --stages LIST          extract,similarity (default both)
   --write-batch-files N  files written per transaction (default 100)
   --request-timeout-ms N one S3 request may take this long (default 10000)
@@ -141,6 +147,9 @@ export async function runPipelineCommand(argv: string[]): Promise<number> {
       process.stderr.write(`seeded ${seeded} objects into s3://${env.bucket}\n`);
       Object.assign(input, env.pipelineConfig());
     } else {
+      if (hasPassword(values["database-url"])) {
+        process.stderr.write("warning: the password in --database-url is visible to every local user in the process list; set DATABASE_URL in the environment instead\n");
+      }
       Object.assign(input, {
         databaseUrl: values["database-url"] ?? process.env.DATABASE_URL,
         s3: {
@@ -195,15 +204,28 @@ function integer(text: string, flag: string): number {
 }
 
 /**
- * The extraction shard: flags first, else the environment of a Kubernetes
- * Indexed Job, which sets JOB_COMPLETION_INDEX in each pod (SHARD_COUNT is
- * ours, set to the Job's completions).
+ * The shard of the stage being run: flags first, else the environment of a
+ * Kubernetes Indexed Job, which sets JOB_COMPLETION_INDEX in each pod
+ * (SHARD_COUNT is ours, set to the Job's completions). Errors name the flag
+ * or variable the bad value came from.
  */
 function shardFrom(indexFlag: string | undefined, countFlag: string | undefined): { index?: number; count?: number } {
   const index = integerFromFlagOrEnv(indexFlag, "--shard-index", "JOB_COMPLETION_INDEX");
   const count = integerFromFlagOrEnv(countFlag, "--shard-count", "SHARD_COUNT");
-  if (indexFlag === undefined && index !== undefined && count === undefined) {
-    throw new ConfigError("--shard-count", "is required when the shard index comes from $JOB_COMPLETION_INDEX: set $SHARD_COUNT to the Job's completions");
+  const indexSource = indexFlag !== undefined ? "--shard-index" : "--shard-index (from $JOB_COMPLETION_INDEX)";
+  const countSource = countFlag !== undefined ? "--shard-count" : "--shard-count (from $SHARD_COUNT)";
+  if (index !== undefined && count === undefined) {
+    throw new ConfigError(
+      "--shard-count",
+      indexFlag === undefined
+        ? "is required when the shard index comes from $JOB_COMPLETION_INDEX: set $SHARD_COUNT to the Job's completions"
+        : "is required with --shard-index (or $SHARD_COUNT)",
+    );
+  }
+  if (count !== undefined && count < 1) throw new ConfigError(countSource, `must be a positive integer, got ${count}`);
+  if (count !== undefined && count > 1 && index === undefined) throw new ConfigError("--shard-index", `is required with ${countSource} ${count} (or $JOB_COMPLETION_INDEX)`);
+  if (index !== undefined && count !== undefined && (index < 0 || index >= count)) {
+    throw new ConfigError(indexSource, `must be an integer in 0..${count - 1}, got ${index}`);
   }
   return { index, count };
 }
@@ -217,4 +239,14 @@ function integerFromFlagOrEnv(flagValue: string | undefined, flag: string, varia
 
 function optionalInteger(text: string | undefined, flag: string): number | undefined {
   return text === undefined ? undefined : integer(text, flag);
+}
+
+/** Whether a connection string carries a password (which must not sit on a command line). */
+function hasPassword(url: string | undefined): boolean {
+  if (!url) return false;
+  try {
+    return new URL(url).password !== "";
+  } catch {
+    return false;
+  }
 }

@@ -175,3 +175,26 @@ describe("runScenariosCommand", () => {
     expect(stdout).toMatch(/^Usage: chaos-control run/);
   });
 });
+
+describe("chaos-control run, as a process", () => {
+  it("exits non-zero (5, nothing ran) with a JSON summary on stdout when every selected scenario was skipped", async () => {
+    const reports = await mkdtemp(join(tmpdir(), "chaos-run-json-"));
+    try {
+      const { execFile } = await import("node:child_process");
+      const bin = fileURLToPath(new URL("../../bin/chaos-control.mjs", import.meta.url));
+      const result = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+        const child = execFile(process.execPath, [bin, "run", "--json", "kubernetes/pod-kill-pipeline"], { env: { ...process.env, CHAOS_ENV: "embedded", CHAOS_REPORTS_DIR: reports } }, (_, stdout, stderr) =>
+          resolve({ code: child.exitCode, stdout, stderr }),
+        );
+      });
+      expect(result.code, result.stderr).toBe(5);
+      const summary = JSON.parse(result.stdout) as { verdict: string; exitCode: number; counts: Record<string, number>; scenarios: { scenario: string; state: string; reason?: string }[] };
+      expect(summary).toMatchObject({ verdict: "nothing-ran", exitCode: 5, counts: { passed: 0, failed: 0, skipped: 1 } });
+      expect(summary.scenarios[0]).toMatchObject({ scenario: "kubernetes/pod-kill-pipeline", state: "skipped" });
+      expect(summary.scenarios[0]!.reason).toContain("CHAOS_ENV=kubernetes");
+      expect(result.stderr).toContain("nothing-ran (exit 5)");
+    } finally {
+      await rm(reports, { recursive: true, force: true });
+    }
+  });
+});

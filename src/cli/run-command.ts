@@ -2,14 +2,15 @@ import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import type { DowntimeCause } from "../chaos/faults/index.ts";
+import { type DowntimeCause } from "../chaos/core/index.ts";
+import { RUN_EXIT_CODE_MEANINGS, RUN_EXIT_CODES, runSummary, type RunVerdict } from "./run-verdict.ts";
+import { scenarioOutcomes, type TaskLike } from "./vitest-outcomes.ts";
 
 export const RUN_USAGE = `Usage: chaos-control run [options] [name...]
 
 Runs the chaos scenarios (scenarios/*.test.ts) on the selected environment, with
 live progress, then writes reports/junit.xml, reports/resilience.json and
-reports/resilience.html and prints a summary table. Exits 1 when a scenario
-fails, 2 on bad usage.
+reports/resilience.html and prints a summary table.
 
   name...              only scenarios whose name contains one of these
                        (e.g. postgres, or kubernetes/ for every cluster scenario)
@@ -21,11 +22,21 @@ elsewhere, they skip with the reason.
                        (repeatable)
   --env KIND           embedded (default) | containers | kubernetes (same as CHAOS_ENV)
   --list               print the scenarios that would run (with these options), and exit
+  --json               print a JSON summary of the run on stdout (Vitest's progress goes to stderr)
   -h, --help           this text
 
 Faults against anything but the embedded environment need CHAOS_ALLOW_TARGET set
 to the environment's exact target name (printed when refused).
+
+Exit codes (the worst outcome of the run wins, in this order):
+${exitCodeLines()}
+  2    bad usage
 `;
+
+function exitCodeLines(): string {
+  const order: RunVerdict[] = ["failed-to-start", "interrupted", "aborted-by-safety", "scenario-failed", "nothing-ran", "passed"];
+  return order.map((verdict) => `  ${String(RUN_EXIT_CODES[verdict]).padEnd(4)} ${RUN_EXIT_CODE_MEANINGS[verdict]}`).join("\n");
+}
 
 const CAUSES: readonly DowntimeCause[] = ["overload", "equipment-failure", "software-failure"];
 const ENVIRONMENTS = ["embedded", "containers", "kubernetes"];
@@ -79,7 +90,7 @@ export function scenariosFor(environment: string, scenarios: readonly ScenarioFi
   return { runnable: scenarios.filter((scenario) => !elsewhere.includes(scenario)), elsewhere };
 }
 
-/** `chaos-control run`: 0 all scenarios passed, 1 one failed, 2 bad usage. */
+/** `chaos-control run`: see {@link RUN_EXIT_CODES}; 2 on bad usage. */
 export async function runScenariosCommand(argv: string[]): Promise<number> {
   let parsed;
   try {
@@ -91,6 +102,7 @@ export async function runScenariosCommand(argv: string[]): Promise<number> {
         cause: { type: "string", multiple: true },
         env: { type: "string" },
         list: { type: "boolean" },
+        json: { type: "boolean" },
         help: { type: "boolean", short: "h" },
       },
     });
@@ -131,8 +143,22 @@ export async function runScenariosCommand(argv: string[]): Promise<number> {
   process.stderr.write(`running ${selected.length} scenario(s) on the ${environment} environment${notRun}\n`);
 
   const { startVitest } = await import("vitest/node");
-  const vitest = await startVitest("test", selected.map((scenario) => scenario.path), { project: "scenarios", watch: false, root: PROJECT_ROOT });
-  await vitest.close();
-  const failed = vitest.state.getCountOfFailedTests() > 0 || vitest.state.getUnhandledErrors().length > 0;
-  return failed || process.exitCode ? 1 : 0;
+  // With --json, stdout carries only the summary: Vitest's progress and the report table go to stderr.
+  const streams = values.json ? { stdout: process.stderr } : {};
+  let runErrors: string[];
+  let files: TaskLike[] = [];
+  try {
+    const vitest = await startVitest("test", selected.map((scenario) => scenario.path), { project: "scenarios", watch: false, root: PROJECT_ROOT }, {}, streams);
+    await vitest.close();
+    files = vitest.state.getFiles() as TaskLike[];
+    runErrors = vitest.state.getUnhandledErrors().map((error) => (error instanceof Error ? error.message : String(error)));
+  } catch (error) {
+    runErrors = [`the scenarios could not be run: ${(error as Error).message}`];
+  }
+  const summary = runSummary(environment, scenarioOutcomes(files), runErrors);
+  if (values.json) process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
+  if (summary.verdict !== "passed") process.stderr.write(`chaos-control run: ${summary.verdict} (exit ${summary.exitCode}): ${summary.meaning}\n`);
+  // Vitest sets process.exitCode on failures; the verdict's code is the one that counts.
+  process.exitCode = undefined;
+  return summary.exitCode;
 }

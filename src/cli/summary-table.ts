@@ -18,6 +18,7 @@ export function formatSummary(summary: PipelineSummary): string {
   }
   const similarity = summary.similarity;
   if (similarity) {
+    if (similarity.shard.count > 1) rows.push(["similarity shard", `${similarity.shard.index} of ${similarity.shard.count}`]);
     rows.push(
       ["songs compared", String(similarity.songs)],
       ["similar pairs written", similarity.upToDate ? "0 (already up to date)" : String(similarity.pairsWritten)],

@@ -38,6 +38,7 @@ describe("resolvePipelineConfig", () => {
     ["shard.index", { ...VALID, shard: { index: 3, count: 3 } }],
     ["shard.count", { ...VALID, shard: { index: 0, count: 0 } }],
     ["stages", { ...VALID, stages: ["extract", "load"] as never }],
+    ["stages", { ...VALID, shard: { index: 1, count: 2 } }],
     ["similarity.bands", { ...VALID, similarity: { bands: -1 } }],
     ["similarity.maxDistance", { ...VALID, similarity: { maxDistance: 2 } }],
   ])("names the field %s when it is wrong", (field, input) => {

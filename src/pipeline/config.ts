@@ -16,7 +16,11 @@ export interface S3SourceConfig {
   credentials: { accessKeyId: string; secretAccessKey: string } | undefined;
 }
 
-/** A deterministic slice of the keys, for running extraction as several processes (e.g. a Kubernetes Indexed Job). */
+/**
+ * A deterministic slice of a stage's work, for running it as several processes (e.g. a
+ * Kubernetes Indexed Job): extraction takes the keys a stable hash assigns to `index`,
+ * similarity the pairs whose first song the work-balanced plan assigns to it.
+ */
 export interface ShardConfig {
   index: number;
   count: number;
@@ -83,6 +87,9 @@ export function resolvePipelineConfig(input: PipelineConfigInput): PipelineConfi
   const stages = input.stages ?? STAGES;
   if (stages.length === 0) throw new ConfigError("stages", "must name at least one stage");
   for (const stage of stages) if (!STAGES.includes(stage)) throw new ConfigError("stages", `has unknown stage ${JSON.stringify(stage)} (known: ${STAGES.join(", ")})`);
+  if (shard.count > 1 && stages.length > 1) {
+    throw new ConfigError("stages", `must name one stage in a sharded run (shard.count ${shard.count}): similarity compares the songs of every extraction shard, so run it after all of them`);
+  }
   const retry = { ...DEFAULT_RETRY_POLICY, ...input.retry };
   let similarity: SimilarityOptions;
   try {

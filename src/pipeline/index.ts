@@ -25,7 +25,9 @@ export { readInstruments, programToInstrumentName, MidiFormatError, type Instrum
 export {
   instrumentTokens,
   similarPairBatches,
+  pairsPerShard,
   DEFAULT_SIMILARITY_OPTIONS,
+  type PairShard,
   type SimilarityOptions,
   type SimilarPair,
   type SongTokens,

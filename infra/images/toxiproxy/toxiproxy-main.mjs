@@ -2,7 +2,7 @@
 // command line of the official image's /toxiproxy: `-host=0.0.0.0 -port=8474
 // -config=proxies.json` (Go flag syntax: one or two dashes, "=" or a space).
 // Bundled into one file by infra/images/build.sh.
-import { runToxiproxyCommand } from "../../../src/chaos/toxiproxy/cli.ts";
+import { runToxiproxyCommand } from "../../../src/chaos/toxiproxy/index.ts";
 
 function translate(argv) {
   let host = "0.0.0.0";

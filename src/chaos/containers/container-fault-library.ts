@@ -1,7 +1,5 @@
-import type { ServiceName } from "../env/chaos-environment.ts";
-import type { FaultHandle } from "../faults/fault-handle.ts";
-import type { DownOptions, PauseOptions } from "../faults/process/process-faults.ts";
-import { ProxiedFaultLibrary } from "../faults/proxied-fault-library.ts";
+import type { ServiceName, FaultHandle, DownOptions, PauseOptions } from "../core/index.ts";
+import { ProxiedFaultLibrary } from "../faults/index.ts";
 import { killContainer, pauseContainer, stopContainer } from "./container-faults.ts";
 import type { StartedContainersEnvironment } from "./started-containers-env.ts";
 

@@ -1,5 +1,4 @@
-import { createFaultHandle, FaultParameterError, nonNegative, type FaultHandle } from "../faults/fault-handle.ts";
-import type { DownOptions, PauseOptions } from "../faults/process/process-faults.ts";
+import { createFaultHandle, effectSeen, FaultParameterError, nonNegative, type FaultHandle, type DownOptions, type PauseOptions } from "../core/index.ts";
 import type { ContainerDownOutcome, ServiceContainer } from "./service-container.ts";
 
 /**
@@ -36,7 +35,7 @@ async function takeDown(target: ServiceContainer, kind: string, down: () => Prom
       const restarted = await target.restart();
       return { restartedPid: restarted.pid, readyAfterMs: restarted.readyAfterMs, downMs: performance.now() - outcome.at };
     },
-    outcome.at,
+    effectSeen("the engine reports the container exited", outcome.at),
   );
 }
 
@@ -59,7 +58,7 @@ export async function pauseContainer(target: ServiceContainer, options: PauseOpt
       if (!target.isRemoved && (await target.state()).paused) await target.resume();
       return { pausedMs: performance.now() - paused.at };
     },
-    paused.at,
+    effectSeen("the engine reports the container paused", paused.at),
   );
   if (options.durationMs !== undefined) timer = setTimeout(() => void handle.remove().catch(() => undefined), options.durationMs);
   return handle;

@@ -1,9 +1,8 @@
 import { randomBytes } from "node:crypto";
 import { getContainerRuntimeClient } from "testcontainers";
-import { onInterrupt } from "../env/child-registry.ts";
-import { S3FaultProxy } from "../faults/s3/index.ts";
+import { EnvironmentFailureError, onInterrupt } from "../core/index.ts";
+import { S3FaultProxy } from "../faults/index.ts";
 import { containerEngineAvailable, ContainerEngineUnavailableError, useContainerEngine, type ContainerEngine } from "./container-engine.ts";
-import { EnvironmentFailureError } from "./environment-failure-error.ts";
 import { resolveContainerImages, type ContainerImages } from "./images.ts";
 import { environmentLabels, removeOrphanedContainers, removeSession } from "./orphan-containers.ts";
 import { ServiceContainer } from "./service-container.ts";

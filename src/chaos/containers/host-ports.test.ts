@@ -3,7 +3,7 @@ import { hostname } from "node:os";
 import pg from "pg";
 import { getContainerRuntimeClient } from "testcontainers";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { waitFor } from "../env/wait-for.ts";
+import { waitFor } from "../core/index.ts";
 import { containerEngineAvailable, listLabelledContainers, type ContainerEngine } from "./container-engine.ts";
 import { ContainersEnvironment } from "./containers-env.ts";
 import { OWNER_LABEL } from "./orphan-containers.ts";

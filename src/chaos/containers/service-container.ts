@@ -1,8 +1,6 @@
 import { constants } from "node:os";
 import { getContainerRuntimeClient, type ContainerRuntimeClient } from "testcontainers";
-import type { ServiceName } from "../env/chaos-environment.ts";
-import { waitFor } from "../env/wait-for.ts";
-import { EnvironmentFailureError } from "./environment-failure-error.ts";
+import { EnvironmentFailureError, type ServiceName, waitFor } from "../core/index.ts";
 
 type EngineContainer = ReturnType<ContainerRuntimeClient["container"]["getById"]>;
 
@@ -101,18 +99,27 @@ export class ServiceContainer {
     return { pid, signal: signalName((inspected.Config as { StopSignal?: string }).StopSignal), ...(await this.untilExited()) };
   }
 
-  /** `docker pause`: every process of the container frozen (cgroup freezer); sockets stay open, nothing answers. */
+  /** `docker pause`: every process of the container frozen (cgroup freezer); sockets stay open, nothing answers. Resolves once the engine reports it paused. */
   async pause(): Promise<{ pid: number | undefined; at: number }> {
     const { pid } = await this.state();
     await this.engine.pause();
+    await this.untilState("paused", (state) => state.paused);
     return { pid, at: performance.now() };
   }
 
-  /** `docker unpause`; a refusal is an {@link EnvironmentFailureError}. */
+  /**
+   * `docker unpause`, resolving once the engine reports it running and no
+   * longer paused; a refusal, or an engine that never reports it so, is an
+   * {@link EnvironmentFailureError}.
+   */
   async resume(): Promise<void> {
-    await this.engine.unpause().catch((error: unknown) => {
+    try {
+      await this.engine.unpause();
+      await this.untilState("unpaused", (state) => state.running && !state.paused);
+    } catch (error) {
+      if (error instanceof EnvironmentFailureError) throw error;
       throw new EnvironmentFailureError(`could not unpause the ${this.name} container ${this.shortId}`, error);
-    });
+    }
   }
 
   /**
@@ -154,6 +161,10 @@ export class ServiceContainer {
       });
     })();
     return this.removal;
+  }
+
+  private async untilState(goal: string, reached: (state: ContainerState) => boolean): Promise<void> {
+    await waitFor(async () => reached(await this.state()), { description: `the ${this.name} container to be ${goal}`, timeoutMs: CONTAINER_GONE_TIMEOUT_MS, intervalMs: 20 });
   }
 
   private async untilExited(): Promise<{ at: number; state: ContainerState }> {

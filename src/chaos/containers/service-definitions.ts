@@ -1,6 +1,6 @@
 import pg from "pg";
 import { Wait } from "testcontainers";
-import { waitFor } from "../env/wait-for.ts";
+import { waitFor } from "../core/index.ts";
 import { NetworkOnlyContainer } from "./network-only-container.ts";
 import { CONTAINER_READY_TIMEOUT_MS, type ServiceContainer } from "./service-container.ts";
 

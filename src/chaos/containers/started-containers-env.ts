@@ -1,19 +1,12 @@
-import { randomBytes } from "node:crypto";
 import type { S3Client } from "@aws-sdk/client-s3";
 import pg from "pg";
 import { getContainerRuntimeClient, type ContainerRuntimeClient } from "testcontainers";
 import { createS3Client, type PipelineConfigInput, type S3SourceConfig } from "../../pipeline/index.ts";
-import { seedBucket, type SeedObject } from "../env/bucket-seeder.ts";
-import type { ChaosEnvironment, PipelineDatabase, ServiceName } from "../env/chaos-environment.ts";
-import { onInterrupt } from "../env/child-registry.ts";
-import { DependencyPinger } from "../env/dependency-pinger.ts";
-import { launchLocalPipeline } from "../env/local-pipeline-process.ts";
-import type { PipelineLaunchRequest, PipelineProcess } from "../env/pipeline-process.ts";
-import type { FaultLibrary } from "../faults/fault-library.ts";
-import type { S3FaultProxy } from "../faults/s3/index.ts";
+import { seedBucket, DependencyPinger, launchLocalPipeline, pipelineDatabaseName } from "../env-kit/index.ts";
+import { type ChaosEnvironment, type PipelineDatabase, type ServiceName, onInterrupt, type PipelineLaunchRequest, type PipelineProcess, type FaultLibrary, type SeedObject, EnvironmentFailureError } from "../core/index.ts";
+import type { S3FaultProxy } from "../faults/index.ts";
 import { ContainerFaultLibrary } from "./container-fault-library.ts";
 import { displayHost, type ContainerEngine } from "./container-engine.ts";
-import { EnvironmentFailureError } from "./environment-failure-error.ts";
 import type { ContainerImages } from "./images.ts";
 import type { ServiceContainer } from "./service-container.ts";
 import type { ServiceCredentials } from "./service-definitions.ts";
@@ -120,7 +113,7 @@ export class StartedContainersEnvironment implements ChaosEnvironment {
 
   /** Creates a database on the direct path; a failure is an {@link EnvironmentFailureError}. */
   async createDatabase(label: string): Promise<PipelineDatabase> {
-    const name = `${label}_${randomBytes(4).toString("hex")}`.toLowerCase().replace(/[^a-z0-9_]/g, "_");
+    const name = pipelineDatabaseName(label);
     const client = new pg.Client({ connectionString: this.parts.postgresUrl() });
     try {
       await client.connect();

@@ -1,5 +1,5 @@
 import { GenericContainer, getContainerRuntimeClient, Wait, type StartedTestContainer } from "testcontainers";
-import type { ServiceName } from "../env/chaos-environment.ts";
+import type { ServiceName } from "../core/index.ts";
 import { ToxiproxyApi } from "../toxiproxy/index.ts";
 
 /** Toxiproxy's API port, in the official image and in the local one. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { measureBaseline } from "./baseline-run.ts";
-import { FakeEnvironment, type FakePipelineBehaviour } from "./testing/fake-environment.ts";
+import { FakeEnvironment, type FakePipelineBehaviour } from "../testing/index.ts";
 import { fakeCorpus } from "./testing/fake-experiment.ts";
 
 async function baselineEnv(objects: number, behaviour: FakePipelineBehaviour) {

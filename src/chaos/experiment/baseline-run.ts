@@ -1,6 +1,5 @@
 import { setTimeout as sleep } from "node:timers/promises";
-import type { ChaosEnvironment } from "../env/chaos-environment.ts";
-import type { PipelineLaunchRequest } from "../env/pipeline-process.ts";
+import type { ChaosEnvironment, PipelineLaunchRequest } from "../core/index.ts";
 import { ProgressTracker } from "./progress-tracker.ts";
 
 /** What the fault-free run of the corpus measured. */

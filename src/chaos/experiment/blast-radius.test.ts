@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { createFaultHandle } from "../faults/fault-handle.ts";
+import { createFaultHandle, effectSeen } from "../core/index.ts";
 import { ALLOW_TARGET_VARIABLE, BlastRadiusError, checkBlastRadius, DEFAULT_BLAST_RADIUS } from "./blast-radius.ts";
 import { fault, type FaultAction } from "./fault-action.ts";
 
@@ -7,7 +7,7 @@ const LOCAL = { isLocal: true, target: "embedded (processes on this machine)" };
 const STAGING = { isLocal: false, target: "kubernetes staging/chaos" };
 
 function action(name: string, durationMs: number | null): FaultAction {
-  const builder = fault(name, async () => createFaultHandle({ kind: "test", cause: "overload", target: "nothing", parameters: {} }, {}, async () => undefined));
+  const builder = fault(name, async () => createFaultHandle({ kind: "test", cause: "overload", target: "nothing", parameters: {} }, {}, async () => undefined, effectSeen("nothing to see")));
   return durationMs === null ? builder : builder.for(durationMs);
 }
 

@@ -1,4 +1,4 @@
-import type { ChaosEnvironment } from "../env/chaos-environment.ts";
+import type { ChaosEnvironment } from "../core/index.ts";
 import type { FaultAction } from "./fault-action.ts";
 
 /** The variable that opts a non-local environment into chaos; its value must name the target exactly. */

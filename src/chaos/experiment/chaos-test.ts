@@ -1,9 +1,10 @@
 import { expect, test } from "vitest";
-import type { ChaosEnvironment } from "../env/chaos-environment.ts";
+import { ENVIRONMENT_FAILURE_PREFIX, type ChaosEnvironment, type Journal } from "../core/index.ts";
 import type { ExperimentDefinition } from "./experiment-definition.ts";
-import { writeJournal } from "./journal-file.ts";
-import type { FaultRecord, Journal } from "./journal.ts";
-import { ENVIRONMENT_FAILURE_PREFIX, runExperiment, UNSUPPORTED_PREFIX } from "./run-experiment.ts";
+import { writeJournal } from "../report/index.ts";
+import { GoldenOutputCache } from "./golden-output.ts";
+import { whyMethodNotReached } from "./journal-queries.ts";
+import { runExperiment, UNSUPPORTED_PREFIX } from "./run-experiment.ts";
 import { selectedEnvironmentKind, startEnvironment, type EnvironmentRequirements } from "./select-environment.ts";
 
 interface ChaosFixtures {
@@ -37,7 +38,10 @@ export const chaosTest = test.extend<ChaosFixtures>({
   experiment: async ({ env, annotate, skip }, use) => {
     await use(async (definition) => {
       let path = "";
-      const journal = await runExperiment(env, definition, { onJournal: async (finished) => (path = await writeJournal(finished)) });
+      const journal = await runExperiment(env, definition, {
+        onJournal: async (finished) => (path = await writeJournal(finished)),
+        goldenCache: GoldenOutputCache.fromEnvironment(),
+      });
       for (const [name, value] of Object.entries(junitProperties(journal, path))) await annotate(value, name);
       if (journal.reason?.startsWith(UNSUPPORTED_PREFIX)) skip(journal.reason);
       // Said before any assertion on the journal: no fault or recovery verdict is worth reading then.
@@ -65,20 +69,6 @@ export function junitProperties(journal: Journal, path: string): Record<string, 
   };
 }
 
-/** The fault record named `name` in the journal (throws a readable error when absent). */
-export function faultNamed(journal: Journal, name: string): FaultRecord {
-  const record = journal.faults.find((fault) => fault.name === name);
-  if (!record) throw new Error(`no fault named "${name}" in the journal; it has: ${journal.faults.map((fault) => fault.name).join(", ")}`);
-  return record;
-}
-
-/** Samples of `probe` taken while `fault` was in effect. */
-export function samplesWhileActive(journal: Journal, fault: FaultRecord, probe: string): Journal["samples"] {
-  const from = fault.injectedAt ?? Infinity;
-  const until = fault.removedAt ?? Infinity;
-  return journal.samples.filter((sample) => sample.probe === probe && sample.at >= from && sample.at <= until);
-}
-
 interface JournalMatchers<R = unknown> {
   /** The experiment ran to the end and the pipeline finished (exit 0). */
   toHaveCompleted(): R;
@@ -89,7 +79,8 @@ interface JournalMatchers<R = unknown> {
 }
 
 declare module "vitest" {
-  // eslint-disable-next-line @typescript-eslint/no-empty-object-type
+  // Must repeat Vitest's own declaration, `any` default included.
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type, @typescript-eslint/no-explicit-any
   interface Matchers<T = any> extends JournalMatchers<T> {}
 }
 
@@ -104,7 +95,7 @@ expect.extend({
     const integrity = journal.integrity;
     return {
       pass: integrity?.ok === true,
-      message: () => (integrity ? `integrity check failed: ${integrity.summary}` : `integrity was not checked: ${journal.reason ?? journal.status}`),
+      message: () => (integrity ? `integrity check failed: ${integrity.summary}` : `integrity was not checked: the experiment ${journal.status}: ${journal.reason ?? "(no reason recorded)"}`),
     };
   },
   toRecoverWithinBudget(journal: Journal) {
@@ -115,11 +106,12 @@ expect.extend({
     return {
       pass,
       message: () =>
-        notInjected.length > 0
+        whyMethodNotReached(journal) ??
+        (notInjected.length > 0
           ? `faults not both injected and removed: ${notInjected.map((fault) => `${fault.name}${fault.error ? ` (${fault.error})` : ""}`).join("; ")}`
           : recovery === null
             ? `the steady state never held again after the faults were removed (budget ${budget} ms)`
-            : `recovery took ${recovery} ms, over the ${budget} ms budget`,
+            : `recovery took ${recovery} ms, over the ${budget} ms budget`),
     };
   },
 });

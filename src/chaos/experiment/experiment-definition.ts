@@ -1,6 +1,4 @@
-import type { SeedObject } from "../env/bucket-seeder.ts";
-import type { PipelineLaunchRequest } from "../env/pipeline-process.ts";
-import type { DowntimeCause } from "../faults/fault-handle.ts";
+import type { PipelineLaunchRequest, DowntimeCause, SeedObject } from "../core/index.ts";
 import type { FaultAction } from "./fault-action.ts";
 import type { Probe } from "./probe.ts";
 

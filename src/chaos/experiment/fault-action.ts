@@ -1,6 +1,4 @@
-import type { ChaosEnvironment } from "../env/chaos-environment.ts";
-import type { FaultHandle } from "../faults/fault-handle.ts";
-import type { FaultLibrary } from "../faults/fault-library.ts";
+import type { ChaosEnvironment, FaultHandle, FaultLibrary } from "../core/index.ts";
 import type { PipelineSupervisor } from "./pipeline-supervisor.ts";
 import { afterMs, type Trigger } from "./trigger.ts";
 

@@ -1,6 +1,4 @@
-import type { ChaosEnvironment } from "../env/chaos-environment.ts";
-import type { PipelineExit, PipelineLaunchRequest, PipelineProcess } from "../env/pipeline-process.ts";
-import { createFaultHandle, type FaultHandle } from "../faults/fault-handle.ts";
+import { type ChaosEnvironment, type PipelineExit, type PipelineLaunchRequest, type PipelineProcess, createFaultHandle, effectSeen, type FaultHandle } from "../core/index.ts";
 import type { ProgressTracker } from "./progress-tracker.ts";
 
 /**
@@ -86,7 +84,7 @@ export class PipelineSupervisor implements AsyncDisposable {
         await this.start();
         return { restartedAs: this.current?.id };
       },
-      at,
+      effectSeen("the killed pipeline process exited", at),
     );
   }
 

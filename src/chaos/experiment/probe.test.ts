@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import type { ChaosEnvironment } from "../env/chaos-environment.ts";
+import type { ChaosEnvironment } from "../core/index.ts";
 import { answersWithin, ERROR_RATE_PROBE, errorRate, throughput, THROUGHPUT_PROBE, type ProbeContext } from "./probe.ts";
 import { ProgressTracker } from "./progress-tracker.ts";
-import { FakeEnvironment } from "./testing/fake-environment.ts";
+import { FakeEnvironment } from "../testing/index.ts";
 
 function context(progress: ProgressTracker, env: ChaosEnvironment = new FakeEnvironment()): ProbeContext {
   return { env, progress, baselineThroughput: 100, pipelineRunning: true };

@@ -1,5 +1,4 @@
-import type { ChaosEnvironment, ServiceName } from "../env/chaos-environment.ts";
-import type { ProbeDeclaration } from "./journal.ts";
+import type { ChaosEnvironment, ServiceName, ProbeDeclaration } from "../core/index.ts";
 import type { ProgressTracker } from "./progress-tracker.ts";
 
 /** What a probe can look at when it is sampled. */
@@ -23,8 +22,12 @@ export interface Probe {
   accepts(value: number, context: ProbeContext): boolean;
 }
 
+/** Name of the {@link throughput} probe, as its samples carry it in the journal. */
 export const THROUGHPUT_PROBE = "pipeline throughput";
+/** Name of the {@link errorRate} probe. */
 export const ERROR_RATE_PROBE = "pipeline error rate";
+/** Names of the {@link answersWithin} probes, by service. */
+export const LATENCY_PROBE: Readonly<Record<ServiceName, string>> = { postgres: "postgres latency", s3: "s3 latency" };
 
 /**
  * Objects committed per second over a sliding window, at least `atLeast` of
@@ -65,7 +68,7 @@ export function errorRate(options: { atMostPerSecond: number; windowMs?: number 
 
 /** One round trip to `service` on the pipeline's path answers within `withinMs`. */
 export function answersWithin(service: ServiceName, withinMs: number): Probe {
-  const name = `${service} latency`;
+  const name = LATENCY_PROBE[service];
   return {
     name,
     unit: "ms",

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { PipelineProgress } from "../env/pipeline-process.ts";
+import type { PipelineProgress } from "../core/index.ts";
 import { ProgressTracker } from "./progress-tracker.ts";
 
 function progress(objectsDone: number, retries = 0): PipelineProgress {

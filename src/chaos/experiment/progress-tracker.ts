@@ -1,4 +1,4 @@
-import type { PipelineProgress } from "../env/pipeline-process.ts";
+import type { PipelineProgress } from "../core/index.ts";
 
 interface ProgressPoint extends PipelineProgress {
   at: number;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { ProbeSample } from "./journal.ts";
+import type { ProbeSample } from "../core/index.ts";
 import { detectionAfter, recoveryAfter } from "./recovery-figures.ts";
 
 const PROBES = new Set(["throughput", "latency"]);

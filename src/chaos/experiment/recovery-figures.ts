@@ -1,4 +1,4 @@
-import type { ProbeSample } from "./journal.ts";
+import type { ProbeSample } from "../core/index.ts";
 
 /** Samples grouped by the tick they were taken at, in time order. */
 function ticks(samples: readonly ProbeSample[], probes: ReadonlySet<string>): { at: number; ok: boolean }[] {

@@ -2,13 +2,13 @@ import { describe, expect, it, vi } from "vitest";
 import { fault } from "./fault-action.ts";
 import { THROUGHPUT_PROBE, throughput } from "./probe.ts";
 import { runExperiment } from "./run-experiment.ts";
-import { FakeEnvironment } from "./testing/fake-environment.ts";
+import { FakeEnvironment } from "../testing/index.ts";
 import { fakeDefinition } from "./testing/fake-experiment.ts";
 import { afterProgress } from "./trigger.ts";
 
 // The integrity check reads what the fake pipeline "wrote" instead of Postgres tables.
-vi.mock("../integrity/table-snapshot.ts", async () => {
-  const { snapshotOfFakeDatabase } = await import("./testing/fake-environment.ts");
+vi.mock("../integrity/index.ts", async () => {
+  const { snapshotOfFakeDatabase } = await import("../testing/index.ts");
   return { snapshotTables: snapshotOfFakeDatabase };
 });
 

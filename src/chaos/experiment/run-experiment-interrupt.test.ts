@@ -3,8 +3,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { InterruptibleChild } from "../testing/interruptible-child.ts";
-import type { Journal } from "./journal.ts";
+import { InterruptibleChild } from "../testing/index.ts";
+import type { Journal } from "../core/index.ts";
 
 const CHILD = fileURLToPath(new URL("./testing/run-experiment-until-interrupted.ts", import.meta.url));
 

@@ -2,11 +2,9 @@ import { setImmediate, setTimeout as sleep } from "node:timers/promises";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { ALLOW_TARGET_VARIABLE } from "./blast-radius.ts";
 import { fault } from "./fault-action.ts";
-import type { Journal } from "./journal.ts";
-import { createFaultHandle } from "../faults/fault-handle.ts";
-import { EnvironmentFailureError } from "../containers/environment-failure-error.ts";
-import { ENVIRONMENT_FAILURE_PREFIX, runExperiment, UNSUPPORTED_PREFIX } from "./run-experiment.ts";
-import { FakeEnvironment, type FakeEnvironmentOptions } from "./testing/fake-environment.ts";
+import { createFaultHandle, effectSeen, ENVIRONMENT_FAILURE_PREFIX, EnvironmentFailureError, type Journal } from "../core/index.ts";
+import { runExperiment, UNSUPPORTED_PREFIX } from "./run-experiment.ts";
+import { FakeEnvironment, type FakeEnvironmentOptions } from "../testing/index.ts";
 import { fakeDefinition } from "./testing/fake-experiment.ts";
 import { afterProgress } from "./trigger.ts";
 
@@ -242,9 +240,14 @@ describe("runExperiment when the environment cannot restore what a fault took do
     const env = new FakeEnvironment({ pipelines: { experiment: { exit: { code: 1, afterMs: 600, outputTail: "error: connect ECONNREFUSED" } } } });
     const engineMessage = "(HTTP code 500) server error - cannot listen on the TCP port: listen tcp4 :46203: bind: address already in use";
     const killPostgres = fault("kill Postgres", async () =>
-      createFaultHandle({ kind: "process/kill", cause: "equipment-failure", target: "postgres", parameters: {} }, {}, async () => {
-        throw new EnvironmentFailureError("could not start the postgres container 1a2b3c4d5e6f again", new Error(engineMessage));
-      }),
+      createFaultHandle(
+        { kind: "process/kill", cause: "equipment-failure", target: "postgres", parameters: {} },
+        {},
+        async () => {
+          throw new EnvironmentFailureError("could not start the postgres container 1a2b3c4d5e6f again", new Error(engineMessage));
+        },
+        effectSeen("the fake engine reported the container exited"),
+      ),
     ).for(100);
     const journal = await runCatchingUnhandled(env, fakeDefinition({ method: [killPostgres] }));
 

@@ -1,37 +1,22 @@
-import { randomBytes } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
-import type { ChaosEnvironment, PipelineDatabase } from "../env/chaos-environment.ts";
-import { onInterrupt } from "../env/child-registry.ts";
-import type { FaultHandle } from "../faults/fault-handle.ts";
-import { UnsupportedFaultError, type FaultLibrary } from "../faults/fault-library.ts";
-import { snapshotTables } from "../integrity/table-snapshot.ts";
+import { type ChaosEnvironment, type PipelineDatabase, environmentFailureIn, onInterrupt, UnsupportedFaultError, type FaultLibrary, type ExperimentPhase, type ExperimentStatus, type Journal, type ProbeSample, type RollbackRecord } from "../core/index.ts";
+import { snapshotTables } from "../integrity/index.ts";
 import { BlastRadiusError, checkBlastRadius } from "./blast-radius.ts";
 import type { ExperimentDefinition } from "./experiment-definition.ts";
 import type { FaultAction } from "./fault-action.ts";
-import { markFaultActive } from "./fault-activity.ts";
+import { ScheduledFault } from "./scheduled-fault.ts";
 import { checkIntegrity } from "./integrity-check.ts";
-import type { ExperimentPhase, ExperimentStatus, FaultRecord, Journal, ProbeSample, RollbackRecord } from "./journal.ts";
 import { PipelineSupervisor } from "./pipeline-supervisor.ts";
 import { THROUGHPUT_PROBE, type Probe, type ProbeContext } from "./probe.ts";
-import { measureBaseline } from "./baseline-run.ts";
+import { corpusPrefix, goldenKey, type GoldenOutputCache } from "./golden-output.ts";
+import { goldenRun, type GoldenRun } from "./golden-run.ts";
+import { recordExperimentOutcome } from "./experiment-outcome-metrics.ts";
 import { ProgressTracker } from "./progress-tracker.ts";
-import { detectionAfter, recoveryAfter } from "./recovery-figures.ts";
+import { recoveryAfter } from "./recovery-figures.ts";
+import { buildJournal, DEFAULT_STABLE_FOR_MS, hypothesisNames, nothingLeftToRecover, relativeTo } from "./experiment-journal.ts";
+import { ExperimentStop, UNSUPPORTED_PREFIX } from "./experiment-stop.ts";
 
-/** Starts the reason of an experiment stopped because its environment cannot produce one of its faults. */
-export const UNSUPPORTED_PREFIX = "unsupported fault: ";
-
-/** Starts the reason of an experiment whose environment could not start or restore something (an error named EnvironmentFailureError). */
-export const ENVIRONMENT_FAILURE_PREFIX = "environment failure: ";
-
-/** Why an experiment stopped early: a safety probe, or Ctrl-C. */
-class ExperimentStop extends Error {
-  constructor(
-    readonly status: "aborted" | "interrupted",
-    message: string,
-  ) {
-    super(message);
-  }
-}
+export { UNSUPPORTED_PREFIX } from "./experiment-stop.ts";
 
 /**
  * Runs one experiment on `env`: a fault-free baseline run of the corpus (the
@@ -42,7 +27,7 @@ class ExperimentStop extends Error {
  * the experiment found.
  */
 export async function runExperiment(env: ChaosEnvironment, definition: ExperimentDefinition, options: RunExperimentOptions = {}): Promise<Journal> {
-  return new ExperimentRun(env, definition).run(options.onJournal);
+  return new ExperimentRun(env, definition, options.goldenCache).run(options.onJournal);
 }
 
 /** Options of {@link runExperiment}. */
@@ -53,6 +38,8 @@ export interface RunExperimentOptions {
    * and this callback are done (e.g. `writeJournal`).
    */
   onJournal?: (journal: Journal) => Promise<unknown>;
+  /** Where golden outputs of this test run are kept, so runs of the same input share one fault-free run; default: none (every experiment runs its own). */
+  goldenCache?: GoldenOutputCache;
 }
 
 /** How long Ctrl-C waits for the journal to be finished and handed over. */
@@ -62,7 +49,7 @@ class ExperimentRun {
   private readonly startedAt = performance.now();
   private readonly wallClockStart = new Date();
   private readonly samples: ProbeSample[] = [];
-  private readonly faults: { action: FaultAction; record: FaultRecord; handle?: FaultHandle }[] = [];
+  private readonly faults: ScheduledFault[] = [];
   private readonly rollbacks: RollbackRecord[] = [];
   private readonly stop = new AbortController();
   private readonly sampleEveryMs: number;
@@ -84,6 +71,7 @@ class ExperimentRun {
   constructor(
     private readonly env: ChaosEnvironment,
     private readonly definition: ExperimentDefinition,
+    private readonly goldenCache: GoldenOutputCache | undefined,
   ) {
     this.sampleEveryMs = definition.sampleEveryMs ?? 200;
     this.timeLimitMs = definition.timeLimitMs ?? 120_000;
@@ -100,6 +88,7 @@ class ExperimentRun {
     const timeLimit = setTimeout(() => this.halt(new ExperimentStop("aborted", `safety: the time limit of ${this.timeLimitMs} ms was reached`)), this.timeLimitMs);
     try {
       const journal = await this.execute();
+      await recordExperimentOutcome(journal);
       await onJournal?.(journal);
       return journal;
     } finally {
@@ -110,17 +99,18 @@ class ExperimentRun {
   }
 
   private async execute(): Promise<Journal> {
-    let golden: PipelineDatabase | undefined;
+    let golden: GoldenRun | undefined;
     let experiment: PipelineDatabase | undefined;
     let inputKeys: string[] = [];
     let tracker: ProgressTracker | undefined;
     try {
       checkBlastRadius(this.env, this.definition.method, this.timeLimitMs);
-      const prefix = `${this.definition.id}-${randomBytes(3).toString("hex")}/`;
+      const key = await goldenKey(this.definition.corpus, this.definition.pipeline, this.env.kind);
+      const prefix = corpusPrefix(key);
       inputKeys = this.definition.corpus.map((object) => prefix + object.key);
       await this.env.seed(this.definition.corpus.map((object) => ({ key: prefix + object.key, body: object.body })));
-      golden = await this.env.createDatabase("golden");
-      const baseline = await measureBaseline(this.env, { ...this.definition.pipeline, prefix, database: golden.name }, inputKeys.length, this.stop.signal);
+      golden = await goldenRun(this.env, { ...this.definition.pipeline, prefix }, key, inputKeys.length, this.stop.signal, this.goldenCache);
+      const baseline = golden.baseline;
       this.baselineThroughput = baseline.throughput;
 
       experiment = await this.env.createDatabase("experiment");
@@ -155,68 +145,31 @@ class ExperimentRun {
     }
     const integrity =
       golden && experiment && this.status === "completed"
-        ? checkIntegrity(await snapshotTables(golden.url), await snapshotTables(experiment.url), inputKeys)
+        ? checkIntegrity(await golden.snapshot(), await snapshotTables(experiment.url), inputKeys)
         : null;
-    return this.journal(integrity, tracker);
+    return this.journal(integrity, tracker, golden);
   }
 
-  /** Waits for `action`'s trigger, injects it, and removes it after its duration. */
+  /** Schedules `action`; an unsupported fault stops the experiment with a reason scenarios turn into a skip. */
   private async perform(action: FaultAction, databaseUrl: string, progress: ProgressTracker): Promise<void> {
-    const record: FaultRecord = {
-      name: action.name,
-      kind: "unknown",
+    const fault = new ScheduledFault(action, {
+      experimentId: this.definition.id,
       cause: this.definition.cause,
-      target: "",
-      parameters: {},
-      trigger: action.trigger.description,
-      plannedDurationMs: action.durationMs,
-      injectedAt: null,
-      removedAt: null,
-      recoveredAt: null,
-      observations: {},
-    };
-    const entry: (typeof this.faults)[number] = { action, record };
-    this.faults.push(entry);
+      env: this.env,
+      faults: this.faultLibrary!,
+      pipeline: this.pipeline!,
+      launchedAt: this.pipelineStartedAt!,
+      signal: this.stop.signal,
+      relative: (monotonic) => this.relative(monotonic),
+      noteError: (error) => this.noteEnvironmentFailure(error),
+    });
+    this.faults.push(fault);
     try {
-      const evidence = await Promise.race([
-        action.trigger.wait({ launchedAt: this.pipelineStartedAt!, progress, databaseUrl, signal: this.stop.signal }),
-        this.pipeline!.finished.then(() => {
-          throw new Error(`the pipeline finished before the trigger (${action.trigger.description}) fired`);
-        }),
-      ]);
-      const handle = await action.inject({ faults: this.faultLibrary!, env: this.env, pipeline: this.pipeline! });
-      entry.handle = handle;
-      Object.assign(record, { kind: handle.description.kind, cause: handle.description.cause, target: handle.description.target, parameters: handle.description.parameters });
-      record.observations = Object.assign(handle.observations, evidence);
-      record.injectedAt = this.relative(handle.injectedAt);
-      // Injected while the experiment was being stopped: the rollback may already have run.
-      if (this.stop.signal.aborted) return await this.remove(entry);
-      await markFaultActive(this.definition.id, action.name, handle.description.kind, true);
-      if (action.durationMs !== null) {
-        await sleep(Math.max(0, handle.injectedAt + action.durationMs - performance.now()), undefined, { signal: this.stop.signal });
-        await this.remove(entry);
-      }
+      await fault.perform(progress, databaseUrl);
     } catch (error) {
-      this.noteEnvironmentFailure(error);
-      if (this.stop.signal.aborted) return;
-      record.error = (error as Error).message;
       if (error instanceof UnsupportedFaultError) this.halt(new ExperimentStop("aborted", `${UNSUPPORTED_PREFIX}${error.message}`));
       throw error;
     }
-  }
-
-  private async remove(entry: (typeof this.faults)[number]): Promise<void> {
-    if (!entry.handle) return;
-    try {
-      await entry.handle.remove();
-    } catch (error) {
-      this.noteEnvironmentFailure(error);
-      entry.record.error = `could not be removed: ${(error as Error).message}`;
-      throw error;
-    }
-    entry.record.removedAt = this.relative(entry.handle.removedAt!);
-    entry.record.observations = entry.handle.observations;
-    await markFaultActive(this.definition.id, entry.action.name, entry.handle.description.kind, false);
   }
 
   /** Every rollback runs, whatever failed before it; each is recorded. */
@@ -224,7 +177,7 @@ class ExperimentRun {
     this.rolledBack ??= (async () => {
       this.stop.abort(new ExperimentStop("aborted", "rolling back"));
       const steps: [string, () => Promise<void>][] = [
-        ...this.faults.filter((entry) => entry.handle && entry.record.removedAt === null).map((entry): [string, () => Promise<void>] => [`remove fault: ${entry.action.name}`, () => this.remove(entry)]),
+        ...this.faults.filter((entry) => entry.handle && entry.record.removedAt === null).map((entry): [string, () => Promise<void>] => [`remove fault: ${entry.action.name}`, () => entry.remove()]),
         ["remove any other fault", () => this.faultLibrary?.removeAll() ?? Promise.resolve()],
         ["stop the pipeline", () => this.pipeline?.stop() ?? Promise.resolve()],
       ];
@@ -252,34 +205,16 @@ class ExperimentRun {
 
   /** After the pipeline finished: keeps sampling until the steady state has been stable since the last removal (bounded by the time limit). */
   private async sampleUntilRecovered(): Promise<void> {
-    const stableForMs = this.definition.stableForMs ?? 1_000;
+    const stableForMs = this.definition.stableForMs ?? DEFAULT_STABLE_FOR_MS;
     const lastRemoval = Math.max(...this.faults.map((entry) => entry.record.removedAt ?? 0), 0);
     const names = this.hypothesisNames();
-    if (this.nothingLeftToRecover(lastRemoval)) return;
+    if (nothingLeftToRecover({ definition: this.definition, startedAt: this.startedAt, pipelineEndedAt: this.pipelineEndedAt }, lastRemoval)) return;
     while (!this.stop.signal.aborted) {
       const now = this.relative(performance.now());
       const recovered = recoveryAfter(this.samples, names, lastRemoval, stableForMs);
       if (recovered !== null && now - (lastRemoval + recovered) >= stableForMs) return;
       await sleep(this.sampleEveryMs, undefined, { signal: this.stop.signal }).catch(() => undefined);
     }
-  }
-
-  /**
-   * The pipeline finished before the fault was removed and every hypothesis
-   * probe measures the running pipeline: the work is done, so there is
-   * nothing left to recover (recovery time 0).
-   */
-  private nothingLeftToRecover(removedAt: number): boolean {
-    return (
-      this.pipelineEndedAt !== undefined &&
-      this.relative(this.pipelineEndedAt) <= removedAt &&
-      this.definition.hypothesis.every((probe) => probe.whilePipelineRuns)
-    );
-  }
-
-  private recoveryAfterRemoval(samples: readonly ProbeSample[], removedAt: number): number | null {
-    if (this.nothingLeftToRecover(removedAt)) return 0;
-    return recoveryAfter(samples, this.hypothesisNames(), removedAt, this.definition.stableForMs ?? 1_000);
   }
 
   private checkSafety(context: ProbeContext): void {
@@ -343,75 +278,41 @@ class ExperimentRun {
   }
 
   private noteEnvironmentFailure(error: unknown): void {
-    const failure = environmentFailureIn(error);
-    if (!failure || this.environmentFailure !== undefined) return;
-    this.environmentFailure = failure.message.startsWith(ENVIRONMENT_FAILURE_PREFIX) ? failure.message : `${ENVIRONMENT_FAILURE_PREFIX}${failure.message}`;
+    this.environmentFailure ??= environmentFailureIn(error)?.message;
   }
 
   private hypothesisNames(): ReadonlySet<string> {
-    return new Set(this.definition.hypothesis.map((probe) => probe.name));
+    return hypothesisNames(this.definition);
   }
 
   private relative(monotonic: number): number {
-    return Math.round((monotonic - this.startedAt) * 10) / 10;
+    return relativeTo(this.startedAt, monotonic);
   }
 
-  private journal(integrity: Journal["integrity"], tracker: ProgressTracker | undefined): Journal {
-    const names = this.hypothesisNames();
-    const during = this.samples.filter((sample) => sample.phase === "during");
-    for (const { record } of this.faults) {
-      if (record.removedAt === null) continue;
-      const recovery = this.recoveryAfterRemoval(during, record.removedAt);
-      record.recoveredAt = recovery === null ? null : record.removedAt + recovery;
-    }
-    const removed = this.faults.map((entry) => entry.record).filter((record) => record.removedAt !== null);
-    const lastRemoval = removed.length > 0 ? Math.max(...removed.map((record) => record.removedAt!)) : null;
-    const injected = this.faults.map((entry) => entry.record.injectedAt).filter((at): at is number => at !== null);
-    const firstInjection = injected.length > 0 ? Math.min(...injected) : null;
+  private journal(integrity: Journal["integrity"], tracker: ProgressTracker | undefined, golden: GoldenRun | undefined): Journal {
     // An environment that failed to start or restore something is why the run failed, whatever the pipeline did after it (Ctrl-C aside).
     const outcome = this.environmentFailure !== undefined && this.status !== "interrupted" ? { status: "failed" as const, reason: this.environmentFailure } : { status: this.status, reason: this.reason };
-    const declarations = this.definition.hypothesis.map((probe) => probe.declaration({ baselineThroughput: this.baselineThroughput }));
-    return {
-      schemaVersion: 1,
-      id: this.definition.id,
-      title: this.definition.title,
-      cause: this.definition.cause,
-      environment: { kind: this.env.kind, target: this.env.target },
-      startedAt: this.wallClockStart.toISOString(),
-      durationMs: Math.round(performance.now() - this.startedAt),
+    return buildJournal({
+      definition: this.definition,
+      env: this.env,
+      wallClockStart: this.wallClockStart,
+      startedAt: this.startedAt,
       status: outcome.status,
-      steadyStateDeviated: during.some((sample) => names.has(sample.probe) && !sample.ok),
+      reason: outcome.reason,
+      timeLimitMs: this.timeLimitMs,
+      samples: this.samples,
+      faults: this.faults.map((entry) => entry.record),
+      rollbacks: this.rollbacks,
+      baselineThroughput: this.baselineThroughput,
+      lowestThroughputDuringFault: this.lowestThroughputDuringFault,
       steadyStateBefore: this.steadyStateBefore,
       steadyStateAfter: this.steadyStateAfter,
-      budget: { ...this.definition.budget },
-      probes: [
-        ...declarations,
-        { name: "time limit", unit: "ms", role: "safety", tolerance: `method stops and rolls back after ${this.timeLimitMs} ms` },
-        ...(this.definition.maxRetries !== undefined
-          ? [{ name: "retry limit", unit: "retries", role: "safety" as const, tolerance: `stops and rolls back above ${this.definition.maxRetries} retries` }]
-          : []),
-      ],
-      faults: this.faults.map((entry) => entry.record),
-      samples: this.samples,
-      rollbacks: this.rollbacks,
-      figures: {
-        recoveryMs: lastRemoval === null ? null : this.recoveryAfterRemoval(during, lastRemoval),
-        detectionMs: firstInjection === null ? null : detectionAfter(during, names, firstInjection),
-        baselineThroughput: Math.round(this.baselineThroughput * 10) / 10,
-        throughputDuringFault: this.lowestThroughputDuringFault === undefined || this.baselineThroughput === 0 ? null : Math.round((this.lowestThroughputDuringFault / this.baselineThroughput) * 1000) / 1000,
-        pipelineDurationMs: this.pipelineStartedAt !== undefined && this.pipelineEndedAt !== undefined ? Math.round(this.pipelineEndedAt - this.pipelineStartedAt) : null,
-        pipelineProcesses: this.pipeline?.processes ?? 0,
-        retries: tracker?.latest.retries ?? 0,
-      },
+      pipelineStartedAt: this.pipelineStartedAt,
+      pipelineEndedAt: this.pipelineEndedAt,
+      pipelineProcesses: this.pipeline?.processes ?? 0,
+      retries: tracker?.latest.retries ?? 0,
       integrity,
-      ...(outcome.reason !== undefined ? { reason: outcome.reason } : {}),
-    };
+      golden: golden ? { key: golden.key, reused: golden.reused } : undefined,
+    });
   }
-}
-
-/** The error the environment threw for what it could not start or restore, also inside an AggregateError. */
-function environmentFailureIn(error: unknown): Error | undefined {
-  if (!(error instanceof Error)) return undefined;
-  if (error.name === "EnvironmentFailureError") return error;
-  return error instanceof AggregateError ? error.errors.map(environmentFailureIn).find(Boolean) : undefined;
 }

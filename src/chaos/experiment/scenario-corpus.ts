@@ -1,6 +1,6 @@
 import { corruptMidiFiles, type CorruptMidiFile } from "../../../fixtures/corrupt/index.ts";
 import { generateSyntheticCorpus } from "../../../fixtures/synthetic/index.ts";
-import type { SeedObject } from "../env/bucket-seeder.ts";
+import { type SeedObject } from "../core/index.ts";
 
 /** `songs` generated MIDI songs (seeded, so every run of a scenario sees the same corpus). */
 export function syntheticSongs(songs: number, seed = 7): SeedObject[] {

@@ -1,5 +1,5 @@
-import type { ChaosEnvironment, EnvironmentKind } from "../env/chaos-environment.ts";
-import { EmbeddedEnvironment } from "../env/embedded-env.ts";
+import type { ChaosEnvironment, EnvironmentKind } from "../core/index.ts";
+import { EmbeddedEnvironment } from "../embedded/index.ts";
 
 /** The variable that picks the environment scenarios run on. */
 export const ENVIRONMENT_VARIABLE = "CHAOS_ENV";

@@ -1,27 +1,32 @@
-/** The fault library: every fault returns a {@link FaultHandle}; {@link FaultInjector} is the one entry point per environment. */
-export {
-  createFaultHandle,
-  removeAll,
-  FaultParameterError,
-  type DowntimeCause,
-  type FaultDescription,
-  type FaultHandle,
-} from "./fault-handle.ts";
-export { FaultInjector, type ProcessTarget } from "./fault-injector.ts";
-export { killProcess, stopProcess, pauseProcess, type DownOptions, type PauseOptions } from "./process/process-faults.ts";
+/**
+ * Fault mechanics every environment may use, whatever runs its services:
+ * signals to a {@link FaultableProcess}, Toxiproxy toxics and partitions, the
+ * S3 fault proxy, connection/lock/CPU/memory pressure, bad objects in the
+ * bucket, and {@link ProxiedFaultLibrary}, the base of the fault libraries of
+ * Toxiproxy-fronted environments. Every fault returns a core FaultHandle.
+ */
+export { killProcess, stopProcess, pauseProcess } from "./process/process-faults.ts";
 export type { FaultableProcess } from "./process/faultable-process.ts";
-export { injectToxic, partition } from "./network/network-faults.ts";
-export { S3FaultProxy, type S3FaultSpec, type S3ErrorFault, type S3LatencyFault, type S3TruncateFault, type S3CorruptFault } from "./s3/index.ts";
+export { injectToxic, partition, TOXIC_CAUSES } from "./network/network-faults.ts";
+export { S3FaultProxy, s3ErrorXml, type S3FaultHandle, type S3FaultObservations, type S3FaultProxyOptions, type S3FaultedRequest } from "./s3/index.ts";
 export {
   exhaustPostgresConnections,
   holdTableLock,
   slowQueries,
   cpuPressure,
   memoryPressure,
+  memoryCapMebibytes,
   TABLE_LOCK_MODES,
-  type ConnectionExhaustionOptions,
-  type TableLockOptions,
+  LOCK_ACQUIRE_TIMEOUT_MS,
+  DEFAULT_ROWS_PER_QUERY,
+  type ConnectionExhaustionObservations,
+  type CpuPressureObservations,
+  type EndedBy,
+  type MemoryPressureObservations,
+  type SlowQueriesObservations,
   type SlowQueriesOptions,
-  type CpuPressureOptions,
-  type MemoryPressureOptions,
+  type TableLockMode,
+  type TableLockOptions,
 } from "./resource/index.ts";
+export { badObjectsInBucket, type BadObject } from "./data/bad-objects.ts";
+export { ProxiedFaultLibrary, type ProxiedFaultSurface } from "./proxied-fault-library.ts";

@@ -1,29 +1,16 @@
-import type { ServiceName } from "../env/chaos-environment.ts";
+import { type ServiceName, removeAll, type FaultHandle, type FaultLibrary, type DownOptions, type PauseOptions, type S3FaultSpec, type ConnectionExhaustionOptions, type CpuPressureOptions, type MemoryPressureOptions } from "../core/index.ts";
 import type { ToxiproxyApi, ToxicSpec } from "../toxiproxy/index.ts";
-import { removeAll, type FaultHandle } from "./fault-handle.ts";
-import type { FaultLibrary } from "./fault-library.ts";
+import type { ProxyAddress } from "./network/connection-probe.ts";
 import { injectToxic, partition } from "./network/network-faults.ts";
-import type { DownOptions, PauseOptions } from "./process/process-faults.ts";
-import {
-  cpuPressure,
-  exhaustPostgresConnections,
-  holdTableLock,
-  memoryPressure,
-  slowQueries,
-  type ConnectionExhaustionOptions,
-  type CpuPressureOptions,
-  type MemoryPressureOptions,
-  type SlowQueriesOptions,
-  type TableLockOptions,
-} from "./resource/index.ts";
-import type { S3FaultSpec } from "./s3/index.ts";
+import { cpuPressure, exhaustPostgresConnections, holdTableLock, memoryPressure, slowQueries, type SlowQueriesOptions, type TableLockOptions } from "./resource/index.ts";
+import type { S3FaultHandle } from "./s3/index.ts";
 
 /** What an environment whose traffic goes through Toxiproxy and an S3 fault layer exposes to its faults. */
 export interface ProxiedFaultSurface {
-  /** The Toxiproxy in front of each service, and the proxy name per service. */
-  readonly network: { readonly api: ToxiproxyApi; proxyName(service: ServiceName): string };
+  /** The Toxiproxy in front of each service, the proxy name per service, and where this machine reaches that proxy (to prove a partition). */
+  readonly network: { readonly api: ToxiproxyApi; proxyName(service: ServiceName): string; address(service: ServiceName): ProxyAddress };
   /** The HTTP fault layer in front of S3. */
-  readonly s3Faults: { inject(spec: S3FaultSpec): FaultHandle | Promise<FaultHandle> };
+  readonly s3Faults: { inject(spec: S3FaultSpec): S3FaultHandle | Promise<S3FaultHandle> };
   /** The pipeline's database, for resource faults that hold connections or locks in it. */
   readonly databaseUrl: string;
 }
@@ -56,11 +43,16 @@ export abstract class ProxiedFaultLibrary implements FaultLibrary {
 
   /** Cuts the network between the pipeline and `service`. */
   partition(service: ServiceName): Promise<FaultHandle> {
-    return this.track(partition(this.surface.network.api, this.surface.network.proxyName(service)));
+    const { network } = this.surface;
+    return this.track(Promise.resolve().then(() => partition(network.api, network.proxyName(service), network.address(service))));
   }
 
-  /** An S3-level fault between the pipeline and the S3 server: errors (e.g. 503 SlowDown), latency, truncated bodies, a corrupted object. */
-  s3(spec: S3FaultSpec): Promise<FaultHandle> {
+  /**
+   * An S3-level fault between the pipeline and the S3 server: errors (e.g. 503 SlowDown), latency, hangs, truncated or
+   * corrupted bodies. Here the S3 fault proxy applies it, so the handle's observations are typed (each faulted request
+   * with its occurrence); the core contract promises only a FaultHandle, as a cluster injects S3 faults as Chaos Mesh objects.
+   */
+  s3(spec: S3FaultSpec): Promise<S3FaultHandle> {
     return this.track(Promise.resolve().then(() => this.surface.s3Faults.inject(spec)));
   }
 
@@ -98,7 +90,7 @@ export abstract class ProxiedFaultLibrary implements FaultLibrary {
     await this.removeAll();
   }
 
-  protected async track(injecting: Promise<FaultHandle>): Promise<FaultHandle> {
+  protected async track<H extends FaultHandle>(injecting: Promise<H>): Promise<H> {
     const handle = await injecting;
     this.handles.push(handle);
     return handle;

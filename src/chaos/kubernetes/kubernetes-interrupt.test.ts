@@ -1,6 +1,6 @@
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { InterruptibleChild } from "../testing/interruptible-child.ts";
+import { InterruptibleChild } from "../testing/index.ts";
 import { DEFAULT_FAKE_OPTIONS } from "./testing/fake-cluster-kit.ts";
 import { FakeKubeApi } from "./testing/fake-kube-api.ts";
 

@@ -1,6 +1,6 @@
 import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
-import type { Journal, ResilienceReport } from "../experiment/journal.ts";
+import type { Journal, ResilienceReport } from "../core/index.ts";
 import { JournalFormatError } from "./journal-format-error.ts";
 import { validateJournal } from "./validate-journal.ts";
 

@@ -1,4 +1,4 @@
-import type { FaultRecord, RollbackRecord } from "../experiment/journal.ts";
+import type { FaultRecord, RollbackRecord } from "../core/index.ts";
 import { html, type Html } from "./html-escape.ts";
 import { renderKeyValues } from "./key-values.ts";
 import { formatMs } from "./report-format.ts";

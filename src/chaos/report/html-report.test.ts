@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { Journal, ResilienceReport } from "../experiment/journal.ts";
+import type { Journal, ResilienceReport } from "../core/index.ts";
 import { renderHtmlReport } from "./html-report.ts";
 import { CHART_LAYOUT } from "./svg-line-chart.ts";
 import { buildFault, buildJournal, completedScenario, failedScenarioWithIntegrityDifference, intactIntegrity } from "./testing/sample-journals.ts";

@@ -1,4 +1,4 @@
-import type { ResilienceReport } from "../experiment/journal.ts";
+import type { ResilienceReport } from "../core/index.ts";
 import { Html, html } from "./html-escape.ts";
 import { REPORT_CSS } from "./report-styles.ts";
 import { renderScenarioSection } from "./scenario-section.ts";

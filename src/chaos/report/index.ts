@@ -4,5 +4,7 @@ export { JournalFormatError } from "./journal-format-error.ts";
 export { validateJournal } from "./validate-journal.ts";
 export { renderHtmlReport } from "./html-report.ts";
 export { formatSummaryTable } from "./summary-table.ts";
+export { formatSummaryMarkdown } from "./summary-markdown.ts";
 export { writeResilienceReport, type WrittenResilienceReport } from "./write-report.ts";
 export { recoveryVerdict, type RecoveryVerdict } from "./report-format.ts";
+export { writeJournal, journalDirectory, reportsDirectory } from "./journal-file.ts";

@@ -1,4 +1,4 @@
-import type { IntegrityVerdict } from "../experiment/journal.ts";
+import type { IntegrityVerdict } from "../core/index.ts";
 import { html, type Html } from "./html-escape.ts";
 import { formatNumber } from "./report-format.ts";
 

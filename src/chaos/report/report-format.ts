@@ -1,4 +1,4 @@
-import type { Journal } from "../experiment/journal.ts";
+import type { Journal } from "../core/index.ts";
 
 /** How a scenario's recovery compares with its budget. */
 export type RecoveryVerdict =

@@ -1,4 +1,4 @@
-import type { ExperimentStatus, Journal } from "../experiment/journal.ts";
+import type { ExperimentStatus, Journal } from "../core/index.ts";
 import { recoveryVerdict, verdictOutcome } from "./report-format.ts";
 
 /** Counts over a suite run, for the totals line of both summaries. */

@@ -1,7 +1,8 @@
 import { rm } from "node:fs/promises";
 import type { TestSpecification } from "vitest/node";
+import type { Vitest } from "vitest/node";
 import type { Reporter } from "vitest/reporters";
-import { journalDirectory, reportsDirectory } from "../experiment/journal-file.ts";
+import { journalDirectory, reportsDirectory } from "./journal-file.ts";
 import { formatSummaryTable } from "./summary-table.ts";
 import { writeResilienceReport } from "./write-report.ts";
 
@@ -17,6 +18,12 @@ export const SCENARIOS_PROJECT = "scenarios";
  */
 export default class ResilienceReporter implements Reporter {
   private scenariosRan = false;
+  private out: { write(text: string): unknown } = process.stdout;
+
+  /** Writes where Vitest writes (stderr when `chaos-control run --json` keeps stdout for its summary). */
+  onInit(vitest: Vitest): void {
+    this.out = vitest.logger.outputStream;
+  }
 
   async onTestRunStart(specifications: readonly TestSpecification[]): Promise<void> {
     this.scenariosRan = specifications.some((specification) => specification.project.name === SCENARIOS_PROJECT);
@@ -27,7 +34,7 @@ export default class ResilienceReporter implements Reporter {
     if (!this.scenariosRan) return;
     const written = await writeResilienceReport(reportsDirectory());
     if (written.report.journals.length === 0) return;
-    process.stdout.write(`\nResilience report (${written.report.journals.length} experiments)\n${formatSummaryTable(written.report.journals)}\n`);
-    process.stdout.write(`  JSON: ${written.jsonPath}\n  HTML: ${written.htmlPath}\n\n`);
+    this.out.write(`\nResilience report (${written.report.journals.length} experiments)\n${formatSummaryTable(written.report.journals)}\n`);
+    this.out.write(`  JSON: ${written.jsonPath}\n  HTML: ${written.htmlPath}\n\n`);
   }
 }

@@ -1,4 +1,4 @@
-import type { Journal } from "../experiment/journal.ts";
+import type { Journal } from "../core/index.ts";
 import { html, type Html } from "./html-escape.ts";
 import { formatNumber } from "./report-format.ts";
 import type { ScenarioTimeline } from "./scenario-timeline.ts";

@@ -1,4 +1,4 @@
-import type { ExperimentStatus, Journal } from "../experiment/journal.ts";
+import type { ExperimentStatus, Journal } from "../core/index.ts";
 import { renderFaultList, renderRollbacks } from "./fault-list.ts";
 import { html, type Html } from "./html-escape.ts";
 import { renderIntegritySection } from "./integrity-section.ts";

@@ -1,4 +1,4 @@
-import type { Journal } from "../experiment/journal.ts";
+import type { Journal } from "../core/index.ts";
 
 /** The span a fault was in effect, on the experiment's clock (ms). */
 export interface FaultWindow {

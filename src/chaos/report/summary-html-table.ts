@@ -1,4 +1,4 @@
-import type { Journal } from "../experiment/journal.ts";
+import type { Journal } from "../core/index.ts";
 import { html, type Html } from "./html-escape.ts";
 import { formatMs, formatRecoveryAgainstBudget, formatThroughputDip, recoveryVerdict, verdictOutcome } from "./report-format.ts";
 import { formatTotals, reportTotals } from "./report-totals.ts";

@@ -1,4 +1,4 @@
-import type { Journal } from "../experiment/journal.ts";
+import type { Journal } from "../core/index.ts";
 import { formatIntegrity, formatRecoveryAgainstBudget, recoveryVerdict, recoveryVerdictWord } from "./report-format.ts";
 import { formatTotals, reportTotals } from "./report-totals.ts";
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { ProbeSample } from "../experiment/journal.ts";
+import type { ProbeSample } from "../core/index.ts";
 import { buildFault, buildJournal } from "./testing/sample-journals.ts";
 import { elementsWithClass } from "./testing/svg-attributes.ts";
 import { scenarioTimeline } from "./scenario-timeline.ts";

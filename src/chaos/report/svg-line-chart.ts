@@ -1,4 +1,4 @@
-import type { ProbeSample } from "../experiment/journal.ts";
+import type { ProbeSample } from "../core/index.ts";
 import { linearScale, niceTicks, px } from "./chart-scale.ts";
 import { html, joinHtml, type Html } from "./html-escape.ts";
 import { formatNumber } from "./report-format.ts";

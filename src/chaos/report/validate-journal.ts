@@ -1,4 +1,4 @@
-import type { ExperimentStatus, Journal } from "../experiment/journal.ts";
+import type { ExperimentStatus, Journal } from "../core/index.ts";
 import { JournalFormatError } from "./journal-format-error.ts";
 
 const STATUSES: readonly ExperimentStatus[] = ["completed", "failed", "aborted", "interrupted"];

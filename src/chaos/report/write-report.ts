@@ -1,6 +1,6 @@
 import { mkdir, rename, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import type { ResilienceReport } from "../experiment/journal.ts";
+import type { ResilienceReport } from "../core/index.ts";
 import { collectJournals } from "./collect-journals.ts";
 import { renderHtmlReport } from "./html-report.ts";
 

@@ -1,4 +1,4 @@
-import type { InstrumentRow, PairRow } from "../integrity/table-snapshot.ts";
+import type { InstrumentRow, PairRow } from "../integrity/index.ts";
 
 /**
  * The similar pairs a corpus must yield, by brute force over every pair of

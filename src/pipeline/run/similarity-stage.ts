@@ -2,12 +2,14 @@ import { createHash } from "node:crypto";
 import { similarPairBatches, type SongTokens } from "../similarity/index.ts";
 import { withRetry } from "../retry.ts";
 import { writePairBatch } from "../store/pair-writer.ts";
-import { claimSimilarityProgress, completeSimilarityProgress } from "../store/similarity-progress.ts";
+import { claimSimilarityProgress, completeSimilarityProgress, type SimilarityCheckpoint } from "../store/similarity-progress.ts";
 import { loadSongTokens } from "../store/song-loader.ts";
 import { inTransaction } from "../store/transaction.ts";
 import { retryHooksFor, type RunContext } from "./run-context.ts";
 
 export interface SimilaritySummary {
+  /** The part of the pairs this process wrote: those whose first song shard `index` of `count` owns. */
+  shard: { index: number; count: number };
   songs: number;
   pairsWritten: number;
   /** Batches already committed by an interrupted earlier run and not written again. */
@@ -18,9 +20,11 @@ export interface SimilaritySummary {
 
 /**
  * Compares every song written so far and streams the qualifying pairs into
- * the pair table in checkpointed batches. The checkpoint is tied to a
- * fingerprint of the input, so a resumed run continues exactly where the
- * last commit left off and a changed input starts over.
+ * the pair table in checkpointed batches; a shard (config.shard) writes only
+ * the pairs whose first song it owns. The checkpoint is the shard's own, tied
+ * to a fingerprint of the input and the shard, so a resumed run continues
+ * exactly where the last commit left off, and a changed input or shard count
+ * starts over (see claimSimilarityProgress).
  */
 export async function runSimilarity(context: RunContext): Promise<SimilaritySummary> {
   const { config, metrics } = context;
@@ -39,12 +43,14 @@ export async function runSimilarity(context: RunContext): Promise<SimilaritySumm
       retryHooksFor(context, "load-songs"),
     ),
   );
-  const fingerprint = inputFingerprint(songs, context);
-  const progress = await inTransaction(context.pool, "claim similarity progress", config.retry, (client) => claimSimilarityProgress(client, fingerprint), retryHooksFor(context, "write-pairs"));
-  if (progress.completed) return { songs: songs.length, pairsWritten: 0, resumedAfterBatch: progress.lastSeq, upToDate: true };
+  const { shard } = config;
+  const checkpoint = checkpointFor(inputFingerprint(songs, context), shard);
+  const { fingerprint } = checkpoint;
+  const progress = await inTransaction(context.pool, "claim similarity progress", config.retry, (client) => claimSimilarityProgress(client, checkpoint), retryHooksFor(context, "write-pairs"));
+  if (progress.completed) return { shard, songs: songs.length, pairsWritten: 0, resumedAfterBatch: progress.lastSeq, upToDate: true };
 
   let pairsWritten = 0;
-  const batches = similarPairBatches(songs, config.similarity, progress.lastSeq);
+  const batches = similarPairBatches(songs, config.similarity, progress.lastSeq, shard);
   for (;;) {
     const next = metrics.stageDuration.startTimer({ stage: "similarity" });
     const { value: batch, done } = batches.next();
@@ -59,7 +65,7 @@ export async function runSimilarity(context: RunContext): Promise<SimilaritySumm
     context.emit({ type: "batch-written", step: "write-pairs", files: 0, rows });
   }
   await inTransaction(context.pool, "complete similarity", config.retry, (client) => completeSimilarityProgress(client, fingerprint), retryHooksFor(context, "write-pairs"));
-  return { songs: songs.length, pairsWritten, resumedAfterBatch: progress.lastSeq, upToDate: false };
+  return { shard, songs: songs.length, pairsWritten, resumedAfterBatch: progress.lastSeq, upToDate: false };
 }
 
 /** Identifies the exact input of the similarity step: the songs' tokens and every option that shapes the output. */
@@ -68,4 +74,10 @@ function inputFingerprint(songs: readonly SongTokens[], context: RunContext): st
   hash.update(JSON.stringify({ tokenMode: context.config.tokenMode, similarity: context.config.similarity }));
   for (const song of songs) hash.update(`${song.filename}\u0000${song.tokens.join(",")}\u0001`);
   return hash.digest("hex");
+}
+
+/** The shard's checkpoint: its fingerprint adds the shard to the input's, so no two shards or layouts share one. */
+function checkpointFor(inputFingerprint: string, shard: { index: number; count: number }): SimilarityCheckpoint {
+  const fingerprint = createHash("sha256").update(`${inputFingerprint}\u0000shard ${shard.index} of ${shard.count}`).digest("hex");
+  return { inputFingerprint, fingerprint, shardIndex: shard.index, shardCount: shard.count };
 }

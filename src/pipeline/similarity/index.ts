@@ -9,9 +9,11 @@ export {
   countSimilarPairs,
   type PairBatch,
   type PairCount,
+  pairsPerShard,
   type SimilarPair,
   similarPairBatches,
 } from "./similar-pairs.ts";
+export type { PairShard } from "./pair-shard-plan.ts";
 export { DEFAULT_SIMILARITY_OPTIONS, type SimilarityOptions, validateSimilarityOptions } from "./similarity-options.ts";
 export type { SongTokens } from "./token-set-groups.ts";
 export { bruteForcePairs } from "./brute-force-pairs.ts";

@@ -1,7 +1,9 @@
 import { intersectionSize, jaccardScore } from "./jaccard.ts";
 import { lshPartners } from "./lsh-partners.ts";
+import { type PairShard, planPairShards, validatePairShard } from "./pair-shard-plan.ts";
 import { prefixFilterPartners } from "./prefix-filter-partners.ts";
 import { type SimilarityOptions, validateSimilarityOptions } from "./similarity-options.ts";
+import { shardedPairBatches } from "./sharded-pair-batches.ts";
 import { groupByTokenSet, type SongTokens, type TokenSetGroups } from "./token-set-groups.ts";
 
 /** Two songs whose instrument sets are similar enough; the unit stored in Postgres. */
@@ -45,6 +47,11 @@ export interface PairCount {
  * bounded by the number of distinct sets and `batchSize`, never by the number of pairs,
  * even for one set shared by many thousands of songs.
  *
+ * With `shard`, only the pairs whose first song the shard owns (see planPairShards), in
+ * the same order, batched and numbered on their own; the N shards' pairs together are
+ * exactly the unsharded pairs. A sharded call keeps every set's partner list in memory
+ * (the plan needs them before the first pair), O(qualifying pairs of distinct sets).
+ *
  * @param resumeAfterSeq batches with `seq <= resumeAfterSeq` are skipped without their pairs being
  *   built (the set search still runs), so a writer that committed batches 1..n resumes with n + 1.
  */
@@ -52,13 +59,26 @@ export function similarPairBatches(
   songs: readonly SongTokens[],
   options: SimilarityOptions,
   resumeAfterSeq = 0,
+  shard: PairShard = { index: 0, count: 1 },
 ): Generator<PairBatch> {
   const resolved = validateSimilarityOptions(options);
   if (!Number.isSafeInteger(resumeAfterSeq) || resumeAfterSeq < 0) {
     throw new Error(`resumeAfterSeq must be a non-negative integer, got ${resumeAfterSeq}`);
   }
+  validatePairShard(shard);
   const groups = groupByTokenSet(songs, resolved.minDistinctTokens);
-  return batches(songs, groups, resolved, resumeAfterSeq);
+  if (shard.count === 1) return batches(songs, groups, resolved, resumeAfterSeq);
+  const partners = [...partnersBySet(groups, resolved)];
+  const plan = planPairShards(groups.members, partners, songs.length, shard.count);
+  return shardedPairBatches(songs, groups, partners, plan, shard.index, resolved.batchSize, resumeAfterSeq);
+}
+
+/** Pairs each of `count` shards would write: how evenly {@link similarPairBatches} spreads the work. */
+export function pairsPerShard(songs: readonly SongTokens[], options: SimilarityOptions, count: number): number[] {
+  const resolved = validateSimilarityOptions(options);
+  validatePairShard({ index: 0, count });
+  const groups = groupByTokenSet(songs, resolved.minDistinctTokens);
+  return planPairShards(groups.members, [...partnersBySet(groups, resolved)], songs.length, count).pairs;
 }
 
 /** Counts what {@link similarPairBatches} would emit, by multiplying group sizes instead of listing pairs. */
@@ -144,5 +164,5 @@ function* batches(
     }
     x++;
   }
-  if (pairs.length > 0) yield { seq: ++seq, pairs };
+  if (pairs.length > 0) yield { seq: seq + 1, pairs };
 }

@@ -9,7 +9,8 @@ export function createDatabasePool(databaseUrl: string, queryTimeoutMs: number, 
     idleTimeoutMillis: 10_000,
     query_timeout: queryTimeoutMs,
     keepAlive: true,
-    application_name: "scale-pipeline",
+    // A name the operator gives (PGAPPNAME, or application_name in the URL) wins, e.g. one per shard, so pg_stat_activity tells whose session is whose.
+    fallback_application_name: "scale-pipeline",
   });
   // An idle client losing its connection (server killed, network cut) is reported here; the next checkout gets a fresh one.
   pool.on("error", () => undefined);

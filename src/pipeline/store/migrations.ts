@@ -77,6 +77,24 @@ export const MIGRATIONS: readonly Migration[] = [
         updated_at    timestamptz NOT NULL DEFAULT now()
       );`,
   },
+  {
+    // A checkpoint per similarity shard. The old singleton's checkpoint is dropped: a
+    // run interrupted before the upgrade redoes its similarity step once.
+    version: 3,
+    name: "similarity progress per shard",
+    sql: `
+      DROP TABLE similarity_progress;
+      CREATE TABLE similarity_progress (
+        shard_index       integer PRIMARY KEY CHECK (shard_index >= 0),
+        shard_count       integer NOT NULL CHECK (shard_index < shard_count),
+        input_fingerprint text NOT NULL,
+        fingerprint       text NOT NULL UNIQUE,
+        last_seq          integer NOT NULL,
+        pairs_written     bigint NOT NULL,
+        completed         boolean NOT NULL,
+        updated_at        timestamptz NOT NULL DEFAULT now()
+      );`,
+  },
 ];
 
 const LOCK_KEY = 7_361_001; // any constant shared by every process migrating this schema

@@ -17,6 +17,6 @@ export async function writePairBatch(client: pg.ClientBase, fingerprint: string,
     ["filename_a", "filename_b", "similarity", "distance"],
     batch.pairs.map((pair) => [pair.filenameA, pair.filenameB, pair.similarity, pair.distance]),
   );
-  await advanceSimilarityProgress(client, batch.seq, batch.pairs.length);
+  await advanceSimilarityProgress(client, fingerprint, batch.seq, batch.pairs.length);
   return batch.pairs.length;
 }

@@ -1,6 +1,16 @@
 import type pg from "pg";
 
-/** Where the similarity step stands for one input (its fingerprint). */
+/** Which checkpoint a similarity run writes under. */
+export interface SimilarityCheckpoint {
+  /** The songs and options compared, the same for every shard of one run. */
+  inputFingerprint: string;
+  /** The input fingerprint with this shard's index and count: this shard's own checkpoint. */
+  fingerprint: string;
+  shardIndex: number;
+  shardCount: number;
+}
+
+/** Where one shard of the similarity step stands for its fingerprint. */
 export interface SimilarityProgress {
   fingerprint: string;
   lastSeq: number;
@@ -9,45 +19,52 @@ export interface SimilarityProgress {
 }
 
 /**
- * Locks and reads the progress row; if it belongs to another input (songs
- * or options changed) or there is none, clears the pair table and starts
- * over for `fingerprint`. Call inside a transaction.
+ * Locks the progress table and claims this shard's checkpoint (call inside a transaction).
+ *
+ * The table holds the checkpoints of one layout at a time: one input fingerprint and
+ * one shard count. A shard of that layout resumes its own checkpoint, or starts one,
+ * and never touches the other shards' pairs or checkpoints. The first shard of another
+ * layout (the songs or options changed, or the shard count did; a single process is
+ * shard 0 of 1) clears every pair and every checkpoint before it starts: pairs of two
+ * inputs or two partitions would mix into a table that equals no single run, and a
+ * shard of the old layout still writing stops at its next batch (see
+ * {@link lockSimilarityProgress}) instead of adding to the new one.
  */
-export async function claimSimilarityProgress(client: pg.ClientBase, fingerprint: string): Promise<SimilarityProgress> {
+export async function claimSimilarityProgress(client: pg.ClientBase, checkpoint: SimilarityCheckpoint): Promise<SimilarityProgress> {
+  const { fingerprint, inputFingerprint, shardIndex, shardCount } = checkpoint;
   await client.query("LOCK TABLE similarity_progress IN EXCLUSIVE MODE");
-  const { rows } = await client.query<{ fingerprint: string; last_seq: number; pairs_written: string; completed: boolean }>(
-    "SELECT fingerprint, last_seq, pairs_written, completed FROM similarity_progress",
+  const { rows } = await client.query<{ shard_index: number; shard_count: number; input_fingerprint: string; fingerprint: string; last_seq: number; pairs_written: string; completed: boolean }>(
+    "SELECT shard_index, shard_count, input_fingerprint, fingerprint, last_seq, pairs_written, completed FROM similarity_progress",
   );
-  const current = rows[0];
-  if (current && current.fingerprint === fingerprint) {
-    return { fingerprint, lastSeq: current.last_seq, pairsWritten: Number(current.pairs_written), completed: current.completed };
+  const own = rows.find((row) => row.fingerprint === fingerprint);
+  if (own) return { fingerprint, lastSeq: own.last_seq, pairsWritten: Number(own.pairs_written), completed: own.completed };
+  const sameLayout = rows.some((row) => row.input_fingerprint === inputFingerprint && row.shard_count === shardCount);
+  if (!sameLayout) {
+    await client.query("TRUNCATE filepair_similarity_score");
+    await client.query("DELETE FROM similarity_progress");
   }
-  await client.query("TRUNCATE filepair_similarity_score");
   await client.query(
-    `INSERT INTO similarity_progress (singleton, fingerprint, last_seq, pairs_written, completed)
-     VALUES (true, $1, 0, 0, false)
-     ON CONFLICT (singleton) DO UPDATE SET fingerprint = $1, last_seq = 0, pairs_written = 0, completed = false, updated_at = now()`,
-    [fingerprint],
+    `INSERT INTO similarity_progress (shard_index, shard_count, input_fingerprint, fingerprint, last_seq, pairs_written, completed)
+     VALUES ($1, $2, $3, $4, 0, 0, false)`,
+    [shardIndex, shardCount, inputFingerprint, fingerprint],
   );
   return { fingerprint, lastSeq: 0, pairsWritten: 0, completed: false };
 }
 
-/** Locks the progress row for a batch write; throws if another run has taken the table over meanwhile. */
+/** Locks this shard's progress row for a batch write; throws if another layout has taken the table over meanwhile. */
 export async function lockSimilarityProgress(client: pg.ClientBase, fingerprint: string): Promise<{ lastSeq: number }> {
-  const { rows } = await client.query<{ fingerprint: string; last_seq: number }>(
-    "SELECT fingerprint, last_seq FROM similarity_progress FOR UPDATE",
-  );
+  const { rows } = await client.query<{ last_seq: number }>("SELECT last_seq FROM similarity_progress WHERE fingerprint = $1 FOR UPDATE", [fingerprint]);
   const current = rows[0];
-  if (!current || current.fingerprint !== fingerprint) {
-    throw new Error("similarity progress was reset by another run while this one was writing");
+  if (!current) {
+    throw new Error("similarity progress was reset by another run (other songs, options or shard count) while this one was writing");
   }
   return { lastSeq: current.last_seq };
 }
 
-export async function advanceSimilarityProgress(client: pg.ClientBase, seq: number, pairs: number): Promise<void> {
+export async function advanceSimilarityProgress(client: pg.ClientBase, fingerprint: string, seq: number, pairs: number): Promise<void> {
   await client.query(
-    "UPDATE similarity_progress SET last_seq = $1, pairs_written = pairs_written + $2, updated_at = now()",
-    [seq, pairs],
+    "UPDATE similarity_progress SET last_seq = $2, pairs_written = pairs_written + $3, updated_at = now() WHERE fingerprint = $1",
+    [fingerprint, seq, pairs],
   );
 }
 

@@ -1,6 +1,6 @@
-import type { SeedObject } from "../../env/bucket-seeder.ts";
 import type { ExperimentDefinition } from "../experiment-definition.ts";
 import { answersWithin, throughput } from "../probe.ts";
+import { type SeedObject } from "../../core/index.ts";
 
 /** `objects` tiny objects under `songs/`, in key order. */
 export function fakeCorpus(objects = 20): SeedObject[] {

@@ -4,9 +4,9 @@
 // and pipeline stop is appended to the marker file argv[3] as it happens.
 import { appendFileSync } from "node:fs";
 import { fault } from "../fault-action.ts";
-import { writeJournal } from "../journal-file.ts";
+import { writeJournal } from "../../report/index.ts";
 import { runExperiment } from "../run-experiment.ts";
-import { FakeEnvironment } from "./fake-environment.ts";
+import { FakeEnvironment } from "../../testing/index.ts";
 import { fakeDefinition } from "./fake-experiment.ts";
 
 const [journalDirectory, marker] = process.argv.slice(2) as [string, string];

@@ -1,4 +1,4 @@
-import { createFaultHandle, type FaultHandle } from "../fault-handle.ts";
+import { createFaultHandle, effectSeen, type FaultHandle } from "../../core/index.ts";
 
 /** An object in the bucket that is not a readable MIDI file, with the reasons the pipeline may give for refusing it. */
 export interface BadObject {
@@ -22,5 +22,6 @@ export function badObjectsInBucket(objects: readonly BadObject[]): FaultHandle {
       examples: objects.slice(0, 5).map((object) => `${object.key} (${object.bytes} bytes)`),
     },
     async () => ({}),
+    effectSeen("the objects are in the bucket (seeded before the run)"),
   );
 }

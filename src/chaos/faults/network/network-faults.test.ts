@@ -2,7 +2,7 @@ import { GetObjectCommand } from "@aws-sdk/client-s3";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createS3Client } from "../../../pipeline/index.ts";
-import { EmbeddedEnvironment, S3RVER_CREDENTIALS, type StartedEmbeddedEnvironment } from "../../env/index.ts";
+import { EmbeddedEnvironment, S3RVER_CREDENTIALS, type StartedEmbeddedEnvironment } from "../../embedded/index.ts";
 import { injectToxic, partition } from "./network-faults.ts";
 
 const OBJECT_BYTES = 256 * 1024;
@@ -67,7 +67,7 @@ describe("network faults between the pipeline and its services", () => {
 
   it("a partition refuses new connections and closes open ones until removed", async () => {
     const open = await connect();
-    const fault = await partition(env.network.api, env.network.proxyName("postgres"));
+    const fault = await partition(env.network.api, env.network.proxyName("postgres"), env.network.address("postgres"));
     try {
       expect(fault.observations.enabled).toBe(false);
       await expect(open.query("SELECT 1")).rejects.toThrow();

@@ -1,4 +1,4 @@
-import type { ProcessOutcome, StartOutcome } from "../../env/server-process.ts";
+import type { ProcessOutcome, StartOutcome } from "../../env-kit/index.ts";
 
 /** A server process an environment started and can therefore break: PostgreSQL, the S3 server. */
 export interface FaultableProcess {
@@ -6,14 +6,14 @@ export interface FaultableProcess {
   readonly name: string;
   readonly pid: number | undefined;
   readonly isRunning: boolean;
-  /** SIGKILL, waiting until it is gone. */
+  /** SIGKILL, resolving once it and its children are gone. */
   kill(): Promise<ProcessOutcome>;
-  /** Orderly shutdown, waiting until it is gone. */
+  /** Orderly shutdown, resolving once it and its children are gone. */
   gracefulStop(): Promise<ProcessOutcome>;
-  /** SIGSTOP: the process stays, its sockets stay open, nothing answers. */
-  pause(): ProcessOutcome;
-  /** SIGCONT. */
-  resume(): ProcessOutcome;
+  /** SIGSTOP: the processes stay, their sockets stay open, nothing answers; resolves once every one is stopped. */
+  pause(): Promise<ProcessOutcome>;
+  /** SIGCONT, resolving once none is stopped any more. */
+  resume(): Promise<ProcessOutcome>;
   /** Starts it again on the same data, resolving once it accepts connections. */
   restart(): Promise<StartOutcome>;
 }

@@ -2,8 +2,20 @@ import { ListObjectsV2Command } from "@aws-sdk/client-s3";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { transientReason } from "../../../pipeline/index.ts";
-import { EmbeddedEnvironment, type StartedEmbeddedEnvironment } from "../../env/index.ts";
+import { EmbeddedEnvironment, type StartedEmbeddedEnvironment } from "../../embedded/index.ts";
+import { readFileSync } from "node:fs";
+import { descendantPids } from "../../env-kit/index.ts";
 import { killProcess, pauseProcess, stopProcess } from "./process-faults.ts";
+
+/** The state letter /proc shows for `pid` (R, S, T…), or "gone". */
+function stateOf(pid: number): string {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    return stat.charAt(stat.lastIndexOf(")") + 2);
+  } catch {
+    return "gone";
+  }
+}
 
 function processExists(pid: number): boolean {
   try {
@@ -41,9 +53,11 @@ describe("process faults on the embedded environment", () => {
   it("kill -9 of Postgres: the PID is gone and connections fail until removal restarts it", async () => {
     const url = env.proxiedDatabaseUrl();
     const pidBefore = env.postgres.pid!;
+    const tree = [pidBefore, ...descendantPids(pidBefore)];
     await using fault = await killProcess(env.postgres);
     expect(fault.observations.pid).toBe(pidBefore);
-    expect(processExists(pidBefore)).toBe(false);
+    expect(tree.map((pid) => `${pid}:${stateOf(pid)}`).filter((state) => !/:(gone|Z)$/.test(state))).toEqual([]);
+    expect(fault.observations.pidGoneAfterMs).toBeGreaterThanOrEqual(0);
     await expect(selectOne(url, 1_000)).rejects.toThrow();
     await fault.remove();
     expect(fault.observations.restartedPid).toBe(env.postgres.pid);
@@ -70,6 +84,17 @@ describe("process faults on the embedded environment", () => {
     expect(waitedMs).toBeGreaterThanOrEqual(1_300);
     expect(fault.removedAt).toBeDefined();
     expect(fault.observations.pausedMs).toBeGreaterThanOrEqual(1_450);
+  });
+
+  it("a pause is stamped once every Postgres process is stopped, and its removal once none is, 10 times over", async () => {
+    for (let cycle = 0; cycle < 10; cycle++) {
+      const fault = await pauseProcess(env.postgres);
+      const tree = [env.postgres.pid!, ...descendantPids(env.postgres.pid!)];
+      expect(tree.map((pid) => `${pid}:${stateOf(pid)}`).filter((state) => !/:(T|Z|gone)$/.test(state)), `cycle ${cycle}`).toEqual([]);
+      await fault.remove();
+      expect(tree.map((pid) => `${pid}:${stateOf(pid)}`).filter((state) => state.endsWith(":T")), `cycle ${cycle}`).toEqual([]);
+    }
+    expect(await selectOne(env.proxiedDatabaseUrl())).toBe(1);
   });
 
   it("kill -9 of the S3 server: requests fail, and after restart the objects are still there", async () => {

@@ -1,4 +1,4 @@
-import { createFaultHandle, FaultParameterError, type FaultHandle } from "../fault-handle.ts";
+import { createFaultHandle, effectSeen, FaultParameterError, type FaultHandle, type ConnectionExhaustionOptions } from "../../core/index.ts";
 import { FaultDuration } from "./fault-duration.ts";
 import { closeSession, openSession, sqlState, TOO_MANY_CONNECTIONS, type FaultSession } from "./postgres-session.ts";
 import { connectionUri as validUri, nonNegativeInteger, optionalDurationMs } from "./resource-parameters.ts";
@@ -7,15 +7,6 @@ import { connectionUri as validUri, nonNegativeInteger, optionalDurationMs } fro
 const CONNECT_BATCH = 8;
 /** Sessions beyond max_connections after which the server is assumed to sit behind a pooler that never refuses. */
 const OVERSHOOT_LIMIT = 16;
-
-export interface ConnectionExhaustionOptions {
-  /** Server to exhaust; the fault's sessions log in with its credentials. */
-  connectionUri: string;
-  /** Slots to leave free once the server has refused, e.g. for an admin probe (default 0). */
-  reserve?: number;
-  /** End by itself after this many milliseconds; without it, only removal ends it. */
-  durationMs?: number;
-}
 
 /** Live facts of {@link exhaustPostgresConnections}. */
 export interface ConnectionExhaustionObservations {
@@ -81,6 +72,7 @@ function hold(sessions: FaultSession[], maxConnections: number, refusal: Error, 
       await Promise.all(sessions.map((session) => closeSession(session.client)));
       return { released, heldMs: performance.now() - handle.injectedAt, endedBy: duration.endedBy };
     },
+    effectSeen("the server refused a session (53300) and every slot but the reserve is held"),
   );
   // Live counts go into the handle's own record: that is the one readers hold, whether or not createFaultHandle copied ours.
   const live = handle.observations as unknown as ConnectionExhaustionObservations;

@@ -1,4 +1,4 @@
-import { createFaultHandle, type FaultHandle } from "../fault-handle.ts";
+import { createFaultHandle, effectSeen, type FaultHandle, type CpuPressureOptions } from "../../core/index.ts";
 import { FaultDuration, type EndedBy } from "./fault-duration.ts";
 import { PressureChild } from "./pressure-child.ts";
 import { cpuWorkers, optionalDurationMs } from "./resource-parameters.ts";
@@ -30,13 +30,6 @@ const spin = () => {
 process.stdout.write(JSON.stringify({ type: "ready" }) + "\\n");
 spin();
 `;
-
-export interface CpuPressureOptions {
-  /** Busy worker processes, one core each; at most os.availableParallelism(). */
-  workers: number;
-  /** Workers stop by themselves after this many milliseconds; without it, only removal stops them. */
-  durationMs?: number;
-}
 
 /** Facts of {@link cpuPressure}. */
 export interface CpuPressureObservations {
@@ -82,6 +75,7 @@ export async function cpuPressure(options: CpuPressureOptions): Promise<FaultHan
         endedBy: duration.endedBy,
       } satisfies Partial<CpuPressureObservations>;
     },
+    effectSeen("every worker sent ready, which it writes as it enters its busy loop"),
   );
   void Promise.all(children.map((child) => child.exited)).then((exits) =>
     duration.end(handle, exits.every((exit) => exit.report?.reason === "duration") ? "duration" : "exited"),

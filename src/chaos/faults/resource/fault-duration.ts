@@ -1,4 +1,4 @@
-import type { FaultHandle } from "../fault-handle.ts";
+import type { FaultHandle } from "../../core/index.ts";
 
 /** How a fault ended: removed through its handle, its `durationMs` ran out, or what it ran died by itself. */
 export type EndedBy = "removed" | "duration" | "exited";

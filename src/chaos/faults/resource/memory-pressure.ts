@@ -1,4 +1,4 @@
-import { createFaultHandle, type FaultHandle } from "../fault-handle.ts";
+import { createFaultHandle, effectSeen, type FaultHandle, type MemoryPressureOptions } from "../../core/index.ts";
 import { FaultDuration, type EndedBy } from "./fault-duration.ts";
 import { PressureChild } from "./pressure-child.ts";
 import { residentBytes } from "./proc-status.ts";
@@ -31,13 +31,6 @@ process.stdin.on("end", () => finish("stopped")).on("error", () => finish("stopp
 if (durationMs !== undefined) setTimeout(() => finish("duration"), durationMs);
 process.stdout.write(JSON.stringify({ type: "ready", rssBytes: process.memoryUsage().rss }) + "\\n");
 `;
-
-export interface MemoryPressureOptions {
-  /** MiB to allocate and keep resident; at most half of this machine's memory. */
-  mebibytes: number;
-  /** Release by itself this many milliseconds after the memory is held; without it, only removal releases it. */
-  durationMs?: number;
-}
 
 /** Facts of {@link memoryPressure}. */
 export interface MemoryPressureObservations {
@@ -74,7 +67,7 @@ export async function memoryPressure(options: MemoryPressureOptions): Promise<Fa
       await child.stop();
       return { heldMs: performance.now() - heldSince, endedBy: duration.endedBy } satisfies Partial<MemoryPressureObservations>;
     },
-    heldSince,
+    effectSeen("the child's memory is allocated, touched and resident (VmRSS read)", heldSince),
   );
   void child.exited.then((exit) => duration.end(handle, exit.report?.reason === "duration" ? "duration" : "exited"));
   return handle;

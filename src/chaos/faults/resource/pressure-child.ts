@@ -6,7 +6,7 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { createInterface } from "node:readline";
-import { trackChild } from "../../env/child-registry.ts";
+import { trackChild } from "../../core/index.ts";
 
 /** How long a child may take to report and exit after being told to stop, before it is SIGKILLed. */
 export const CHILD_STOP_GRACE_MS = 2_000;

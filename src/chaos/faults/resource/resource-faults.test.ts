@@ -6,8 +6,8 @@ import { availableParallelism } from "node:os";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { migrate } from "../../../pipeline/index.ts";
-import { PostgresServer, waitFor } from "../../env/index.ts";
-import type { FaultHandle } from "../fault-handle.ts";
+import { PostgresServer } from "../../embedded/index.ts";
+import { type FaultHandle, waitFor } from "../../core/index.ts";
 import { cpuPressure, exhaustPostgresConnections, holdTableLock, memoryPressure, slowQueries } from "./index.ts";
 import { processExists, residentBytes } from "./proc-status.ts";
 
@@ -150,6 +150,8 @@ describe("overload and resource faults", () => {
         const baselineMs = await referenceQueryMs(client);
         // Three busy backends per core leave the reference under a third of a core: a 3x slowdown with ample room for noise.
         await using fault = await slowQueries({ connectionUri: uri, sessions: 3 * availableParallelism() });
+        const started = await client.query("SELECT count(*)::int AS n FROM pg_stat_activity WHERE pid = ANY($1) AND query LIKE '%hashtext%'", [fault.observations.backendPids]);
+        expect(started.rows[0].n, "backends that had started the heavy query when the fault was stamped").toBe(3 * availableParallelism());
         const loadedMs = await referenceQueryMs(client);
         expect(loadedMs).toBeGreaterThan(1.5 * baselineMs);
 

@@ -1,6 +1,6 @@
 import { availableParallelism } from "node:os";
 import { describe, expect, it } from "vitest";
-import { FaultParameterError } from "../fault-handle.ts";
+import { FaultParameterError } from "../../core/index.ts";
 import { cpuPressure, exhaustPostgresConnections, holdTableLock, memoryCapMebibytes, memoryPressure, slowQueries, type TableLockMode } from "./index.ts";
 
 /** Nothing listens here: a fault that connected before validating would fail with ECONNREFUSED instead. */

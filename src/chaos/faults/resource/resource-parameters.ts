@@ -4,7 +4,7 @@
  * and the caps are those of the machine the fault would run on.
  */
 import { availableParallelism, totalmem } from "node:os";
-import { FaultParameterError, nonNegative, positiveInteger } from "../fault-handle.ts";
+import { FaultParameterError, nonNegative, positiveInteger } from "../../core/index.ts";
 
 const MEBIBYTE_BYTES = 1024 * 1024;
 

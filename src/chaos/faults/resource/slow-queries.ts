@@ -1,7 +1,10 @@
-import { createFaultHandle, positiveInteger, type FaultHandle } from "../fault-handle.ts";
+import { createFaultHandle, positiveInteger, untilEffect, type FaultHandle } from "../../core/index.ts";
 import { FaultDuration } from "./fault-duration.ts";
 import { closeSession, openSession, QUERY_CANCELED, SESSION_CLOSE_TIMEOUT_MS, sqlState, type FaultSession } from "./postgres-session.ts";
 import { connectionUri as validUri, optionalDurationMs } from "./resource-parameters.ts";
+
+/** How long the heavy queries may take to be seen running on every backend. */
+const QUERIES_RUNNING_TIMEOUT_MS = 10_000;
 
 /** Rows one heavy query hashes by default: about 0.2 s of one core on a laptop. */
 export const DEFAULT_ROWS_PER_QUERY = 2_000_000;
@@ -43,7 +46,8 @@ export interface SlowQueriesObservations {
  * back to back, so every other query gets a smaller share of the cores.
  * Load, not an artificial delay: PostgreSQL has no per-statement delay that
  * applies to sessions already open, and this is what a runaway report does.
- * Removal cancels the running queries and closes the sessions.
+ * Stamped once every backend is seen running its query (pg_stat_activity
+ * says "active"). Removal cancels the running queries and closes the sessions.
  */
 export async function slowQueries(options: SlowQueriesOptions): Promise<FaultHandle> {
   const uri = validUri(options.connectionUri);
@@ -68,27 +72,53 @@ export async function slowQueries(options: SlowQueriesOptions): Promise<FaultHan
   const sessions = succeeded;
 
   let stopping = false;
+  const backendPids = sessions.map((session) => session.backendPid);
+  // createFaultHandle keeps this record, so the loops count into the one readers hold.
+  const live: SlowQueriesObservations = { backendPids, queriesRun: 0, queryMs: 0, sessionsLost: 0 };
+  const loops = sessions.map((session) => runHeavyLoop(session, rowsPerQuery, live, () => stopping));
+  const stop = async () => {
+    stopping = true;
+    const cancel = { text: "SELECT pg_cancel_backend(pid) FROM unnest($1::int[]) AS pid", values: [backendPids], query_timeout: SESSION_CLOSE_TIMEOUT_MS };
+    await control.client.query(cancel).catch(() => undefined);
+    // A query the cancel missed (frozen server, lost signal) is cut off by closing its session instead.
+    await settledWithin(Promise.all(loops), SESSION_CLOSE_TIMEOUT_MS);
+    await Promise.all([...sessions, control].map((session) => closeSession(session.client)));
+    return Promise.all(loops);
+  };
+  let injectedAt;
+  try {
+    const seenRunning = new Set<number>();
+    injectedAt = await untilEffect("slow queries", () => allSeenActive(control, backendPids, seenRunning), { timeoutMs: QUERIES_RUNNING_TIMEOUT_MS, intervalMs: 10 });
+  } catch (error) {
+    await stop();
+    throw error;
+  }
   const duration = new FaultDuration();
   const handle = createFaultHandle(
     { kind: "postgres/slow-queries", cause: "overload", target: "postgres", parameters: { sessions: sessionCount, rowsPerQuery, durationMs } },
-    { backendPids: sessions.map((session) => session.backendPid), queriesRun: 0, queryMs: 0, sessionsLost: 0 } satisfies SlowQueriesObservations,
+    live as unknown as Record<string, unknown>,
     async () => {
       duration.disarm();
-      stopping = true;
-      const cancel = { text: "SELECT pg_cancel_backend(pid) FROM unnest($1::int[]) AS pid", values: [sessions.map((session) => session.backendPid)], query_timeout: SESSION_CLOSE_TIMEOUT_MS };
-      await control.client.query(cancel).catch(() => undefined);
-      // A query the cancel missed (frozen server, lost signal) is cut off by closing its session instead.
-      await settledWithin(Promise.all(loops), SESSION_CLOSE_TIMEOUT_MS);
-      await Promise.all([...sessions, control].map((session) => closeSession(session.client)));
-      const outcomes = await Promise.all(loops);
+      const outcomes = await stop();
       return { cancelled: outcomes.filter((outcome) => outcome === "cancelled").length, endedBy: duration.endedBy };
     },
+    injectedAt,
   );
-  // Live counts go into the handle's own record: that is the one readers hold, whether or not createFaultHandle copied ours.
-  const live = handle.observations as unknown as SlowQueriesObservations;
-  const loops = sessions.map((session) => runHeavyLoop(session, rowsPerQuery, live, () => stopping));
   duration.arm(handle, durationMs);
   return handle;
+}
+
+/**
+ * True once every backend in `pids` has been seen running a statement
+ * (`seen` accumulates over calls: short queries leave a backend idle between
+ * them); otherwise which have not.
+ */
+async function allSeenActive(control: FaultSession, pids: readonly number[], seen: Set<number>): Promise<true | string> {
+  const active = { text: "SELECT pid FROM pg_stat_activity WHERE pid = ANY($1::int[]) AND state = 'active'", values: [pids], query_timeout: SESSION_CLOSE_TIMEOUT_MS };
+  const { rows } = await control.client.query<{ pid: number }>(active);
+  for (const row of rows) seen.add(row.pid);
+  const idle = pids.filter((pid) => !seen.has(pid));
+  return idle.length === 0 || `backends ${idle.join(", ")} not seen running their query`;
 }
 
 /** Runs the heavy query until told to stop; says how the loop ended. */

@@ -1,5 +1,5 @@
 import pg from "pg";
-import { createFaultHandle, FaultParameterError, nonNegative, type FaultHandle } from "../fault-handle.ts";
+import { createFaultHandle, effectSeen, FaultParameterError, nonNegative, type FaultHandle } from "../../core/index.ts";
 import { FaultDuration } from "./fault-duration.ts";
 import { closeSession, openSession } from "./postgres-session.ts";
 import { connectionUri as validUri, nonEmptyName, optionalDurationMs } from "./resource-parameters.ts";
@@ -76,7 +76,7 @@ export async function holdTableLock(options: TableLockOptions): Promise<FaultHan
       await closeSession(session.client);
       return { heldMs: performance.now() - acquiredAt, endedBy: duration.endedBy };
     },
-    acquiredAt,
+    effectSeen("LOCK TABLE returned: the lock is granted", acquiredAt),
   );
   void session.ended.then(() => {
     // Written into the handle's own record: that is the one readers hold, whether or not createFaultHandle copied ours.

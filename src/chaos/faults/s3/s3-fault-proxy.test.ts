@@ -2,11 +2,11 @@ import { createHash, randomBytes } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { BodyIntegrityError, createS3Client, OperationFailedError, type RetryPolicy } from "../../../pipeline/index.ts";
-import { downloadObject } from "../../../pipeline/index.ts";
-import { S3Server, S3RVER_CREDENTIALS, seedBucket, waitFor } from "../../env/index.ts";
-import { FaultParameterError } from "../fault-handle.ts";
-import { S3FaultProxy } from "./index.ts";
+import { BodyIntegrityError, createS3Client, OperationFailedError, type RetryPolicy, downloadObject } from "../../../pipeline/index.ts";
+import { S3Server, S3RVER_CREDENTIALS } from "../../embedded/index.ts";
+import { FaultParameterError, waitFor } from "../../core/index.ts";
+import { MAX_FAULTED_LISTED, S3FaultProxy } from "./index.ts";
+import { seedBucket } from "../../env-kit/index.ts";
 
 const BUCKET = "midi";
 const SONG = { key: "songs/a.mid", body: randomBytes(64 * 1024) };
@@ -106,7 +106,8 @@ describe("S3FaultProxy in front of a real S3 server", () => {
     expect(outcomes.filter((outcome) => outcome !== "ok" && outcome !== "InternalError 500")).toEqual([]);
     expect(errors).toBeGreaterThanOrEqual(70);
     expect(errors).toBeLessThanOrEqual(130);
-    expect(fault.observations).toEqual({ requestsMatched: 200, requestsFaulted: errors });
+    expect(fault.observations).toMatchObject({ requestsMatched: 200, requestsFaulted: errors, requestsAbandoned: 0 });
+    expect(fault.observations.faulted).toHaveLength(Math.min(errors, MAX_FAULTED_LISTED));
     expect(fault.description.cause).toBe("software-failure");
   });
 
@@ -152,6 +153,7 @@ describe("S3FaultProxy in front of a real S3 server", () => {
     expect(md5(recovered.bytes)).toBe(md5(SMALL.body));
     expect(reasons).toEqual(["timeout", "timeout"]);
     expect(fault.observations).toMatchObject({ requestsMatched: 2, requestsFaulted: 2 });
+    await waitFor(async () => fault.observations.requestsAbandoned === 2, { description: "both held requests to be seen abandoned", timeoutMs: 2_000, intervalMs: 5 });
   });
 
   it("cuts a body short under its Content-Length: the SDK's body read fails with ECONNRESET, the downloader retries until removal", async () => {

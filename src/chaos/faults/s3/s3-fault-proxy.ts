@@ -1,19 +1,19 @@
 /**
  * An HTTP reverse proxy between the pipeline and its S3 server that fails
  * requests the way S3 itself does: throttling and internal errors answered
- * in S3's XML, added latency, bodies cut short or with a flipped byte. With
- * no rule in effect it forwards every request unchanged, bodies streamed.
+ * in S3's XML, added latency, requests held until the client gives up,
+ * bodies cut short or with a flipped byte; each on every matching request,
+ * a share of them or only the Nth. With no rule in effect it forwards every
+ * request unchanged, bodies streamed.
  */
 import { Agent, createServer, request as httpRequest, type ClientRequest, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { setTimeout as sleep } from "node:timers/promises";
-import type { FaultHandle } from "../fault-handle.ts";
+import { type S3CorruptFault, type S3ErrorFault, type S3FaultSpec, type S3HangFault, type S3LatencyFault, type S3TruncateFault, describeS3Request, type S3Request } from "../../core/index.ts";
 import { BodyFaultStream, type BodyFaultPlan } from "./body-fault-stream.ts";
-import { FaultRuleSet, type RuleOf } from "./fault-rule-set.ts";
+import { FaultRuleSet, type AppliedFault, type FiringOf, type S3FaultHandle } from "./fault-rule-set.ts";
 import { contentLength, forwardedRequestHeaders, relayedResponseHeaders, withoutHeader } from "./http-forwarding.ts";
 import { sendS3Error } from "./s3-error-response.ts";
-import type { S3CorruptFault, S3ErrorFault, S3FaultSpec, S3LatencyFault, S3TruncateFault } from "./s3-fault-spec.ts";
-import { describeS3Request, type S3Request } from "./s3-request.ts";
 
 export interface S3FaultProxyOptions {
   /** The S3 server to forward to, e.g. "http://127.0.0.1:4568". */
@@ -27,8 +27,10 @@ export interface S3FaultProxyOptions {
 }
 
 interface BodyFaults {
-  truncate: RuleOf<"truncate"> | undefined;
-  corrupt: RuleOf<"corrupt"> | undefined;
+  truncate: FiringOf<"truncate"> | undefined;
+  corrupt: FiringOf<"corrupt"> | undefined;
+  /** Faults applied to this request so far; the body faults planned are added to it. */
+  applied: AppliedFault[];
 }
 
 export class S3FaultProxy implements AsyncDisposable {
@@ -37,6 +39,8 @@ export class S3FaultProxy implements AsyncDisposable {
   private readonly rules: FaultRuleSet;
   private readonly agent = new Agent({ keepAlive: true });
   private readonly lifetime = new AbortController();
+  /** Responses this proxy closed itself (a failed upstream, a stop), which no client abandoned. */
+  private readonly dropped = new WeakSet<ServerResponse>();
   private stopping: Promise<void> | undefined;
 
   private constructor(
@@ -69,31 +73,37 @@ export class S3FaultProxy implements AsyncDisposable {
   }
 
   /** Answers matching requests with an S3 error (503 SlowDown, 500 InternalError, …) instead of forwarding them. */
-  injectErrors(fault: S3ErrorFault): FaultHandle {
+  injectErrors(fault: S3ErrorFault): S3FaultHandle {
     return this.inject({ type: "error", ...fault });
   }
 
   /** Holds matching requests back by `latencyMs` (plus up to `jitterMs`) before forwarding them. */
-  injectLatency(fault: S3LatencyFault): FaultHandle {
+  injectLatency(fault: S3LatencyFault): S3FaultHandle {
     return this.inject({ type: "latency", ...fault });
   }
 
+  /** Holds matching requests unanswered until the client gives up, or the rule ends (then they are forwarded). */
+  hangRequests(fault: S3HangFault = {}): S3FaultHandle {
+    return this.inject({ type: "hang", ...fault });
+  }
+
   /** Cuts matching 2xx response bodies short: under their original Content-Length, closing the connection, or (framing "chunked") cleanly. */
-  truncateBodies(fault: S3TruncateFault): FaultHandle {
+  truncateBodies(fault: S3TruncateFault): S3FaultHandle {
     return this.inject({ type: "truncate", ...fault });
   }
 
-  /** Flips one byte in the middle of GetObject bodies of `key`, keeping their length. */
-  corruptObject(fault: S3CorruptFault): FaultHandle {
+  /** Flips one byte in the middle of matching GetObject bodies (e.g. of one `key`), keeping their length. */
+  corruptObject(fault: S3CorruptFault): S3FaultHandle {
     return this.inject({ type: "corrupt", ...fault });
   }
 
   /**
    * Puts any rule in effect at once, after validating it (a bad field throws
-   * FaultParameterError and injects nothing). Observations: live
-   * `requestsMatched` and `requestsFaulted`, and `endedBy` once removed.
+   * FaultParameterError and injects nothing). Observations (live):
+   * `requestsMatched`, `requestsFaulted`, `requestsAbandoned`, the
+   * `faulted` requests with their occurrence numbers, and `endedBy` once removed.
    */
-  inject(spec: S3FaultSpec): FaultHandle {
+  inject(spec: S3FaultSpec): S3FaultHandle {
     if (this.stopping) throw new Error(`S3FaultProxy ${this.endpoint} is stopped`);
     return this.rules.add(spec);
   }
@@ -117,37 +127,56 @@ export class S3FaultProxy implements AsyncDisposable {
 
   private async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const clientGone = new AbortController();
+    const applied: AppliedFault[] = [];
     let upstream: ClientRequest | undefined;
     // A client that gave up (e.g. its timeout ran out during injected latency) must not leave
-    // an upstream request or a pending delay behind.
+    // an upstream request or a pending delay behind; the rules that held it record the abandonment.
     response.once("close", () => {
       clientGone.abort();
-      if (!response.writableFinished) upstream?.destroy();
+      if (response.writableFinished) return;
+      upstream?.destroy();
+      if (!this.dropped.has(response) && !this.lifetime.signal.aborted) for (const fault of applied) fault.abandoned();
     });
     try {
       const s3 = describeS3Request(request.method ?? "GET", request.url ?? "/", request.headers);
-      await this.delay(s3, AbortSignal.any([this.lifetime.signal, clientGone.signal]));
+      await this.hold(s3, AbortSignal.any([this.lifetime.signal, clientGone.signal]), applied);
       if (clientGone.signal.aborted) return;
       const error = this.rules.first("error", s3);
       if (error) {
-        error.faulted();
+        applied.push(error.faulted());
         return sendS3Error(request, response, error.fault);
       }
-      upstream = this.forward(request, response, { truncate: this.rules.first("truncate", s3), corrupt: this.rules.first("corrupt", s3) });
+      upstream = this.forward(request, response, { truncate: this.rules.first("truncate", s3), corrupt: this.rules.first("corrupt", s3), applied });
     } catch {
-      response.destroy();
+      this.drop(response);
     }
   }
 
-  /** Waits for every firing latency rule, their delays added; never less than asked, though timers may fire a millisecond early. */
-  private async delay(s3: S3Request, signal: AbortSignal): Promise<void> {
+  /**
+   * Waits for every firing latency rule, their delays added (never less than
+   * asked, though timers may fire a millisecond early), then while any firing
+   * hang rule is in effect; both end early when the client goes away.
+   */
+  private async hold(s3: S3Request, signal: AbortSignal, applied: AppliedFault[]): Promise<void> {
     let totalMs = 0;
-    for (const rule of this.rules.firing("latency", s3)) {
-      rule.faulted();
-      totalMs += rule.fault.latencyMs + (rule.fault.jitterMs > 0 ? this.rules.nextRandom() * rule.fault.jitterMs : 0);
+    for (const latency of this.rules.firing("latency", s3)) {
+      applied.push(latency.faulted());
+      totalMs += latency.fault.latencyMs + (latency.fault.jitterMs > 0 ? this.rules.nextRandom() * latency.fault.jitterMs : 0);
+    }
+    const hangs: Promise<void>[] = [];
+    for (const hang of this.rules.firing("hang", s3)) {
+      applied.push(hang.faulted());
+      hangs.push(hang.rule.ended);
     }
     const deadline = performance.now() + totalMs;
     for (let left = totalMs; left > 0; left = deadline - performance.now()) await sleep(Math.ceil(left), undefined, { signal });
+    if (hangs.length > 0 && !signal.aborted) await untilAborted(signal, Promise.all(hangs));
+  }
+
+  /** Closes a response on the proxy's own account: no client abandoned it. */
+  private drop(response: ServerResponse): void {
+    this.dropped.add(response);
+    response.destroy();
   }
 
   private forward(request: IncomingMessage, response: ServerResponse, faults: BodyFaults): ClientRequest {
@@ -161,7 +190,7 @@ export class S3FaultProxy implements AsyncDisposable {
     });
     // A transparent proxy adds no failure of its own: an unreachable upstream drops the client's connection too.
     upstream.on("error", () => {
-      if (!response.writableEnded) response.destroy();
+      if (!response.writableEnded) this.drop(response);
     });
     upstream.on("response", (reply) => this.relay(request, reply, response, faults));
     request.pipe(upstream);
@@ -177,7 +206,7 @@ export class S3FaultProxy implements AsyncDisposable {
     if (truncating && !reframed) response.shouldKeepAlive = false;
     const headers = relayedResponseHeaders(reply.rawHeaders);
     response.writeHead(status, reply.statusMessage, reframed ? withoutHeader(headers, "content-length") : headers);
-    reply.on("error", () => response.destroy());
+    reply.on("error", () => this.drop(response));
     if (plan.keepBytes === undefined && plan.flipAt === undefined) reply.pipe(response);
     else reply.pipe(new BodyFaultStream(plan)).pipe(response);
   }
@@ -188,16 +217,31 @@ function planBody(status: number, length: number | undefined, faults: BodyFaults
   const plan: BodyFaultPlan = {};
   if (status < 200 || status > 299 || length === undefined || length === 0) return plan;
   if (faults.corrupt) {
-    faults.corrupt.faulted();
+    faults.applied.push(faults.corrupt.faulted());
     plan.flipAt = Math.floor(length / 2);
   }
   const truncate = faults.truncate?.fault;
   if (truncate) {
     const keep = truncate.keepBytes ?? Math.floor(length * (truncate.keepFraction ?? 0));
     if (keep < length) {
-      faults.truncate!.faulted();
+      faults.applied.push(faults.truncate!.faulted());
       plan.keepBytes = keep;
     }
   }
   return plan;
+}
+
+/** Resolves when `done` does, or rejects with the signal's reason once it aborts; leaves no listener behind. */
+function untilAborted(signal: AbortSignal, done: Promise<unknown>): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    const onAbort = (): void => reject(signal.reason);
+    signal.addEventListener("abort", onAbort, { once: true });
+    done.then(
+      () => {
+        signal.removeEventListener("abort", onAbort);
+        resolve();
+      },
+      reject,
+    );
+  });
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { FaultParameterError } from "../../faults/fault-handle.ts";
+import { FaultParameterError } from "../../core/index.ts";
 import { CRD_DIR, CrdValidator, crdsAvailable } from "../testing/crd-validator.ts";
 import type { ChaosMeshObject } from "./chaos-object.ts";
 import { httpChaos } from "./http-chaos.ts";

@@ -2,7 +2,7 @@
  * What every Chaos Mesh experiment object (chaos-mesh.org/v1alpha1) shares:
  * metadata, a pod selector, a selection mode and an optional duration.
  */
-import { FaultParameterError } from "../../faults/fault-handle.ts";
+import { FaultParameterError } from "../../core/index.ts";
 import { dnsLabel, goDuration, integerIn, labelMap } from "./chaos-parameters.ts";
 
 export const CHAOS_MESH_GROUP = "chaos-mesh.org";

@@ -2,7 +2,7 @@
  * Validators for Chaos Mesh object inputs. Each throws a FaultParameterError
  * naming the input field before anything is built, let alone sent.
  */
-import { FaultParameterError } from "../../faults/fault-handle.ts";
+import { FaultParameterError } from "../../core/index.ts";
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const LABEL_NAME = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;

@@ -1,4 +1,4 @@
-import { FaultParameterError } from "../../faults/fault-handle.ts";
+import { FaultParameterError } from "../../core/index.ts";
 import { buildCommon, chaosObject, withoutUndefined, type ChaosCommonInput, type ChaosMeshObject, type ChaosSelection } from "./chaos-object.ts";
 import { goDuration, integerIn } from "./chaos-parameters.ts";
 

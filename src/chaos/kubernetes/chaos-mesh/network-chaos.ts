@@ -1,4 +1,4 @@
-import { FaultParameterError } from "../../faults/fault-handle.ts";
+import { FaultParameterError } from "../../core/index.ts";
 import { buildCommon, buildSelection, chaosObject, withoutUndefined, type ChaosCommonInput, type ChaosMeshObject, type ChaosSelection, type PodSelectionInput } from "./chaos-object.ts";
 import { goDuration, integerIn, percentString } from "./chaos-parameters.ts";
 

@@ -1,4 +1,4 @@
-import { FaultParameterError } from "../../faults/fault-handle.ts";
+import { FaultParameterError } from "../../core/index.ts";
 import { buildCommon, chaosObject, type ChaosCommonInput, type ChaosMeshObject, type ChaosSelection } from "./chaos-object.ts";
 import { integerIn, nonEmptyStrings } from "./chaos-parameters.ts";
 

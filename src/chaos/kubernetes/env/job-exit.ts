@@ -1,5 +1,5 @@
 import type { V1Job, V1Pod } from "@kubernetes/client-node";
-import type { PipelineExit } from "../../env/pipeline-process.ts";
+import type { PipelineExit } from "../../core/index.ts";
 import type { KubeClient } from "../client/kube-client.ts";
 import { PIPELINE_CONTAINER } from "./pipeline-job.ts";
 

@@ -2,11 +2,8 @@ import { randomBytes } from "node:crypto";
 import type { S3Client } from "@aws-sdk/client-s3";
 import pg from "pg";
 import { createS3Client, type PipelineConfigInput, type S3SourceConfig } from "../../../pipeline/index.ts";
-import { seedBucket, type SeedObject } from "../../env/bucket-seeder.ts";
-import type { ChaosEnvironment, PipelineDatabase, ServiceName } from "../../env/chaos-environment.ts";
-import { onInterrupt } from "../../env/child-registry.ts";
-import { DependencyPinger } from "../../env/dependency-pinger.ts";
-import type { PipelineLaunchRequest, PipelineProcess } from "../../env/pipeline-process.ts";
+import { seedBucket, DependencyPinger, pipelineDatabaseName } from "../../env-kit/index.ts";
+import { type ChaosEnvironment, type PipelineDatabase, type ServiceName, onInterrupt, type PipelineLaunchRequest, type PipelineProcess, type SeedObject } from "../../core/index.ts";
 import { KubeClient } from "../client/kube-client.ts";
 import { KubernetesFaultLibrary } from "../faults/kubernetes-fault-library.ts";
 import { GuardedCluster } from "../target/guarded-cluster.ts";
@@ -54,7 +51,7 @@ export class KubernetesEnvironment implements ChaosEnvironment {
   }
 
   async createDatabase(label: string): Promise<PipelineDatabase> {
-    const name = `${label}_${randomBytes(4).toString("hex")}`.toLowerCase().replace(/[^a-z0-9_]/g, "_").slice(-63);
+    const name = pipelineDatabaseName(label);
     await this.withAdminClient((client) => client.query(`CREATE DATABASE ${pg.escapeIdentifier(name)}`));
     this.databases.push(name);
     return { name, url: withDatabase(this.config.database.url, name) };

@@ -1,5 +1,4 @@
-import { waitFor } from "../../env/wait-for.ts";
-import type { PipelineExit, PipelineProcess, PipelineProgress } from "../../env/pipeline-process.ts";
+import { waitFor, type PipelineExit, type PipelineProcess, type PipelineProgress } from "../../core/index.ts";
 import type { GuardedCluster } from "../target/guarded-cluster.ts";
 import type { TrackedObject } from "../target/object-tracker.ts";
 import { followJob, readPodExit } from "./job-exit.ts";

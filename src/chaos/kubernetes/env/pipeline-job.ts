@@ -1,5 +1,5 @@
 import type { V1Job, V1Secret } from "@kubernetes/client-node";
-import type { PipelineLaunchRequest } from "../../env/pipeline-process.ts";
+import type { PipelineLaunchRequest } from "../../core/index.ts";
 import type { KubernetesEnvironmentConfig } from "./kubernetes-env-config.ts";
 
 /** The pipeline's container in the Job's pod. */

@@ -1,4 +1,4 @@
-import type { PipelineProgress } from "../../env/pipeline-process.ts";
+import type { PipelineProgress } from "../../core/index.ts";
 
 /** Every sample of a Prometheus text exposition: metric name → [labels, value][]. */
 export function parsePrometheusText(text: string): Map<string, { labels: string; value: number }[]> {

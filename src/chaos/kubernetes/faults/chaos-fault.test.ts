@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { WaitTimeoutError } from "../../env/wait-for.ts";
+import { WaitTimeoutError } from "../../core/index.ts";
 import { networkChaos } from "../chaos-mesh/network-chaos.ts";
 import { podChaos } from "../chaos-mesh/pod-chaos.ts";
 import { NothingSelectedError } from "../errors.ts";

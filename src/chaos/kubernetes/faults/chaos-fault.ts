@@ -1,5 +1,4 @@
-import { WaitTimeoutError } from "../../env/wait-for.ts";
-import { createFaultHandle, type FaultDescription, type FaultHandle } from "../../faults/fault-handle.ts";
+import { WaitTimeoutError, createFaultHandle, effectSeen, type FaultDescription, type FaultHandle } from "../../core/index.ts";
 import type { ChaosMeshObject } from "../chaos-mesh/chaos-object.ts";
 import { conditionStatus, recordTimes, selectedPods } from "../chaos-mesh/chaos-status.ts";
 import { NothingSelectedError } from "../errors.ts";
@@ -46,7 +45,7 @@ export async function injectChaos(cluster: GuardedCluster, object: ChaosMeshObje
   const requested = performance.now();
   const created = await cluster.createChaos(object);
   const { tracked } = created;
-  if (created.dryRun) return createFaultHandle(description, { object: tracked.id, dryRun: true } satisfies ChaosFaultObservations, () => tracked.remove(), requested);
+  if (created.dryRun) return createFaultHandle(description, { object: tracked.id, dryRun: true } satisfies ChaosFaultObservations, () => tracked.remove(), effectSeen("dry run: nothing injected", requested));
 
   const { namespace, name } = object.metadata;
   const observer = new ChaosObserver(cluster.client, chaosResource(object), namespace, name, created.object);
@@ -99,7 +98,7 @@ export async function injectChaos(cluster: GuardedCluster, object: ChaosMeshObje
         ...after,
       };
     },
-    injectedAt,
+    effectSeen("Chaos Mesh reported AllInjected=True", injectedAt),
   );
   observer.onChange(() => {
     syncConditions();

@@ -3,12 +3,9 @@
  * from a fault request to an object and its description, or an
  * UnsupportedFaultError saying why Chaos Mesh cannot produce it.
  */
-import type { ServiceName } from "../../env/chaos-environment.ts";
-import type { DowntimeCause, FaultDescription } from "../../faults/fault-handle.ts";
-import { UnsupportedFaultError } from "../../faults/fault-library.ts";
+import { type ServiceName, type DowntimeCause, type FaultDescription, UnsupportedFaultError } from "../../core/index.ts";
 import type { PodSelectionInput } from "../chaos-mesh/chaos-object.ts";
-import type { ClusterWorkload, WorkloadSelector } from "../target/kubernetes-target.ts";
-import { labelSelectorString } from "../target/kubernetes-target.ts";
+import { type ClusterWorkload, type WorkloadSelector, labelSelectorString } from "../target/kubernetes-target.ts";
 
 export const ENVIRONMENT = "kubernetes";
 

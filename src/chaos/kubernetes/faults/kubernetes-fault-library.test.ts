@@ -1,6 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { FaultParameterError } from "../../faults/fault-handle.ts";
-import { UnsupportedFaultError } from "../../faults/fault-library.ts";
+import { FaultParameterError, UnsupportedFaultError } from "../../core/index.ts";
 import { ChaosRefusedError } from "../errors.ts";
 import { CrdValidator, crdsAvailable } from "../testing/crd-validator.ts";
 import { startFakeCluster, type FakeClusterKit } from "../testing/fake-cluster-kit.ts";
@@ -91,6 +90,8 @@ describe("KubernetesFaultLibrary: which Chaos Mesh object each fault creates", (
     ["a truncated S3 body", (library) => library.s3({ type: "truncate", keepBytes: 10 }), /s3 truncate/],
     ["an S3 error on half the requests", (library) => library.s3({ type: "error", status: 503, code: "SlowDown", probability: 0.5 }), /probability 0.5/],
     ["an S3 fault on ListObjectsV2", (library) => library.s3({ type: "error", status: 503, code: "SlowDown", match: { operation: "ListObjectsV2" } }), /ListObjectsV2/],
+    ["an S3 error on the 3rd GetObject only", (library) => library.s3({ type: "error", status: 403, code: "AccessDenied", occurrence: { nth: 3 }, match: { operation: "GetObject" } }), /occurrence \{"nth":3\}/],
+    ["an S3 hang", (library) => library.s3({ type: "hang", match: { operation: "GetObject" } }), /s3 hang/],
   ])("%s is unsupported, with the reason, and nothing is created", async (_name, inject, message) => {
     await using kit = await startFakeCluster();
     await using library = new KubernetesFaultLibrary({ cluster: kit.cluster, s3Port: 9000 });
@@ -203,6 +204,15 @@ describe("KubernetesFaultLibrary: core API faults (no Chaos Mesh needed)", () =>
     await handle.remove();
     expect(handle.observations.readyPods).toEqual([expect.stringMatching(/^minio-6b7c9-[0-9a-f]{5}$/)]);
     expect(handle.observations.readyPods).not.toEqual(["minio-6b7c9-x2k4p"]);
+  });
+
+  it("deletePods with a grace period is stamped once the pods are gone, not when the deletion was accepted", async () => {
+    await using kit = await startFakeCluster();
+    await using library = new KubernetesFaultLibrary({ cluster: kit.cluster, readyTimeoutMs: 5_000 });
+    const handle = await library.deletePods("s3", { gracePeriodSeconds: 1 });
+    expect(await kit.cluster.client.readPod("chaos", "minio-6b7c9-x2k4p")).toBeUndefined();
+    expect(handle.observations.goneAfterMs).toBeGreaterThan(0);
+    await handle.remove();
   });
 
   it("cordon marks the node unschedulable until removal", async () => {

@@ -1,10 +1,6 @@
 import { randomBytes } from "node:crypto";
-import type { ServiceName } from "../../env/chaos-environment.ts";
-import { createFaultHandle, removeAll, type FaultDescription, type FaultHandle } from "../../faults/fault-handle.ts";
-import type { FaultLibrary } from "../../faults/fault-library.ts";
-import type { DownOptions, PauseOptions } from "../../faults/process/process-faults.ts";
-import { exhaustPostgresConnections, type ConnectionExhaustionOptions, type CpuPressureOptions, type MemoryPressureOptions } from "../../faults/resource/index.ts";
-import type { S3FaultSpec } from "../../faults/s3/index.ts";
+import { type ServiceName, createFaultHandle, effectSeen, removeAll, type FaultDescription, type FaultHandle, type FaultLibrary, type DownOptions, type PauseOptions, type S3FaultSpec, type ConnectionExhaustionOptions, type CpuPressureOptions, type MemoryPressureOptions } from "../../core/index.ts";
+import { exhaustPostgresConnections } from "../../faults/index.ts";
 import type { ToxicSpec } from "../../toxiproxy/index.ts";
 import type { ChaosMeshObject } from "../chaos-mesh/chaos-object.ts";
 import { ioChaos, type IOChaosInput } from "../chaos-mesh/io-chaos.ts";
@@ -90,7 +86,7 @@ export class KubernetesFaultLibrary implements FaultLibrary {
       await cluster.checkNamespace(cluster.target.workloads.postgres.namespace);
       if (cluster.dryRun) {
         cluster.target.log(`[dry-run] would open Postgres sessions until the server refuses (reserve ${options.reserve ?? 0})`);
-        return createFaultHandle(description("postgres/connection-exhaustion", "overload", "postgres", { ...options }), { dryRun: true }, async () => undefined);
+        return createFaultHandle(description("postgres/connection-exhaustion", "overload", "postgres", { ...options }), { dryRun: true }, async () => undefined, effectSeen("dry run: nothing injected"));
       }
       return exhaustPostgresConnections({ ...options, connectionUri: databaseUrl });
     });

@@ -1,4 +1,4 @@
-import { UnsupportedFaultError, type FaultLibrary } from "../../faults/fault-library.ts";
+import { UnsupportedFaultError, type FaultLibrary } from "../../core/index.ts";
 import { KubernetesFaultLibrary } from "./kubernetes-fault-library.ts";
 
 /**

@@ -1,9 +1,7 @@
-import type { ServiceName } from "../../env/chaos-environment.ts";
-import type { FaultDescription } from "../../faults/fault-handle.ts";
-import { TOXIC_CAUSES } from "../../faults/network/network-faults.ts";
+import { type ServiceName, type FaultDescription, FaultParameterError } from "../../core/index.ts";
+import { TOXIC_CAUSES } from "../../faults/index.ts";
 import type { ToxicSpec } from "../../toxiproxy/index.ts";
 import { networkChaos, type NetworkChaos, type NetworkChaosInput } from "../chaos-mesh/network-chaos.ts";
-import { FaultParameterError } from "../../faults/fault-handle.ts";
 import type { ClusterWorkload } from "../target/kubernetes-target.ts";
 import { common, describeWorkload, description, selectionOf, unsupported, type MappingContext } from "./fault-mapping.ts";
 

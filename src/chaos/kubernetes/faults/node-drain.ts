@@ -1,5 +1,5 @@
 import type { V1Pod } from "@kubernetes/client-node";
-import { waitFor } from "../../env/wait-for.ts";
+import { waitFor } from "../../core/index.ts";
 import { KubernetesApiError } from "../errors.ts";
 import type { GuardedCluster } from "../target/guarded-cluster.ts";
 

@@ -1,7 +1,4 @@
-import type { ServiceName } from "../../env/chaos-environment.ts";
-import { FaultParameterError, type FaultDescription } from "../../faults/fault-handle.ts";
-import type { DownOptions, PauseOptions } from "../../faults/process/process-faults.ts";
-import type { CpuPressureOptions, MemoryPressureOptions } from "../../faults/resource/index.ts";
+import { type ServiceName, FaultParameterError, type FaultDescription, type DownOptions, type PauseOptions, type CpuPressureOptions, type MemoryPressureOptions } from "../../core/index.ts";
 import { podChaos, type PodChaos } from "../chaos-mesh/pod-chaos.ts";
 import { stressChaos, type StressChaos } from "../chaos-mesh/stress-chaos.ts";
 import { integerIn } from "../chaos-mesh/chaos-parameters.ts";

@@ -1,7 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { FaultParameterError } from "../../faults/fault-handle.ts";
-import { UnsupportedFaultError } from "../../faults/fault-library.ts";
-import { FakeFaultLibrary } from "../../experiment/testing/fake-fault-library.ts";
+import { FaultParameterError, UnsupportedFaultError } from "../../core/index.ts";
+import { FakeFaultLibrary } from "../../testing/index.ts";
 import { CrdValidator, crdsAvailable } from "../testing/crd-validator.ts";
 import { DEFAULT_FAKE_OPTIONS, startFakeCluster, WORKLOAD_LABELS, type FakeClusterKit } from "../testing/fake-cluster-kit.ts";
 import type { FakePodInput } from "../testing/fake-pods.ts";

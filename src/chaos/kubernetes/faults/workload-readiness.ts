@@ -1,5 +1,5 @@
 import type { V1Pod } from "@kubernetes/client-node";
-import { waitFor } from "../../env/wait-for.ts";
+import { waitFor } from "../../core/index.ts";
 import type { KubeClient } from "../client/kube-client.ts";
 import { labelSelectorString, type WorkloadSelector } from "../target/kubernetes-target.ts";
 

@@ -1,4 +1,4 @@
-import type { FaultRecord, Journal } from "../../experiment/journal.ts";
+import type { FaultRecord, Journal } from "../../core/index.ts";
 import { PrometheusQueryError } from "../errors.ts";
 
 /** A stretch of wall-clock time, e.g. while a fault was in effect. */

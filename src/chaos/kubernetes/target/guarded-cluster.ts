@@ -1,6 +1,6 @@
 import type { V1Job, V1Pod, V1Secret } from "@kubernetes/client-node";
 import { stringify } from "yaml";
-import { waitFor } from "../../env/wait-for.ts";
+import { waitFor } from "../../core/index.ts";
 import { CHAOS_MESH_GROUP, CHAOS_MESH_VERSION, CHAOS_PLURALS, type ChaosMeshObject } from "../chaos-mesh/chaos-object.ts";
 import type { ChaosObjectState } from "../chaos-mesh/chaos-status.ts";
 import type { CustomResource, KubeClient } from "../client/kube-client.ts";

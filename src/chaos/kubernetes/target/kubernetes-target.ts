@@ -3,7 +3,7 @@
  * (mostly optional) → {@link resolveKubernetesTarget} → resolved (all set),
  * validated once with errors naming the field.
  */
-import { FaultParameterError } from "../../faults/fault-handle.ts";
+import { FaultParameterError } from "../../core/index.ts";
 import { dnsLabel, labelMap } from "../chaos-mesh/chaos-parameters.ts";
 import { KubernetesConfigError } from "../errors.ts";
 

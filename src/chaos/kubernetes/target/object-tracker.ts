@@ -1,4 +1,4 @@
-import { onInterrupt } from "../../env/child-registry.ts";
+import { onInterrupt } from "../../core/index.ts";
 
 /** Something this process wrote to the cluster and must take back. */
 export interface TrackedObject {

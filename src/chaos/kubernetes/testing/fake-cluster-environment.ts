@@ -1,7 +1,5 @@
-import type { SeedObject } from "../../env/bucket-seeder.ts";
-import type { ChaosEnvironment, PipelineDatabase, ServiceName } from "../../env/chaos-environment.ts";
-import type { PipelineLaunchRequest, PipelineProcess, PipelineProgress } from "../../env/pipeline-process.ts";
-import { FakeEnvironment, type FakePipelineBehaviour } from "../../experiment/testing/fake-environment.ts";
+import type { ChaosEnvironment, PipelineDatabase, ServiceName, PipelineLaunchRequest, PipelineProcess, PipelineProgress, SeedObject } from "../../core/index.ts";
+import { FakeEnvironment, type FakePipelineBehaviour } from "../../testing/index.ts";
 import { pipelinePodName } from "../env/kubernetes-pipeline-process.ts";
 import { KubernetesEnvironment } from "../env/kubernetes-env.ts";
 import type { KubernetesFaultLibrary } from "../faults/kubernetes-fault-library.ts";

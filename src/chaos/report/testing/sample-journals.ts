@@ -1,4 +1,4 @@
-import type { FaultRecord, IntegrityVerdict, Journal, ProbeSample } from "../../experiment/journal.ts";
+import type { FaultRecord, IntegrityVerdict, Journal, ProbeSample } from "../../core/index.ts";
 
 /** A journal with every field set and nothing happening; tests override what they look at. */
 export function buildJournal(overrides: Partial<Journal> = {}): Journal {

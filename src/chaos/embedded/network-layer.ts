@@ -1,0 +1,76 @@
+import { randomBytes } from "node:crypto";
+import { startToxiproxyServer, ToxiproxyApi, type StartedToxiproxyServer } from "../toxiproxy/index.ts";
+
+/** The services whose traffic goes through a proxy that network faults can break. */
+export type ProxiedService = "postgres" | "s3";
+
+/**
+ * The Toxiproxy an environment routes the pipeline's traffic through: the
+ * project's own server in this process by default, or a real Toxiproxy when
+ * `TOXIPROXY_URL` is set. Proxy names carry a random suffix so environments
+ * can share one Toxiproxy.
+ */
+export class NetworkLayer implements AsyncDisposable {
+  private readonly names = new Map<ProxiedService, string>();
+  private readonly ports = new Map<ProxiedService, number>();
+  private stopping: Promise<void> | undefined;
+
+  private constructor(
+    readonly api: ToxiproxyApi,
+    private readonly server: StartedToxiproxyServer | undefined,
+    private readonly suffix: string,
+  ) {}
+
+  static async start(externalUrl?: string): Promise<NetworkLayer> {
+    const suffix = randomBytes(3).toString("hex");
+    if (externalUrl) return new NetworkLayer(new ToxiproxyApi(externalUrl), undefined, suffix);
+    const server = await startToxiproxyServer({ host: "127.0.0.1", port: 0 });
+    return new NetworkLayer(server.api(), server, suffix);
+  }
+
+  /** Whether the proxies live on an external Toxiproxy rather than in this process. */
+  get external(): boolean {
+    return this.server === undefined;
+  }
+
+  /** Creates the proxy for `service` in front of `upstreamPort` on a free loopback port; returns that port. */
+  async expose(service: ProxiedService, upstreamPort: number): Promise<number> {
+    const name = `${service}-${this.suffix}`;
+    const state = await this.api.createProxy({ name, listen: "127.0.0.1:0", upstream: `127.0.0.1:${upstreamPort}` });
+    const port = Number(state.listen.slice(state.listen.lastIndexOf(":") + 1));
+    this.names.set(service, name);
+    this.ports.set(service, port);
+    return port;
+  }
+
+  /** The Toxiproxy name of the proxy in front of `service`, for network faults. */
+  proxyName(service: ProxiedService): string {
+    const name = this.names.get(service);
+    if (!name) throw new Error(`no proxy in front of ${service}`);
+    return name;
+  }
+
+  /** Where this machine reaches the proxy of `service` (for proving a partition took effect). */
+  address(service: ProxiedService): { host: string; port: number } {
+    return { host: "127.0.0.1", port: this.port(service) };
+  }
+
+  port(service: ProxiedService): number {
+    const port = this.ports.get(service);
+    if (port === undefined) throw new Error(`no proxy in front of ${service}`);
+    return port;
+  }
+
+  /** Deletes this environment's proxies (and stops the in-process server). Idempotent. */
+  stop(): Promise<void> {
+    this.stopping ??= (async () => {
+      await Promise.allSettled([...this.names.values()].map((name) => this.api.deleteProxy(name)));
+      await this.server?.stop();
+    })();
+    return this.stopping;
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.stop();
+  }
+}

@@ -1,0 +1,2 @@
+/** Test support on the embedded environment. */
+export { freshDatabaseUrl } from "./pipeline-databases.ts";

@@ -1,0 +1,14 @@
+/**
+ * Building blocks the environments share, so each behaves the same: seeding
+ * a bucket, naming a database, timing a ping to a dependency, running the
+ * pipeline as a local child process, and supervising local server processes.
+ */
+export { seedBucket, ensureBucket } from "./bucket-seeder.ts";
+export { DependencyPinger } from "./dependency-pinger.ts";
+export { launchLocalPipeline } from "./local-pipeline-process.ts";
+export { progressFromMetrics, scrapePipelineProgress } from "./pipeline-metrics-scrape.ts";
+export { LogTail } from "./log-tail.ts";
+export { freePort } from "./free-port.ts";
+export { descendantPids, signalEach, isAlive, waitForAllGone } from "./process-tree.ts";
+export { ServerProcess, type ProcessOutcome, type StartOutcome, type ShutdownPolicy } from "./server-process.ts";
+export { pipelineDatabaseName, POSTGRES_IDENTIFIER_MAX_LENGTH } from "./database-name.ts";

@@ -1,0 +1,61 @@
+import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { completedScenario, failedScenarioWithIntegrityDifference } from "../chaos/report/testing/index.ts";
+import { runReportCommand } from "./report-command.ts";
+
+async function report(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = "";
+  let stderr = "";
+  vi.spyOn(process.stdout, "write").mockImplementation((chunk) => ((stdout += String(chunk)), true));
+  vi.spyOn(process.stderr, "write").mockImplementation((chunk) => ((stderr += String(chunk)), true));
+  try {
+    return { code: await runReportCommand(argv), stdout, stderr };
+  } finally {
+    vi.restoreAllMocks();
+  }
+}
+
+afterEach(() => vi.restoreAllMocks());
+
+describe("chaos-control report", () => {
+  it("rebuilds resilience.json and resilience.html from saved journals without running anything", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "chaos-report-"));
+    try {
+      const passed = completedScenario();
+      const failed = failedScenarioWithIntegrityDifference();
+      await mkdir(join(dir, "journals"));
+      await writeFile(join(dir, "journals", `${passed.id}.json`), JSON.stringify(passed));
+      await writeFile(join(dir, "journals", `${failed.id}.json`), JSON.stringify(failed));
+      const { code, stdout } = await report(["--dir", dir]);
+      expect(code).toBe(0);
+      expect(stdout).toContain(passed.id);
+      const json = JSON.parse(await readFile(join(dir, "resilience.json"), "utf8")) as { journals: { id: string }[] };
+      expect(json.journals.map((journal) => journal.id).sort()).toEqual([passed.id, failed.id].sort());
+      const html = await readFile(join(dir, "resilience.html"), "utf8");
+      expect(html).toContain(failed.id);
+
+      const markdown = await report(["--dir", dir, "--markdown"]);
+      expect(markdown.stdout).toMatch(/^\| scenario \| cause \| environment \| status \| recovery \/ budget \| integrity \|\n\| --- /);
+      expect(markdown.stdout).toContain(`| ${failed.id} | ${failed.cause} |`);
+      expect(markdown.stdout).toContain("FAIL:");
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("names the file and the field of a bad journal and exits 1", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "chaos-report-"));
+    try {
+      await mkdir(join(dir, "journals"));
+      await writeFile(join(dir, "journals", "broken.json"), JSON.stringify({ ...completedScenario(), status: "maybe" }));
+      const { code, stderr } = await report(["--dir", dir]);
+      expect(code).toBe(1);
+      expect(stderr).toContain("broken.json");
+      expect(stderr).toContain("status");
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
