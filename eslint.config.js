@@ -12,11 +12,11 @@ const root = fileURLToPath(new URL(".", import.meta.url));
  * src/chaos/README.md.
  */
 const CHAOS_LAYERS = [
-  ["toxiproxy", "integrity"],
+  ["toxiproxy", "postgres-proxy", "integrity"],
   ["core"],
   ["env-kit", "testing"],
   ["faults"],
-  ["embedded", "containers", "kubernetes"],
+  ["embedded", "containers", "kubernetes", "gremlin"],
   ["report"],
   ["experiment"],
 ];

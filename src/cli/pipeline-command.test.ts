@@ -43,6 +43,14 @@ describe("chaos-control pipeline, given bad configuration", () => {
     expect(stderr).toContain("--concurrency");
   });
 
+  it("names --retry-attempts when it leaves no first attempt", () => {
+    for (const attempts of ["0", "-3", "two"]) {
+      const { code, stderr } = cli(["pipeline", "--database-url", "postgres://u@h/d", "--bucket", "b", "--retry-attempts", attempts]);
+      expect(code, attempts).toBe(2);
+      expect(stderr, attempts).toContain("--retry-attempts");
+    }
+  });
+
   it("rejects unknown flags with the usage text", () => {
     const { code, stderr } = cli(["pipeline", "--bukket", "b"]);
     expect(code).toBe(2);

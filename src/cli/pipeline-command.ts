@@ -52,10 +52,13 @@ Run options:
                          (defaults: $JOB_COMPLETION_INDEX, as a Kubernetes Indexed
                          Job sets it, and $SHARD_COUNT)
   --stages LIST          extract,similarity (default both)
-  --write-batch-files N  files written per transaction (default 100)
+  --write-batch-files N  files written per transaction (default 500)
   --request-timeout-ms N one S3 request may take this long (default 10000)
   --query-timeout-ms N   one Postgres statement may take this long (default 30000)
   --pair-batch-size N    similar pairs written per transaction (default 5000)
+  --retry-attempts N     attempts of one S3 request or Postgres write, the first
+                         included, before the run fails (default 12: with backoff
+                         from 100 ms doubling to 5 s, about 18-36 s of outage)
   --metrics-port PORT    serve Prometheus metrics on HOST:PORT/metrics
   --metrics-host HOST    address to serve them on (default 127.0.0.1; 0.0.0.0 in a pod)
   --metrics-linger-seconds S
@@ -95,6 +98,7 @@ export async function runPipelineCommand(argv: string[]): Promise<number> {
         "request-timeout-ms": { type: "string" },
         "query-timeout-ms": { type: "string" },
         "pair-batch-size": { type: "string" },
+        "retry-attempts": { type: "string" },
         json: { type: "boolean" },
         help: { type: "boolean", short: "h" },
       },
@@ -129,6 +133,7 @@ export async function runPipelineCommand(argv: string[]): Promise<number> {
       writeBatchFiles: optionalInteger(values["write-batch-files"], "--write-batch-files"),
       requestTimeoutMs: optionalInteger(values["request-timeout-ms"], "--request-timeout-ms"),
       queryTimeoutMs: optionalInteger(values["query-timeout-ms"], "--query-timeout-ms"),
+      retry: retryFrom(values["retry-attempts"]),
       tokenMode: values["token-mode"] as TokenMode | undefined,
       similarity: {
         ...(values.similarity !== undefined ? { mode: values.similarity as "lsh" | "exact" } : {}),
@@ -235,6 +240,14 @@ function integerFromFlagOrEnv(flagValue: string | undefined, flag: string, varia
   if (flagValue !== undefined) return integer(flagValue, flag);
   const fromEnv = process.env[variable];
   return fromEnv === undefined || fromEnv === "" ? undefined : integer(fromEnv, `${flag} (from $${variable})`);
+}
+
+/** The retry policy's overrides; a run needs at least its first attempt. */
+function retryFrom(attempts: string | undefined): { maxAttempts?: number } {
+  if (attempts === undefined) return {};
+  const maxAttempts = integer(attempts, "--retry-attempts");
+  if (maxAttempts < 1) throw new ConfigError("--retry-attempts", `must be at least 1 (the first attempt), got ${maxAttempts}`);
+  return { maxAttempts };
 }
 
 function optionalInteger(text: string | undefined, flag: string): number | undefined {

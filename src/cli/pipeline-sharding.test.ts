@@ -106,6 +106,7 @@ describe("both stages sharded over three processes each", () => {
     expect(listed.reduce((a, b) => a + b, 0)).toBe(corpus.length);
     for (const summary of summaries) expect(summary.similarity).toBeUndefined();
     expect(await shardsRecorded(url)).toEqual([0, 1, 2].map((index) => ({ shard_index: index, shard_count: SHARD_COUNT, status: "completed" })));
+    expect(await keyedAt(url, "filename_instrument")).toBe(true);
 
     const golden = await snapshotTables(goldenUrl);
     const extracted = await snapshotTables(url);
@@ -191,6 +192,8 @@ describe("both stages sharded over three processes each", () => {
     lingering.child.kill("SIGTERM");
     expect(await lingering.exit, lingering.stderr()).toBe(0);
     expect((await progress(watcher)).find((row) => row.shard_index === VICTIM)?.completed).toBe(false);
+    // Two shards completed, the victim not: the pair table's key, deferred by the first claim, waits for it.
+    expect(await keyed(watcher, "filepair_similarity_score")).toBe(false);
 
     const resumed = similarityShard(url, VICTIM, SHARD_COUNT);
     expect(await resumed.exit, resumed.stderr()).toBe(0);
@@ -203,6 +206,7 @@ describe("both stages sharded over three processes each", () => {
     expect(Number(killedAt.pairs_written) + resumedSummary.similarity!.pairsWritten).toBe(Number(victimRow.pairs_written));
     for (const row of rows) expect(Number(row.pairs_written), `shard ${row.shard_index}`).toBeGreaterThan(0);
     expect(rows.reduce((sum, row) => sum + Number(row.pairs_written), 0)).toBe(golden.pairs.length);
+    expect(await keyed(watcher, "filepair_similarity_score")).toBe(true);
   }
 
   it("lets a new shard count take the pairs over as a whole, and a single process take them back", async () => {
@@ -220,12 +224,14 @@ describe("both stages sharded over three processes each", () => {
     expect(part.pairs.length).toBeLessThan(golden.pairs.length);
     expect(golden.pairs).toEqual(expect.arrayContaining(part.pairs));
     expect(await progressOf(url)).toEqual([{ shard_index: 0, shard_count: 2, completed: true }]);
+    expect(await keyedAt(url, "filepair_similarity_score")).toBe(false);
 
     // Shard 1 of the same layout leaves shard 0's pairs alone and adds the rest.
     const second = similarityShard(url, 1, 2);
     expect(await second.exit, second.stderr()).toBe(0);
     expect(await snapshotTables(url)).toEqual(golden);
     expect(await progressOf(url)).toEqual([0, 1].map((index) => ({ shard_index: index, shard_count: 2, completed: true })));
+    expect(await keyedAt(url, "filepair_similarity_score")).toBe(true);
 
     // Each is up to date now; a single process (shard 0 of 1) is another layout, and rewrites every pair.
     const again = similarityShard(url, 1, 2);
@@ -236,6 +242,7 @@ describe("both stages sharded over three processes each", () => {
     expect((JSON.parse(back.stdout()) as PipelineSummary).similarity?.pairsWritten).toBe(golden.pairs.length);
     expect(await snapshotTables(url)).toEqual(golden);
     expect(await progressOf(url)).toEqual([{ shard_index: 0, shard_count: 1, completed: true }]);
+    expect(await keyedAt(url, "filepair_similarity_score")).toBe(true);
   }, 180_000);
 });
 
@@ -257,6 +264,22 @@ async function progressOf(databaseUrl: string): Promise<Array<Pick<ProgressRow, 
   await client.connect();
   try {
     return (await progress(client)).map(({ shard_index, shard_count, completed }) => ({ shard_index, shard_count, completed }));
+  } finally {
+    await client.end();
+  }
+}
+
+/** Whether `table` has its primary key: a first load drops it and builds it once the load is done. */
+async function keyed(client: pg.Client, table: string): Promise<boolean> {
+  const { rows } = await client.query<{ keyed: boolean }>("SELECT EXISTS (SELECT 1 FROM pg_constraint WHERE conrelid = $1::regclass AND contype = 'p') AS keyed", [table]);
+  return rows[0]!.keyed;
+}
+
+async function keyedAt(databaseUrl: string, table: string): Promise<boolean> {
+  const client = new pg.Client(databaseUrl);
+  await client.connect();
+  try {
+    return await keyed(client, table);
   } finally {
     await client.end();
   }

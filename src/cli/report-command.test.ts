@@ -1,23 +1,13 @@
 import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it } from "vitest";
 import { completedScenario, failedScenarioWithIntegrityDifference } from "../chaos/report/testing/index.ts";
 import { runReportCommand } from "./report-command.ts";
+import { runCaptured } from "./testing/captured-command.ts";
 
-async function report(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = "";
-  let stderr = "";
-  vi.spyOn(process.stdout, "write").mockImplementation((chunk) => ((stdout += String(chunk)), true));
-  vi.spyOn(process.stderr, "write").mockImplementation((chunk) => ((stderr += String(chunk)), true));
-  try {
-    return { code: await runReportCommand(argv), stdout, stderr };
-  } finally {
-    vi.restoreAllMocks();
-  }
-}
+const report = (argv: string[]) => runCaptured(runReportCommand, argv);
 
-afterEach(() => vi.restoreAllMocks());
 
 describe("chaos-control report", () => {
   it("rebuilds resilience.json and resilience.html from saved journals without running anything", async () => {

@@ -2,8 +2,9 @@ import { mkdir, mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { afterEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it } from "vitest";
 import { listScenarios, runScenariosCommand, scenariosFor, selectScenarios, type ScenarioFile } from "./run-command.ts";
+import { runCaptured } from "./testing/captured-command.ts";
 
 const SCENARIOS_DIR = fileURLToPath(new URL("../../scenarios/", import.meta.url));
 const CAUSES = ["overload", "equipment-failure", "software-failure"];
@@ -16,22 +17,8 @@ const ALL: ScenarioFile[] = [
   { path: "/s/no-cause.test.ts", name: "no-cause", cause: undefined },
 ];
 
-/** Runs the command with stdout and stderr captured. */
-async function run(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = "";
-  let stderr = "";
-  vi.spyOn(process.stdout, "write").mockImplementation((chunk) => ((stdout += String(chunk)), true));
-  vi.spyOn(process.stderr, "write").mockImplementation((chunk) => ((stderr += String(chunk)), true));
-  try {
-    return { code: await runScenariosCommand(argv), stdout, stderr };
-  } finally {
-    vi.restoreAllMocks();
-  }
-}
+const run = (argv: string[]) => runCaptured(runScenariosCommand, argv);
 
-afterEach(() => {
-  vi.restoreAllMocks();
-});
 
 describe("selectScenarios", () => {
   const names = (selected: ScenarioFile[]) => selected.map((scenario) => scenario.name);

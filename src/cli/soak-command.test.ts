@@ -1,22 +1,12 @@
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it } from "vitest";
 import { runSoakCommand } from "./soak-command.ts";
+import { runCaptured } from "./testing/captured-command.ts";
 
-async function soak(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = "";
-  let stderr = "";
-  vi.spyOn(process.stdout, "write").mockImplementation((chunk) => ((stdout += String(chunk)), true));
-  vi.spyOn(process.stderr, "write").mockImplementation((chunk) => ((stderr += String(chunk)), true));
-  try {
-    return { code: await runSoakCommand(argv), stdout, stderr };
-  } finally {
-    vi.restoreAllMocks();
-  }
-}
+const soak = (argv: string[]) => runCaptured(runSoakCommand, argv);
 
-afterEach(() => vi.restoreAllMocks());
 
 describe("chaos-control soak", () => {
   it("refuses a missing or bad N, naming it", async () => {

@@ -6,15 +6,15 @@ import type { StartedContainersEnvironment } from "./started-containers-env.ts";
 /**
  * The fault library of the containers environment: process faults become
  * container kill/stop/pause (and start on removal); network faults are
- * toxics on the Toxiproxy container, S3 faults go to the HTTP fault layer in
- * front of it, and resource faults run as on the embedded environment (CPU
+ * toxics on the Toxiproxy container, S3 and Postgres protocol faults go to
+ * the fault layers in front of it, and resource faults run as on the embedded environment (CPU
  * and memory pressure on this machine, where the pipeline runs) — those come
  * from {@link ProxiedFaultLibrary}.
  */
 export class ContainerFaultLibrary extends ProxiedFaultLibrary {
   constructor(readonly env: StartedContainersEnvironment) {
     // The database URL goes through Toxiproxy's direct proxy: the same before and after a restart.
-    super({ network: env.toxiproxy, s3Faults: env.s3Faults, databaseUrl: env.databaseUrl });
+    super({ network: env.toxiproxy, s3Faults: env.s3Faults, postgresFaults: env.postgresFaults, databaseUrl: env.databaseUrl });
   }
 
   kill(target: ServiceName, options?: DownOptions): Promise<FaultHandle> {

@@ -77,13 +77,14 @@ describe.skipIf(unavailable !== undefined)(title("the containers environment"), 
     await env?.stop();
   });
 
-  it("runs Postgres, S3 and Toxiproxy containers, and routes the pipeline through Toxiproxy and the S3 fault layer", async () => {
+  it("runs Postgres, S3 and Toxiproxy containers, and routes the pipeline through the fault layers and Toxiproxy", async () => {
     expect(env.kind).toBe("containers");
     expect(env.target).toMatch(/^containers \((Podman|Docker)/);
     const states = await Promise.all([env.postgres.state(), env.minio.state()]);
     expect(states.map((state) => state.status)).toEqual(["running", "running"]);
     const config = env.pipelineConfig("containers/");
-    expect(Number(new URL(config.databaseUrl!).port)).toBe(env.toxiproxy.address("postgres").port);
+    expect(Number(new URL(config.databaseUrl!).port)).toBe(env.postgresFaults.port);
+    expect(env.postgresFaults.upstream).toEqual(env.toxiproxy.address("postgres"));
     expect(config.s3?.endpoint).toBe(env.s3Faults.endpoint);
     expect(new URL(env.s3Faults.upstream).port).toBe(String(env.toxiproxy.address("s3").port));
     const proxies = await env.toxiproxy.api.listProxies();
@@ -225,7 +226,7 @@ describe.skipIf(unavailable !== undefined)(title("Ctrl-C on a process with the c
   it("removes its containers, the paused one too, and its network before exiting", async () => {
     const engine = (found as { engine: ContainerEngine }).engine;
     await using child = new InterruptibleChild(INTERRUPTED_CHILD);
-    const ids = Object.values(await child.report<Record<string, string>>());
+    const ids = Object.values(await child.report<Record<string, string>>(START_TIMEOUT_MS - 10_000));
     const owner = `${OWNER_LABEL}=${hostname()}:${child.pid}`;
     expect((await listLabelledContainers(engine, owner)).map((container) => container.state).sort()).toEqual(["paused", "running", "running"]);
     expect(ids).toHaveLength(3);

@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import { getContainerRuntimeClient } from "testcontainers";
 import { EnvironmentFailureError, onInterrupt } from "../core/index.ts";
 import { S3FaultProxy } from "../faults/index.ts";
+import { PostgresProxy } from "../postgres-proxy/index.ts";
 import { containerEngineAvailable, ContainerEngineUnavailableError, useContainerEngine, type ContainerEngine } from "./container-engine.ts";
 import { resolveContainerImages, type ContainerImages } from "./images.ts";
 import { environmentLabels, removeOrphanedContainers, removeSession } from "./orphan-containers.ts";
@@ -25,7 +26,7 @@ import { ToxiproxyContainer, ToxiproxyService } from "./toxiproxy-container.ts";
  * their own. The pipeline runs on this
  * machine and reaches them so:
  *
- *     Postgres:  pipeline → Toxiproxy container → Postgres container
+ *     Postgres:  pipeline → Postgres protocol proxy (this process) → Toxiproxy container → Postgres container
  *     S3:        pipeline → S3 fault layer (this process) → Toxiproxy container → MinIO container
  *
  * Only the Toxiproxy container publishes host ports; this machine's own
@@ -37,9 +38,9 @@ import { ToxiproxyContainer, ToxiproxyService } from "./toxiproxy-container.ts";
  * No container connects back to this machine, so it works wherever the
  * engine's published ports are reachable (local Docker or Podman, Docker
  * Desktop, a remote DOCKER_HOST). The price, against the embedded order
- * (Toxiproxy before the S3 fault layer): S3 toxics act on the hop behind the
- * fault layer, so the pipeline sees their latency and bandwidth as before,
- * but an S3 partition as reset connections rather than refused ones.
+ * (Toxiproxy before the fault layers): toxics act on the hop behind the
+ * fault layers, so the pipeline sees their latency and bandwidth as before,
+ * but a partition as reset connections rather than refused ones.
  * Images come from `images.ts`.
  *
  *     await using env = await new ContainersEnvironment().start();
@@ -148,7 +149,11 @@ export class ContainersEnvironment {
     await Promise.all([postgres.untilServing(), minio.untilServing()]);
     const s3Proxy = toxiproxy.address("s3");
     const s3Faults = await S3FaultProxy.start({ upstream: `http://${hostForUrl(s3Proxy.host)}:${s3Proxy.port}` });
-    return { engine, images, network, postgres, minio, toxiproxy, s3Faults, postgresUrl, directS3Endpoint, minioCredentials, database: this.database, bucket: this.bucket };
+    const postgresFaults = await PostgresProxy.start({ upstream: toxiproxy.address("postgres") }).catch(async (error: unknown) => {
+      await s3Faults.stop();
+      throw error;
+    });
+    return { engine, images, network, postgres, minio, toxiproxy, s3Faults, postgresFaults, postgresUrl, directS3Endpoint, minioCredentials, database: this.database, bucket: this.bucket };
   }
 }
 

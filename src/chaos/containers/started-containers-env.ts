@@ -5,6 +5,7 @@ import { createS3Client, type PipelineConfigInput, type S3SourceConfig } from ".
 import { seedBucket, DependencyPinger, launchLocalPipeline, pipelineDatabaseName } from "../env-kit/index.ts";
 import { type ChaosEnvironment, type PipelineDatabase, type ServiceName, onInterrupt, type PipelineLaunchRequest, type PipelineProcess, type FaultLibrary, type SeedObject, EnvironmentFailureError } from "../core/index.ts";
 import type { S3FaultProxy } from "../faults/index.ts";
+import type { PostgresProxy } from "../postgres-proxy/index.ts";
 import { ContainerFaultLibrary } from "./container-fault-library.ts";
 import { displayHost, type ContainerEngine } from "./container-engine.ts";
 import type { ContainerImages } from "./images.ts";
@@ -23,6 +24,7 @@ export interface ContainersEnvironmentParts {
   minio: ServiceContainer;
   toxiproxy: ToxiproxyService;
   s3Faults: S3FaultProxy;
+  postgresFaults: PostgresProxy;
   /** Connection string of `database` through Toxiproxy's direct proxy, which no fault touches (contains the password). */
   postgresUrl: (database?: string) => string;
   /** The S3 container's endpoint through Toxiproxy's direct proxy. */
@@ -47,6 +49,8 @@ export class StartedContainersEnvironment implements ChaosEnvironment {
   readonly toxiproxy: ToxiproxyService;
   /** The HTTP fault layer in this process, in front of the Toxiproxy's S3 proxy. */
   readonly s3Faults: S3FaultProxy;
+  /** The Postgres protocol proxy in this process, in front of the Toxiproxy's Postgres proxy: every pipeline connection goes through it. */
+  readonly postgresFaults: PostgresProxy;
   readonly database: string;
   readonly bucket: string;
   private readonly parts: ContainersEnvironmentParts;
@@ -63,6 +67,7 @@ export class StartedContainersEnvironment implements ChaosEnvironment {
     this.minio = parts.minio;
     this.toxiproxy = parts.toxiproxy;
     this.s3Faults = parts.s3Faults;
+    this.postgresFaults = parts.postgresFaults;
     this.database = parts.database;
     this.bucket = parts.bucket;
     this.target = `containers (${parts.engine.description} at ${displayHost(parts.engine.dockerHost)})`;
@@ -79,12 +84,11 @@ export class StartedContainersEnvironment implements ChaosEnvironment {
     return this.toxiproxy.portClashes;
   }
 
-  /** Connection string of `database` through the Toxiproxy container, as the pipeline uses it. */
+  /** Connection string of `database` through the Postgres protocol proxy and the Toxiproxy container, as the pipeline uses it. */
   proxiedDatabaseUrl(database = this.database): string {
     const url = new URL(this.parts.postgresUrl(database));
-    const proxy = this.toxiproxy.address("postgres");
-    url.hostname = proxy.host;
-    url.port = String(proxy.port);
+    url.hostname = this.postgresFaults.host;
+    url.port = String(this.postgresFaults.port);
     return url.toString();
   }
 
@@ -168,6 +172,7 @@ export class StartedContainersEnvironment implements ChaosEnvironment {
       this.client?.s3.destroy();
       this.pinger?.close();
       await this.s3Faults.stop().catch(() => undefined);
+      await this.postgresFaults.stop().catch(() => undefined);
       const results = await Promise.allSettled([
         this.postgres.remove(),
         this.minio.remove(),

@@ -1,4 +1,5 @@
 import type { ServiceName } from "./chaos-environment.ts";
+import type { PostgresRuleSpec } from "../postgres-proxy/index.ts";
 import type { ToxicSpec } from "../toxiproxy/index.ts";
 import type { FaultHandle } from "./fault-handle.ts";
 import type { ConnectionExhaustionOptions, CpuPressureOptions, DownOptions, MemoryPressureOptions, PauseOptions } from "./fault-options.ts";
@@ -30,6 +31,12 @@ export interface FaultLibrary extends AsyncDisposable {
    * with its occurrence); on a cluster the fault is a Chaos Mesh object with the observations of one.
    */
   s3(spec: S3FaultSpec): Promise<FaultHandle>;
+  /**
+   * Postgres protocol faults on the pipeline's connections: an ErrorResponse
+   * of a chosen SQLSTATE, a lost COMMIT acknowledgement, a COPY cut mid-stream,
+   * a held or reset statement, on the statements the rule matches.
+   */
+  postgres(rule: PostgresRuleSpec): Promise<FaultHandle>;
   /** Holds every free Postgres connection slot. */
   exhaustConnections(options?: Omit<ConnectionExhaustionOptions, "connectionUri">): Promise<FaultHandle>;
   /** Busy processes competing for CPU with the pipeline. */

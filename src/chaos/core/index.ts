@@ -1,7 +1,8 @@
 /**
  * The contracts every environment, fault library and experiment shares, and
  * the vocabulary they are written in. Imports no implementation: only the
- * pipeline's configuration type and the Toxiproxy toxic types.
+ * pipeline's configuration type, the Toxiproxy toxic types and the Postgres
+ * proxy's rule types.
  */
 export type { ChaosEnvironment, EnvironmentKind, PipelineDatabase, SeedObject, ServiceName } from "./chaos-environment.ts";
 export type { PipelineExit, PipelineLaunchRequest, PipelineProcess, PipelineProgress } from "./pipeline-process.ts";

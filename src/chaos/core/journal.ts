@@ -109,6 +109,30 @@ export interface IntegrityVerdict {
   quarantine: { key: string; stage: string; reason: string }[];
 }
 
+/** One pipeline run of the method, as it ended. Times are relative milliseconds. */
+export interface PipelineRunRecord {
+  startedAt: number;
+  endedAt: number;
+  /** Exit code (0 done, 1 failed, 2 bad configuration, 130 interrupted), or null when ended by a signal. */
+  exitCode: number | null;
+  signal: string | null;
+  /** The last lines of its output: the error it failed with (never credentials). */
+  outputTail: string;
+}
+
+/**
+ * The operator's second run (the definition's `rerun`): the first run may
+ * fail, every fault is then removed and the pipeline runs again into the
+ * same database; integrity is checked after the rerun.
+ */
+export interface RerunRecord {
+  firstRun: PipelineRunRecord;
+  /** What the tables held quarantined once the first run ended, with the reasons. */
+  quarantinedAfterFirstRun: { key: string; stage: string; reason: string }[];
+  /** The rerun; null when the experiment stopped before it. */
+  rerun: PipelineRunRecord | null;
+}
+
 /** Everything one experiment did and found: the JSON report is a list of these. */
 export interface Journal {
   schemaVersion: 1;
@@ -135,6 +159,8 @@ export interface Journal {
   integrity: IntegrityVerdict | null;
   /** The fault-free run compared against: its content key, and whether an earlier experiment of this test run with the same input ran it. */
   golden?: { key: string; reused: boolean };
+  /** The first run and the operator's rerun, when the definition declared one. */
+  rerun?: RerunRecord;
   /** Why it failed, aborted or was interrupted. */
   reason?: string;
 }

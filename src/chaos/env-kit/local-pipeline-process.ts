@@ -27,6 +27,7 @@ export async function launchLocalPipeline(config: PipelineConfigInput, request: 
     ["--concurrency", request.concurrency],
     ["--request-timeout-ms", request.requestTimeoutMs],
     ["--query-timeout-ms", request.queryTimeoutMs],
+    ["--retry-attempts", request.retryAttempts],
   ];
   for (const [flag, value] of flags) if (value !== undefined) args.push(flag, String(value));
   const credentials = resolved.s3.credentials;

@@ -1,5 +1,5 @@
 import { expect, test } from "vitest";
-import { ENVIRONMENT_FAILURE_PREFIX, type ChaosEnvironment, type Journal } from "../core/index.ts";
+import { ENVIRONMENT_FAILURE_PREFIX, type ChaosEnvironment, type Journal, type PipelineRunRecord } from "../core/index.ts";
 import type { ExperimentDefinition } from "./experiment-definition.ts";
 import { writeJournal } from "../report/index.ts";
 import { GoldenOutputCache } from "./golden-output.ts";
@@ -65,8 +65,13 @@ export function junitProperties(journal: Journal, path: string): Record<string, 
     baseline_throughput: String(figures.baselineThroughput),
     integrity: journal.integrity ? (journal.integrity.ok ? "ok" : "FAILED") : "not checked",
     integrity_detail: journal.integrity?.summary ?? journal.reason ?? "",
+    ...(journal.rerun ? { first_run_exit: exitOf(journal.rerun.firstRun), rerun_exit: journal.rerun.rerun ? exitOf(journal.rerun.rerun) : "did not run" } : {}),
     journal: path,
   };
+}
+
+function exitOf(run: PipelineRunRecord): string {
+  return run.signal ?? String(run.exitCode);
 }
 
 interface JournalMatchers<R = unknown> {
@@ -76,6 +81,14 @@ interface JournalMatchers<R = unknown> {
   toMatchTheGoldenOutput(): R;
   /** Every fault was injected and removed, and the steady state was back within the scenario's budget. */
   toRecoverWithinBudget(): R;
+  /**
+   * The first run failed loudly: it exited with a non-zero code (not killed
+   * by a signal) and its last output lines match `error`; then the operator's
+   * rerun, with every fault removed, exited 0 and the experiment completed.
+   */
+  toHaveFailedLoudlyThenRecoveredOnRerun(error: RegExp): R;
+  /** The operator's rerun, with every fault removed, exited 0 and the experiment completed (the first run may have succeeded too). */
+  toHaveRecoveredOnRerun(): R;
 }
 
 declare module "vitest" {
@@ -98,6 +111,24 @@ expect.extend({
       message: () => (integrity ? `integrity check failed: ${integrity.summary}` : `integrity was not checked: the experiment ${journal.status}: ${journal.reason ?? "(no reason recorded)"}`),
     };
   },
+  toHaveFailedLoudlyThenRecoveredOnRerun(journal: Journal, error: RegExp) {
+    const first = journal.rerun?.firstRun;
+    const failedLoudly = first !== undefined && first.exitCode !== null && first.exitCode !== 0 && error.test(first.outputTail);
+    const recovered = rerunRecovered(journal);
+    return {
+      pass: failedLoudly && recovered === undefined,
+      message: () =>
+        !first
+          ? (whyMethodNotReached(journal) ?? `no first run recorded: the experiment ${journal.status}: ${journal.reason ?? "(declared no rerun?)"}`)
+          : !failedLoudly
+            ? `expected the first run to exit non-zero with an error matching ${error}, but it exited with ${first.signal ?? `code ${first.exitCode}`}:\n${first.outputTail}`
+            : `the first run failed loudly, but ${recovered}`,
+    };
+  },
+  toHaveRecoveredOnRerun(journal: Journal) {
+    const recovered = rerunRecovered(journal);
+    return { pass: recovered === undefined, message: () => recovered ?? "expected the rerun not to recover, but it did" };
+  },
   toRecoverWithinBudget(journal: Journal) {
     const notInjected = journal.faults.filter((fault) => fault.injectedAt === null || fault.removedAt === null);
     const recovery = journal.figures.recoveryMs;
@@ -115,3 +146,12 @@ expect.extend({
     };
   },
 });
+
+/** Undefined when the operator's rerun exited 0 and the experiment completed; otherwise what went wrong. */
+function rerunRecovered(journal: Journal): string | undefined {
+  const rerun = journal.rerun?.rerun;
+  if (!rerun) return whyMethodNotReached(journal) ?? `the rerun never ran: the experiment ${journal.status}: ${journal.reason ?? "(declared no rerun?)"}`;
+  if (rerun.exitCode !== 0) return `the rerun exited with ${rerun.signal ?? `code ${rerun.exitCode}`}:\n${rerun.outputTail}`;
+  if (journal.status !== "completed") return `the rerun exited 0, but the experiment ${journal.status}: ${journal.reason ?? "(no reason recorded)"}`;
+  return undefined;
+}

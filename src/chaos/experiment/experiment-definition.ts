@@ -1,5 +1,6 @@
 import type { PipelineLaunchRequest, DowntimeCause, SeedObject } from "../core/index.ts";
 import type { FaultAction } from "./fault-action.ts";
+import type { RerunPolicy } from "./operator-rerun.ts";
 import type { Probe } from "./probe.ts";
 
 /** One experiment, as a scenario declares it. */
@@ -17,7 +18,14 @@ export interface ExperimentDefinition {
   method: readonly FaultAction[];
   /** The scenario's promise: the steady state is back within this long after the fault's removal. */
   budget: { recoveryMs: number };
-  /** How the pipeline runs (batch sizes, timeouts). */
+  /**
+   * The operator runs the pipeline again: "after-faults-removed" lets the
+   * method's run fail (its exit and error are recorded), removes every fault,
+   * starts the pipeline again into the same database and checks integrity
+   * after that run. Default: one run, which must succeed.
+   */
+  rerun?: RerunPolicy;
+  /** How the pipeline runs (batch sizes, timeouts, retry attempts). */
   pipeline?: Omit<PipelineLaunchRequest, "prefix" | "database">;
   /** Safety: the whole method stops and rolls back after this long (default 120 s). */
   timeLimitMs?: number;

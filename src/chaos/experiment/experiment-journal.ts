@@ -26,6 +26,7 @@ export interface ExperimentRecord {
   retries: number;
   integrity: Journal["integrity"];
   golden: Journal["golden"];
+  rerun: Journal["rerun"];
 }
 
 /** The steady state's default stability window: it must hold this long to count as recovered. */
@@ -110,6 +111,7 @@ export function buildJournal(record: ExperimentRecord): Journal {
     },
     integrity: record.integrity,
     ...(record.golden ? { golden: record.golden } : {}),
+    ...(record.rerun ? { rerun: record.rerun } : {}),
     ...(record.reason !== undefined ? { reason: record.reason } : {}),
   };
 }

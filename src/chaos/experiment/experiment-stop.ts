@@ -10,3 +10,11 @@ export class ExperimentStop extends Error {
     super(message);
   }
 }
+
+/** Rejects with the stop's reason once `signal` aborts (at once if it has): raced against whatever the method waits for. */
+export function whenStopped(signal: AbortSignal): Promise<never> {
+  return new Promise((_, reject) => {
+    if (signal.aborted) reject(signal.reason);
+    else signal.addEventListener("abort", () => reject(signal.reason), { once: true });
+  });
+}

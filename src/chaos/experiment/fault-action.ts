@@ -8,6 +8,8 @@ export interface ActionContext {
   env: ChaosEnvironment;
   /** The experiment's pipeline, for faults of the pipeline process itself. */
   pipeline: PipelineSupervisor;
+  /** The bucket key of a corpus object (`songs/x.mid` → under the experiment's prefix), e.g. to fault requests for given objects. */
+  objectKey(corpusKey: string): string;
 }
 
 /** A step of the method: a fault, when it starts, how long it lasts. */

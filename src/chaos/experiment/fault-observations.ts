@@ -1,5 +1,13 @@
 import type { FaultRecord } from "../core/index.ts";
-import type { ConnectionExhaustionObservations, CpuPressureObservations, MemoryPressureObservations, S3FaultObservations, SlowQueriesObservations } from "../faults/index.ts";
+import type {
+  CommitAckLostObservations,
+  ConnectionExhaustionObservations,
+  CpuPressureObservations,
+  MemoryPressureObservations,
+  PostgresFaultObservations,
+  S3FaultObservations,
+  SlowQueriesObservations,
+} from "../faults/index.ts";
 
 /**
  * What each fault kind observes, by `FaultDescription.kind`, for the kinds
@@ -15,6 +23,11 @@ export interface FaultObservationsByKind {
   "memory-pressure": MemoryPressureObservations;
   "postgres/connection-exhaustion": ConnectionExhaustionObservations;
   "postgres/slow-queries": SlowQueriesObservations;
+  "postgres/error": PostgresFaultObservations<"error">;
+  "postgres/commit-ack-lost": CommitAckLostObservations;
+  "postgres/copy-cut": PostgresFaultObservations<"cutMidCopy">;
+  "postgres/hold": PostgresFaultObservations<"hold">;
+  "postgres/reset": PostgresFaultObservations<"reset">;
   "s3/error": S3FaultObservations;
   "s3/latency": S3FaultObservations;
   "s3/hang": S3FaultObservations;

@@ -1,6 +1,7 @@
 /** Chaos experiments: steady-state hypothesis, method, rollbacks, journal; as Vitest fixtures for scenarios. */
 export { chaosTest, junitProperties } from "./chaos-test.ts";
-export { faultNamed, samplesWhileActive, whyMethodNotReached } from "./journal-queries.ts";
+export { faultNamed, rerunOf, samplesWhileActive, whyMethodNotReached } from "./journal-queries.ts";
+export type { RerunPolicy } from "./operator-rerun.ts";
 export { runExperiment, UNSUPPORTED_PREFIX } from "./run-experiment.ts";
 export type { ExperimentDefinition } from "./experiment-definition.ts";
 export { fault, type FaultAction, type ActionContext } from "./fault-action.ts";

@@ -1,4 +1,4 @@
-import type { FaultRecord, Journal } from "../core/index.ts";
+import type { FaultRecord, Journal, RerunRecord } from "../core/index.ts";
 import { ofKind, type ObservedFaultKind, type TypedFaultRecord } from "./fault-observations.ts";
 
 /**
@@ -35,4 +35,12 @@ export function samplesWhileActive(journal: Journal, fault: FaultRecord, probe: 
   const from = fault.injectedAt ?? Infinity;
   const until = fault.removedAt ?? Infinity;
   return journal.samples.filter((sample) => sample.probe === probe && sample.at >= from && sample.at <= until);
+}
+
+/** The first run and the operator's rerun; throws with why the experiment never got there (or that it declared no rerun). */
+export function rerunOf(journal: Journal): RerunRecord {
+  const notReached = whyMethodNotReached(journal);
+  if (notReached !== undefined) throw new Error(notReached);
+  if (!journal.rerun) throw new Error(`the journal has no rerun: the experiment ${journal.status} ${journal.reason ? `(${journal.reason}) ` : ""}before its first run ended, or declared no \`rerun\``);
+  return journal.rerun;
 }

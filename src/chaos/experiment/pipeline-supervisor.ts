@@ -10,7 +10,7 @@ export class PipelineSupervisor implements AsyncDisposable {
   private current: PipelineProcess | undefined;
   private launches = 0;
   private killedByExperiment = new WeakSet<PipelineProcess>();
-  private readonly ended: Promise<PipelineExit>;
+  private ended: Promise<PipelineExit>;
   private resolveEnded!: (exit: PipelineExit) => void;
   private endedWith: PipelineExit | undefined;
 
@@ -52,6 +52,14 @@ export class PipelineSupervisor implements AsyncDisposable {
       this.endedWith = exit;
       this.resolveEnded(exit);
     });
+  }
+
+  /** Starts the pipeline again once its run has ended, as an operator would; {@link finished} then settles with the new run's exit. */
+  async rerun(): Promise<void> {
+    if (this.running) throw new Error("the pipeline is still running: a rerun starts only after the run ended");
+    this.ended = new Promise((resolve) => (this.resolveEnded = resolve));
+    this.endedWith = undefined;
+    await this.start();
   }
 
   /** Scrapes the current process into the tracker (an unreachable process counts as no progress). */

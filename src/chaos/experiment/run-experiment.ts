@@ -14,7 +14,9 @@ import { recordExperimentOutcome } from "./experiment-outcome-metrics.ts";
 import { ProgressTracker } from "./progress-tracker.ts";
 import { recoveryAfter } from "./recovery-figures.ts";
 import { buildJournal, DEFAULT_STABLE_FOR_MS, hypothesisNames, nothingLeftToRecover, relativeTo } from "./experiment-journal.ts";
-import { ExperimentStop, UNSUPPORTED_PREFIX } from "./experiment-stop.ts";
+import { ExperimentStop, UNSUPPORTED_PREFIX, whenStopped } from "./experiment-stop.ts";
+import { runRollbacks, type RollbackStep } from "./rollback-steps.ts";
+import { OperatorRerun } from "./operator-rerun.ts";
 
 export { UNSUPPORTED_PREFIX } from "./experiment-stop.ts";
 
@@ -67,6 +69,7 @@ class ExperimentRun {
   private pipelineStartedAt: number | undefined;
   private pipelineEndedAt: number | undefined;
   private rolledBack: Promise<void> | undefined;
+  private readonly rerun = new OperatorRerun();
 
   constructor(
     private readonly env: ChaosEnvironment,
@@ -124,11 +127,16 @@ class ExperimentRun {
       this.pipelineStartedAt = performance.now();
       await this.pipeline.start();
       const sampling = this.sampleUntilStopped(context);
-      const method = Promise.all(this.definition.method.map((action) => this.perform(action, experiment!.url, tracker!)));
+      const method = Promise.all(this.definition.method.map((action) => this.perform(action, prefix, experiment!.url, tracker!)));
       // Awaited only once the pipeline has ended: a fault failing before that must not be an unhandled rejection (it crashes Node).
       method.catch(() => undefined);
-      const exit = await Promise.race([this.pipeline.finished, this.stopped()]);
+      let exit = await Promise.race([this.pipeline.finished, this.stopped()]);
       this.pipelineEndedAt = performance.now();
+      if (this.definition.rerun) {
+        const context = { faults: this.faults, faultLibrary: this.faultLibrary, pipeline: this.pipeline, databaseUrl: experiment.url, stopped: () => this.stopped(), relative: (at: number) => this.relative(at) };
+        exit = await this.rerun.after(context, { startedAt: this.pipelineStartedAt, endedAt: this.pipelineEndedAt, exit });
+        this.pipelineEndedAt = performance.now();
+      }
       if (exit.code !== 0) throw new Error(`the pipeline exited with ${exit.signal ?? `code ${exit.code}`}:\n${exit.outputTail}`);
       await Promise.race([method, this.stopped()]);
       await this.sampleUntilRecovered();
@@ -151,13 +159,14 @@ class ExperimentRun {
   }
 
   /** Schedules `action`; an unsupported fault stops the experiment with a reason scenarios turn into a skip. */
-  private async perform(action: FaultAction, databaseUrl: string, progress: ProgressTracker): Promise<void> {
+  private async perform(action: FaultAction, prefix: string, databaseUrl: string, progress: ProgressTracker): Promise<void> {
     const fault = new ScheduledFault(action, {
       experimentId: this.definition.id,
       cause: this.definition.cause,
       env: this.env,
       faults: this.faultLibrary!,
       pipeline: this.pipeline!,
+      prefix,
       launchedAt: this.pipelineStartedAt!,
       signal: this.stop.signal,
       relative: (monotonic) => this.relative(monotonic),
@@ -176,20 +185,12 @@ class ExperimentRun {
   private rollback(): Promise<void> {
     this.rolledBack ??= (async () => {
       this.stop.abort(new ExperimentStop("aborted", "rolling back"));
-      const steps: [string, () => Promise<void>][] = [
-        ...this.faults.filter((entry) => entry.handle && entry.record.removedAt === null).map((entry): [string, () => Promise<void>] => [`remove fault: ${entry.action.name}`, () => entry.remove()]),
+      const steps: RollbackStep[] = [
+        ...this.faults.filter((entry) => entry.handle && entry.record.removedAt === null).map((entry): RollbackStep => [`remove fault: ${entry.action.name}`, () => entry.remove()]),
         ["remove any other fault", () => this.faultLibrary?.removeAll() ?? Promise.resolve()],
         ["stop the pipeline", () => this.pipeline?.stop() ?? Promise.resolve()],
       ];
-      for (const [name, step] of steps) {
-        try {
-          await step();
-          this.rollbacks.push({ name, at: this.relative(performance.now()), ok: true });
-        } catch (error) {
-          this.noteEnvironmentFailure(error);
-          this.rollbacks.push({ name, at: this.relative(performance.now()), ok: false, error: (error as Error).message });
-        }
-      }
+      this.rollbacks.push(...(await runRollbacks(steps, () => this.relative(performance.now()), (error) => this.noteEnvironmentFailure(error))));
     })();
     return this.rolledBack;
   }
@@ -256,11 +257,7 @@ class ExperimentRun {
   }
 
   private stopped(): Promise<never> {
-    return new Promise((_, reject) => {
-      const signal = this.stop.signal;
-      if (signal.aborted) reject(signal.reason);
-      else signal.addEventListener("abort", () => reject(signal.reason), { once: true });
-    });
+    return whenStopped(this.stop.signal);
   }
 
   private halt(reason: ExperimentStop): void {
@@ -313,6 +310,7 @@ class ExperimentRun {
       retries: tracker?.latest.retries ?? 0,
       integrity,
       golden: golden ? { key: golden.key, reused: golden.reused } : undefined,
+      rerun: this.rerun.record,
     });
   }
 }

@@ -12,6 +12,8 @@ export interface FaultRunContext {
   env: ChaosEnvironment;
   faults: FaultLibrary;
   pipeline: PipelineSupervisor;
+  /** The bucket prefix the experiment's corpus is seeded under. */
+  prefix: string;
   /** Monotonic time the experiment's pipeline was launched. */
   launchedAt: number;
   /** Aborted when the method stops (rollback, safety, Ctrl-C). */
@@ -26,6 +28,8 @@ export interface FaultRunContext {
 export class ScheduledFault {
   readonly record: FaultRecord;
   handle: FaultHandle | undefined;
+  /** Aborted when the fault is removed before its duration ran out (the operator's rerun). */
+  private readonly removedEarly = new AbortController();
 
   constructor(
     readonly action: FaultAction,
@@ -56,24 +60,31 @@ export class ScheduledFault {
           throw new Error(`the pipeline finished before the trigger (${action.trigger.description}) fired`);
         }),
       ]);
-      const handle = await action.inject({ faults: run.faults, env: run.env, pipeline: run.pipeline });
+      const handle = await action.inject({ faults: run.faults, env: run.env, pipeline: run.pipeline, objectKey: (key) => run.prefix + key });
       this.handle = handle;
       Object.assign(record, { kind: handle.description.kind, cause: handle.description.cause, target: handle.description.target, parameters: handle.description.parameters });
       record.observations = Object.assign(handle.observations, evidence);
       record.injectedAt = run.relative(handle.injectedAt);
-      // Injected while the experiment was being stopped: the rollback may already have run.
-      if (run.signal.aborted) return await this.remove();
+      // Injected while the experiment was being stopped, or its faults removed for a rerun: that removal may already have run.
+      if (run.signal.aborted || this.removedEarly.signal.aborted) return await this.remove();
       await markFaultActive(run.experimentId, action.name, handle.description.kind, true);
       if (action.durationMs !== null) {
-        await sleep(Math.max(0, handle.injectedAt + action.durationMs - performance.now()), undefined, { signal: run.signal });
+        await sleep(Math.max(0, handle.injectedAt + action.durationMs - performance.now()), undefined, { signal: AbortSignal.any([run.signal, this.removedEarly.signal]) });
         await this.remove();
       }
     } catch (error) {
       run.noteError(error);
       if (run.signal.aborted) return;
+      if (this.removedEarly.signal.aborted && this.handle) return;
       record.error = (error as Error).message;
       throw error;
     }
+  }
+
+  /** Removes the fault now, before its planned duration ran out; one still being injected is removed as soon as it is in effect. */
+  async removeEarly(): Promise<void> {
+    this.removedEarly.abort();
+    if (this.handle && this.record.removedAt === null) await this.remove();
   }
 
   /** Removes the fault if it was injected, recording when and what removal observed. */

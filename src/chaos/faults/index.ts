@@ -1,7 +1,7 @@
 /**
  * Fault mechanics every environment may use, whatever runs its services:
  * signals to a {@link FaultableProcess}, Toxiproxy toxics and partitions, the
- * S3 fault proxy, connection/lock/CPU/memory pressure, bad objects in the
+ * S3 fault proxy, Postgres protocol faults, connection/lock/CPU/memory pressure, bad objects in the
  * bucket, and {@link ProxiedFaultLibrary}, the base of the fault libraries of
  * Toxiproxy-fronted environments. Every fault returns a core FaultHandle.
  */
@@ -28,5 +28,13 @@ export {
   type TableLockMode,
   type TableLockOptions,
 } from "./resource/index.ts";
+export {
+  injectPostgresRule,
+  POSTGRES_FAULT_KINDS,
+  type CommitAckLostObservations,
+  type PostgresFaultedStatement,
+  type PostgresFaultObservations,
+  type PostgresRuleTarget,
+} from "./postgres/index.ts";
 export { badObjectsInBucket, type BadObject } from "./data/bad-objects.ts";
 export { ProxiedFaultLibrary, type ProxiedFaultSurface } from "./proxied-fault-library.ts";

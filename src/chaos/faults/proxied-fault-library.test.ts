@@ -34,7 +34,12 @@ describe("ProxiedFaultLibrary.s3", () => {
         throw new Error("no Toxiproxy here");
       },
     };
-    library = new NoProcessFaultLibrary({ network, s3Faults: proxy, databaseUrl: "postgres://unused" });
+    const postgresFaults = {
+      addRule(): never {
+        throw new Error("no Postgres protocol proxy here");
+      },
+    };
+    library = new NoProcessFaultLibrary({ network, s3Faults: proxy, postgresFaults, databaseUrl: "postgres://unused" });
   });
 
   afterEach(async () => {

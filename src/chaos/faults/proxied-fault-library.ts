@@ -1,7 +1,9 @@
 import { type ServiceName, removeAll, type FaultHandle, type FaultLibrary, type DownOptions, type PauseOptions, type S3FaultSpec, type ConnectionExhaustionOptions, type CpuPressureOptions, type MemoryPressureOptions } from "../core/index.ts";
+import type { PostgresRuleSpec } from "../postgres-proxy/index.ts";
 import type { ToxiproxyApi, ToxicSpec } from "../toxiproxy/index.ts";
 import type { ProxyAddress } from "./network/connection-probe.ts";
 import { injectToxic, partition } from "./network/network-faults.ts";
+import { injectPostgresRule, type PostgresRuleTarget } from "./postgres/index.ts";
 import { cpuPressure, exhaustPostgresConnections, holdTableLock, memoryPressure, slowQueries, type SlowQueriesOptions, type TableLockOptions } from "./resource/index.ts";
 import type { S3FaultHandle } from "./s3/index.ts";
 
@@ -11,7 +13,9 @@ export interface ProxiedFaultSurface {
   readonly network: { readonly api: ToxiproxyApi; proxyName(service: ServiceName): string; address(service: ServiceName): ProxyAddress };
   /** The HTTP fault layer in front of S3. */
   readonly s3Faults: { inject(spec: S3FaultSpec): S3FaultHandle | Promise<S3FaultHandle> };
-  /** The pipeline's database, for resource faults that hold connections or locks in it. */
+  /** The Postgres protocol proxy in the pipeline's Postgres path. */
+  readonly postgresFaults: PostgresRuleTarget;
+  /** The pipeline's database over a direct connection (no proxy), for resource faults that hold connections or locks in it and for checking lost acknowledgements. */
   readonly databaseUrl: string;
 }
 
@@ -54,6 +58,11 @@ export abstract class ProxiedFaultLibrary implements FaultLibrary {
    */
   s3(spec: S3FaultSpec): Promise<S3FaultHandle> {
     return this.track(Promise.resolve().then(() => this.surface.s3Faults.inject(spec)));
+  }
+
+  /** A Postgres protocol fault on the pipeline's connections (see {@link FaultLibrary.postgres}); armed when it returns. */
+  postgres(rule: PostgresRuleSpec): Promise<FaultHandle> {
+    return this.track(Promise.resolve().then(() => injectPostgresRule(this.surface.postgresFaults, rule, () => this.surface.databaseUrl)));
   }
 
   /** Holds every free connection slot of the environment's Postgres (leaving `reserve`). */

@@ -75,6 +75,11 @@ describe("collectJournals", () => {
     expect((await collectError()).field).toBe("budget.recoveryMs");
   });
 
+  it("names the field of a malformed rerun record", async () => {
+    await writeJournal("rerun.json", { ...buildJournal(), rerun: { firstRun: { exitCode: 1 }, quarantinedAfterFirstRun: "none", rerun: null } });
+    expect((await collectError()).field).toBe("rerun.quarantinedAfterFirstRun");
+  });
+
   it("names the file when it is not JSON or not an object", async () => {
     await writeJournal("truncated.json", `{"schemaVersion": 1, "id": "x"`);
     const truncated = await collectError();

@@ -114,6 +114,23 @@ describe("renderHtmlReport", () => {
     expect(page).toContain("never recovered");
   });
 
+  it("shows the first run's exit and error, what it quarantined, and the operator's rerun, all escaped", () => {
+    const journal = buildJournal({
+      rerun: {
+        firstRun: { startedAt: 1_000, endedAt: 4_500, exitCode: 1, signal: null, outputTail: `pipeline failed: ServiceUnavailable ${HOSTILE}` },
+        quarantinedAfterFirstRun: [{ key: `songs/a.mid${HOSTILE}`, stage: "download", reason: "s3-AccessDenied" }],
+        rerun: { startedAt: 4_600, endedAt: 7_600, exitCode: 0, signal: null, outputTail: "done" },
+      },
+    });
+    const page = renderHtmlReport(reportOf(journal));
+    expect(page).toContain("<h3>First run and the operator's rerun</h3>");
+    expect(page).toContain("<dd>exit 1 after 3,500 ms</dd>");
+    expect(page).toContain("<dd>exit 0 after 3,000 ms</dd>");
+    expect(page).toContain("pipeline failed: ServiceUnavailable &lt;script&gt;");
+    expect(page).toContain("download / s3-AccessDenied");
+    expect(page).not.toMatch(/<script|<img/i);
+  });
+
   it("renders an empty report", () => {
     const page = renderHtmlReport(reportOf());
     expect(page).toContain("No experiment journals were found.");

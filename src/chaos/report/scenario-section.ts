@@ -2,6 +2,7 @@ import type { ExperimentStatus, Journal } from "../core/index.ts";
 import { renderFaultList, renderRollbacks } from "./fault-list.ts";
 import { html, type Html } from "./html-escape.ts";
 import { renderIntegritySection } from "./integrity-section.ts";
+import { renderRerunSection } from "./rerun-section.ts";
 import { renderRecoveryGauge } from "./recovery-gauge.ts";
 import { formatMs, formatNumber, formatThroughputDip, recoveryVerdict } from "./report-format.ts";
 import { renderScenarioCharts } from "./scenario-charts.ts";
@@ -41,6 +42,7 @@ ${journal.reason && html`<p class="reason ${statusClass(journal.status)}">${jour
 ${renderScenarioCharts(journal, timeline)}
 <h3>Recovery time vs budget</h3>
 ${renderRecoveryGauge(recoveryVerdict(journal))}
+${renderRerunSection(journal.rerun)}
 <h3>Integrity</h3>
 ${renderIntegritySection(journal.integrity)}
 <h3>Faults</h3>

@@ -18,6 +18,8 @@ export interface FakePipelineBehaviour {
   exit?: "when-done" | "never" | { code: number; afterMs: number; outputTail: string };
   /** Keys (relative to the run's prefix) this run never writes into its database, as if it lost them. */
   loses?: readonly string[];
+  /** How a later process on the same database behaves (an operator's rerun); default the same as this one. */
+  rerun?: FakePipelineBehaviour;
 }
 
 export interface FakeEnvironmentOptions {
@@ -39,6 +41,7 @@ interface FakeDatabase {
   committed: number;
   lost: Set<string>;
   prefix: string | undefined;
+  launches: number;
 }
 
 const databases = new Map<string, FakeDatabase>();
@@ -78,7 +81,7 @@ export class FakeEnvironment implements ChaosEnvironment {
   async createDatabase(label: string): Promise<PipelineDatabase> {
     const name = `${label}_${databases.size}`;
     const database = { name, url: `fake://${name}` };
-    databases.set(database.url, { owner: this, label, committed: 0, lost: new Set(), prefix: undefined });
+    databases.set(database.url, { owner: this, label, committed: 0, lost: new Set(), prefix: undefined, launches: 0 });
     this.databases.push(database);
     return database;
   }
@@ -95,7 +98,8 @@ export class FakeEnvironment implements ChaosEnvironment {
 
   async launchPipeline(request: PipelineLaunchRequest): Promise<PipelineProcess> {
     const database = databaseNamed(request.database);
-    const behaviour = this.options.pipelines?.[database.label] ?? {};
+    const declared = this.options.pipelines?.[database.label] ?? {};
+    const behaviour = database.launches++ > 0 ? (declared.rerun ?? declared) : declared;
     database.prefix = request.prefix;
     for (const key of behaviour.loses ?? []) database.lost.add(request.prefix + key);
     const total = this.seeded.filter((object) => object.key.startsWith(request.prefix)).length;

@@ -42,6 +42,10 @@ export class FakeFaultLibrary implements FaultLibrary {
     return this.inject("s3", "s3", { spec });
   }
 
+  postgres(rule: unknown): Promise<FaultHandle> {
+    return this.inject("postgres", "postgres", { rule });
+  }
+
   exhaustConnections(): Promise<FaultHandle> {
     return this.inject("exhaustConnections", "postgres");
   }

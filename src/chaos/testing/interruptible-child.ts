@@ -1,8 +1,11 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
+import { trackChild } from "../core/index.ts";
 
 const ROOT = fileURLToPath(new URL("../../../", import.meta.url));
+/** How long {@link InterruptibleChild.untilLine} waits by default, below the unit tests' 60 s timeout: a child that neither reports nor exits must not hold its test past it, or the test's disposal never runs. */
+const REPORT_TIMEOUT_MS = 45_000;
 
 /** How a child process ended. */
 export interface ChildExit {
@@ -27,6 +30,8 @@ export class InterruptibleChild implements AsyncDisposable {
 
   constructor(script: string, args: readonly string[] = []) {
     this.child = spawn(process.execPath, ["--import", "tsx", script, ...args], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
+    // Killed when the test process exits, even if a timed-out test never reached its disposal.
+    trackChild(this.child);
     this.child.stdout!.on("data", (chunk: Buffer) => (this.out += chunk.toString()));
     this.child.stderr!.on("data", (chunk: Buffer) => (this.err += chunk.toString()));
     createInterface({ input: this.child.stdout! }).on("line", (line) => {
@@ -48,27 +53,33 @@ export class InterruptibleChild implements AsyncDisposable {
     return this.err;
   }
 
-  /** The first line the child printed that `matches`; rejects, with its stderr, if it exits before printing one. */
-  untilLine(matches: (line: string) => boolean = () => true): Promise<string> {
+  /** The first line the child printed that `matches`; rejects, with its stderr, if it exits before printing one or `timeoutMs` passes. */
+  untilLine(matches: (line: string) => boolean = () => true, timeoutMs = REPORT_TIMEOUT_MS): Promise<string> {
     return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.lineWaiters.delete(check);
+        reject(new Error(`child printed no matching line within ${timeoutMs} ms:\n${this.err}`));
+      }, timeoutMs);
       const check = () => {
         const found = this.lines.find(matches);
         if (found === undefined) return;
         this.lineWaiters.delete(check);
+        clearTimeout(timer);
         resolve(found);
       };
       this.lineWaiters.add(check);
       check();
       void this.exited.then(({ code, signal }) => {
         this.lineWaiters.delete(check);
+        clearTimeout(timer);
         reject(new Error(`child exited (${code ?? signal}) before reporting:\n${this.err}`));
       });
     });
   }
 
   /** The child's first line, read as the JSON report of what it holds. */
-  async report<T>(): Promise<T> {
-    return JSON.parse(await this.untilLine()) as T;
+  async report<T>(timeoutMs = REPORT_TIMEOUT_MS): Promise<T> {
+    return JSON.parse(await this.untilLine(() => true, timeoutMs)) as T;
   }
 
   /** Ctrl-C. */

@@ -5,6 +5,7 @@ import { OperationFailedError, describeError } from "../errors.ts";
 import { MidiFormatError, readInstruments } from "../midi/index.ts";
 import { withRetry } from "../retry.ts";
 import { recordedObjects, writeExtractionBatch } from "../store/extraction-writer.ts";
+import { deferPrimaryKeyIfEmpty, INSTRUMENT_KEY, restorePrimaryKey } from "../store/deferred-primary-key.ts";
 import type { FileOutcome } from "../store/file-outcome.ts";
 import { inTransaction } from "../store/transaction.ts";
 import { mapConcurrent } from "./map-concurrent.ts";
@@ -26,14 +27,24 @@ export interface ExtractionSummary {
 /**
  * Lists the shard's objects, skips those an earlier run already recorded,
  * downloads and reads the rest with bounded concurrency, and writes their
- * instruments (or quarantine entries) in transactional batches.
+ * instruments (or quarantine entries) in transactional batches. A load into an
+ * empty table builds its primary key at the end (see deferPrimaryKeyIfEmpty).
  */
 export async function runExtraction(context: RunContext): Promise<ExtractionSummary> {
   const { config, metrics } = context;
   const summary: ExtractionSummary = { objectsListed: 0, objectsSkipped: 0, objectsWritten: 0, objectsQuarantined: 0, quarantinedByReason: {}, instrumentRows: 0 };
+  /** Objects to process again that the ledger already held when they were listed (changed, or their download failed). */
+  const recordedWhenListed = new Set<string>();
   const batcher = new OutcomeBatcher(config.writeBatchFiles, async (batch) => {
+    const unrecorded = batch.every((outcome) => !recordedWhenListed.has(outcome.key));
     const result = await metrics.timeStage("write-instruments", () =>
-      inTransaction(context.pool, "write instruments", config.retry, (client) => writeExtractionBatch(client, context.runId, batch), retryHooksFor(context, "write-instruments")),
+      inTransaction(
+        context.pool,
+        "write instruments",
+        config.retry,
+        (client, attempt) => writeExtractionBatch(client, context.runId, batch, { unrecorded: unrecorded && attempt === 1, commit: true }),
+        retryHooksFor(context, "write-instruments"),
+      ),
     );
     metrics.markWrite();
     metrics.objectsCommitted.inc(result.written + result.quarantined);
@@ -50,10 +61,12 @@ export async function runExtraction(context: RunContext): Promise<ExtractionSumm
     context.emit({ type: "batch-written", step: "write-instruments", files: batch.length, rows: result.instrumentRows });
   });
 
+  const keyHooks = retryHooksFor(context, "write-instruments");
+  await inTransaction(context.pool, "defer the instrument key", config.retry, (client) => deferPrimaryKeyIfEmpty(client, INSTRUMENT_KEY), keyHooks);
   const pages = listObjects(context.s3, config.s3.bucket, config.s3.prefix, config.retry, retryHooksFor(context, "list"));
   for await (const page of pages) {
     const mine = page.filter((object) => inShard(object.key, config.shard));
-    const todo = await objectsToProcess(context, mine);
+    const todo = await objectsToProcess(context, mine, recordedWhenListed);
     summary.objectsListed += mine.length;
     summary.objectsSkipped += mine.length - todo.length;
     metrics.objectsListed.inc(mine.length);
@@ -62,11 +75,14 @@ export async function runExtraction(context: RunContext): Promise<ExtractionSumm
     await mapConcurrent(todo, config.concurrency, async (object) => batcher.add(await processObject(context, object)));
   }
   await batcher.flush();
+  await metrics.timeStage("write-instruments", () =>
+    inTransaction(context.pool, "build the instrument key", config.retry, (client) => restorePrimaryKey(client, INSTRUMENT_KEY), keyHooks),
+  );
   return summary;
 }
 
-/** Objects not yet recorded with their current ETag; download failures are always tried again. */
-async function objectsToProcess(context: RunContext, objects: SourceObject[]): Promise<SourceObject[]> {
+/** Objects not yet recorded with their current ETag; download failures are always tried again. Adds those already in the ledger to `recordedWhenListed`. */
+async function objectsToProcess(context: RunContext, objects: SourceObject[], recordedWhenListed: Set<string>): Promise<SourceObject[]> {
   if (objects.length === 0) return [];
   const recorded = await withRetry(
     "read the source-object ledger",
@@ -83,8 +99,10 @@ async function objectsToProcess(context: RunContext, objects: SourceObject[]): P
   );
   return objects.filter((object) => {
     const previous = recorded.get(object.key);
-    if (!previous || previous.etag !== object.etag) return true;
-    return previous.outcome === "quarantined" && previous.stage === "download";
+    if (!previous) return true;
+    const again = previous.etag !== object.etag || (previous.outcome === "quarantined" && previous.stage === "download");
+    if (again) recordedWhenListed.add(object.key);
+    return again;
   });
 }
 

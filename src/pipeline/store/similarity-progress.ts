@@ -1,4 +1,5 @@
 import type pg from "pg";
+import { deferPrimaryKeyIfEmpty, PAIR_KEY, restorePrimaryKey } from "./deferred-primary-key.ts";
 
 /** Which checkpoint a similarity run writes under. */
 export interface SimilarityCheckpoint {
@@ -43,6 +44,8 @@ export async function claimSimilarityProgress(client: pg.ClientBase, checkpoint:
     await client.query("TRUNCATE filepair_similarity_score");
     await client.query("DELETE FROM similarity_progress");
   }
+  // The first checkpoint of a layout finds the table empty: its shards load without the key (see completeSimilarityProgress).
+  await deferPrimaryKeyIfEmpty(client, PAIR_KEY);
   await client.query(
     `INSERT INTO similarity_progress (shard_index, shard_count, input_fingerprint, fingerprint, last_seq, pairs_written, completed)
      VALUES ($1, $2, $3, $4, 0, 0, false)`,
@@ -68,6 +71,32 @@ export async function advanceSimilarityProgress(client: pg.ClientBase, fingerpri
   );
 }
 
+/** Serializes completions of similarity shards (any constant no other lock of this schema uses). */
+const COMPLETION_LOCK_KEY = 7_361_002;
+
+/**
+ * Marks this shard's checkpoint completed and, once every shard of its layout
+ * has completed, builds the pair table's primary key if the layout's first load
+ * deferred it. Until then the table stays without its key, so a shard that
+ * completes early never puts index maintenance on (or locks out) the shards
+ * still writing. An advisory lock orders completions, and only them (a table
+ * lock would also wait for, and stall, every other shard's batch in flight): of
+ * two shards completing at once, the later one sees the earlier one's completion
+ * and builds the key, in the transaction that records its own; the key exists
+ * exactly when the last shard's completion commits. A duplicate pair makes the
+ * build, and so that completion, fail. Call inside a transaction.
+ */
 export async function completeSimilarityProgress(client: pg.ClientBase, fingerprint: string): Promise<void> {
-  await client.query("UPDATE similarity_progress SET completed = true, updated_at = now() WHERE fingerprint = $1", [fingerprint]);
+  await client.query("SELECT pg_advisory_xact_lock($1)", [COMPLETION_LOCK_KEY]);
+  const { rows } = await client.query<{ input_fingerprint: string; shard_count: number }>(
+    "UPDATE similarity_progress SET completed = true, updated_at = now() WHERE fingerprint = $1 RETURNING input_fingerprint, shard_count",
+    [fingerprint],
+  );
+  const own = rows[0];
+  if (!own) throw new Error("similarity progress was reset by another run (other songs, options or shard count) before this one completed");
+  const { rows: layout } = await client.query<{ completed: number }>(
+    "SELECT count(*)::int AS completed FROM similarity_progress WHERE input_fingerprint = $1 AND shard_count = $2 AND completed",
+    [own.input_fingerprint, own.shard_count],
+  );
+  if (layout[0]?.completed === own.shard_count) await restorePrimaryKey(client, PAIR_KEY);
 }

@@ -42,6 +42,7 @@ export function pipelineJobObjects(config: KubernetesEnvironmentConfig, request:
     ...option("--concurrency", request.concurrency),
     ...option("--request-timeout-ms", request.requestTimeoutMs),
     ...option("--query-timeout-ms", request.queryTimeoutMs),
+    ...option("--retry-attempts", request.retryAttempts),
     "--json",
   ];
   const job: V1Job = {

@@ -92,6 +92,7 @@ describe("KubernetesFaultLibrary: which Chaos Mesh object each fault creates", (
     ["an S3 fault on ListObjectsV2", (library) => library.s3({ type: "error", status: 503, code: "SlowDown", match: { operation: "ListObjectsV2" } }), /ListObjectsV2/],
     ["an S3 error on the 3rd GetObject only", (library) => library.s3({ type: "error", status: 403, code: "AccessDenied", occurrence: { nth: 3 }, match: { operation: "GetObject" } }), /occurrence \{"nth":3\}/],
     ["an S3 hang", (library) => library.s3({ type: "hang", match: { operation: "GetObject" } }), /s3 hang/],
+    ["a lost COMMIT acknowledgement", (library) => library.postgres({ type: "commitAckLost" }), /postgres commitAckLost.*no protocol proxy/],
   ])("%s is unsupported, with the reason, and nothing is created", async (_name, inject, message) => {
     await using kit = await startFakeCluster();
     await using library = new KubernetesFaultLibrary({ cluster: kit.cluster, s3Port: 9000 });

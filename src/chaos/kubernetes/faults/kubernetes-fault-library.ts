@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { type ServiceName, createFaultHandle, effectSeen, removeAll, type FaultDescription, type FaultHandle, type FaultLibrary, type DownOptions, type PauseOptions, type S3FaultSpec, type ConnectionExhaustionOptions, type CpuPressureOptions, type MemoryPressureOptions } from "../../core/index.ts";
 import { exhaustPostgresConnections } from "../../faults/index.ts";
+import type { PostgresRuleSpec } from "../../postgres-proxy/index.ts";
 import type { ToxicSpec } from "../../toxiproxy/index.ts";
 import type { ChaosMeshObject } from "../chaos-mesh/chaos-object.ts";
 import { ioChaos, type IOChaosInput } from "../chaos-mesh/io-chaos.ts";
@@ -77,6 +78,15 @@ export class KubernetesFaultLibrary implements FaultLibrary {
       if (this.options.s3Port === undefined) throw unsupported(`s3 ${spec.type}`, "the S3 endpoint is outside the cluster (set the in-cluster S3 port to use HTTPChaos on it)");
       return this.inject(s3Chaos(spec, this.options.s3Port, this.context(`s3-${spec.type}`, "s3")));
     });
+  }
+
+  postgres(rule: PostgresRuleSpec): Promise<FaultHandle> {
+    return Promise.reject(
+      unsupported(
+        `postgres ${rule.type}`,
+        "the pipeline reaches Postgres inside the cluster, where no protocol proxy of this project sits in its path; Chaos Mesh acts on packets and pods and cannot answer a statement with an error or drop a COMMIT's acknowledgement",
+      ),
+    );
   }
 
   exhaustConnections(options: Omit<ConnectionExhaustionOptions, "connectionUri"> = {}): Promise<FaultHandle> {

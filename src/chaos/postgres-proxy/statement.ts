@@ -1,0 +1,61 @@
+/** What the proxy knows about one statement a client sent: its kind, text and normalised text. */
+
+/** Kinds a rule can match: transaction control, COPY, and every other statement ("query"). */
+export const STATEMENT_KINDS = ["begin", "commit", "rollback", "copy", "query"] as const;
+export type StatementKind = (typeof STATEMENT_KINDS)[number];
+
+/** How the statement reached the server. */
+export type StatementProtocol = "simple" | "extended";
+
+export interface Statement {
+  readonly kind: StatementKind;
+  readonly protocol: StatementProtocol;
+  /** The text as sent (for the extended protocol: the text of the Parse the Execute refers to). */
+  readonly text: string;
+  /** Literals, numbers and `$n` replaced by `?`, whitespace collapsed: the key recordings count by. */
+  readonly normalized: string;
+  /** For COPY: the table, as written in the statement. */
+  readonly copyTable?: string;
+}
+
+const LEADING_NOISE = /^(?:\s+|--[^\n]*\n?|\/\*[\s\S]*?\*\/)*/;
+
+export function describeStatement(text: string, protocol: StatementProtocol): Statement {
+  const body = text.replace(LEADING_NOISE, "");
+  const kind = kindOf(body);
+  const copyTable = kind === "copy" ? /^copy\s+((?:"[^"]+"|[\w.])+)/i.exec(body)?.[1] : undefined;
+  return { kind, protocol, text, normalized: normalizeStatement(text), ...(copyTable === undefined ? {} : { copyTable }) };
+}
+
+function kindOf(body: string): StatementKind {
+  const word = /^[a-z]+/i.exec(body)?.[0]?.toLowerCase();
+  switch (word) {
+    case "begin":
+      return "begin";
+    case "start":
+      return /^start\s+transaction\b/i.test(body) ? "begin" : "query";
+    case "commit":
+    case "end":
+      return "commit";
+    case "rollback":
+    case "abort":
+      return "rollback";
+    case "copy":
+      return "copy";
+    default:
+      return "query";
+  }
+}
+
+/** Strips what varies between executions of one statement, so equal statements count as one. */
+export function normalizeStatement(text: string): string {
+  return text
+    .replace(/--[^\n]*/g, " ")
+    .replace(/\/\*[\s\S]*?\*\//g, " ")
+    .replace(/'(?:[^']|'')*'/g, "?")
+    .replace(/\$\d+/g, "?")
+    .replace(/(?<![\w"])-?\d+(?:\.\d+)?(?:e[+-]?\d+)?\b/gi, "?")
+    .replace(/\s+/g, " ")
+    .trim()
+    .replace(/;$/, "");
+}
