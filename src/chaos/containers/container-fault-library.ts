@@ -13,15 +13,8 @@ import type { StartedContainersEnvironment } from "./started-containers-env.ts";
  */
 export class ContainerFaultLibrary extends ProxiedFaultLibrary {
   constructor(readonly env: StartedContainersEnvironment) {
-    // The database URL is read at each fault: a restarted container may come back on another host port.
-    super({
-      network: env.toxiproxy,
-      s3Faults: env.s3Faults,
-      postgresFaults: env.postgresFaults,
-      get databaseUrl() {
-        return env.databaseUrl;
-      },
-    });
+    // The database URL goes through Toxiproxy's direct proxy: the same before and after a restart.
+    super({ network: env.toxiproxy, s3Faults: env.s3Faults, postgresFaults: env.postgresFaults, databaseUrl: env.databaseUrl });
   }
 
   kill(target: ServiceName, options?: DownOptions): Promise<FaultHandle> {

@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { getContainerRuntimeClient } from "testcontainers";
-import { onInterrupt } from "../core/index.ts";
+import { EnvironmentFailureError, onInterrupt } from "../core/index.ts";
 import { S3FaultProxy } from "../faults/index.ts";
 import { PostgresProxy } from "../postgres-proxy/index.ts";
 import { containerEngineAvailable, ContainerEngineUnavailableError, useContainerEngine, type ContainerEngine } from "./container-engine.ts";
@@ -18,16 +18,22 @@ import {
   type ServiceCredentials,
 } from "./service-definitions.ts";
 import { StartedContainersEnvironment, type ContainersEnvironmentParts } from "./started-containers-env.ts";
-import { toxiproxyContainer, ToxiproxyService } from "./toxiproxy-container.ts";
+import { ToxiproxyContainer, ToxiproxyService } from "./toxiproxy-container.ts";
 
 /**
  * The chaos environment on a Docker-compatible engine, with Testcontainers:
- * Postgres (@testcontainers/postgresql), S3 (@testcontainers/minio) and a
- * Toxiproxy container on a network of their own. The pipeline runs on this
+ * Postgres, S3 (MinIO's interface) and a Toxiproxy container on a network of
+ * their own. The pipeline runs on this
  * machine and reaches them so:
  *
  *     Postgres:  pipeline → Postgres protocol proxy (this process) → Toxiproxy container → Postgres container
  *     S3:        pipeline → S3 fault layer (this process) → Toxiproxy container → MinIO container
+ *
+ * Only the Toxiproxy container publishes host ports; this machine's own
+ * checks reach Postgres and MinIO through direct proxies in it, which no
+ * fault touches. So a Postgres or MinIO container a fault killed starts again
+ * without binding a host port another process may have taken meanwhile, and
+ * every URL stays the same across restarts.
  *
  * No container connects back to this machine, so it works wherever the
  * engine's published ports are reachable (local Docker or Podman, Docker
@@ -45,6 +51,7 @@ export class ContainersEnvironment {
   private postgresSettings: Record<string, string> = { ...DEFAULT_POSTGRES_SETTINGS };
   private images: Partial<ContainerImages> = {};
   private engine: ContainerEngine | undefined;
+  private betweenToxiproxyCreateAndStart: ((containerId: string) => Promise<void>) | undefined;
 
   withDatabase(name: string): this {
     this.database = name;
@@ -74,6 +81,17 @@ export class ContainersEnvironment {
     return this;
   }
 
+  /** Runs between the engine creating the Toxiproxy container and starting it (tests take one of its host ports there). */
+  withToxiproxyCreatedHook(hook: (containerId: string) => Promise<void>): this {
+    this.betweenToxiproxyCreateAndStart = hook;
+    return this;
+  }
+
+  /**
+   * Starts every container and proxy. Anything the engine refuses on the way
+   * is an {@link EnvironmentFailureError} with the engine's message; what was
+   * started so far is removed.
+   */
   async start(): Promise<StartedContainersEnvironment> {
     const engine = this.engine ?? (await findEngine());
     useContainerEngine(engine);
@@ -88,7 +106,7 @@ export class ContainersEnvironment {
       parts = await this.startParts(engine, images, session);
     } catch (error) {
       await cleanUp().catch(() => undefined);
-      throw error;
+      throw new EnvironmentFailureError("the containers environment could not start", error);
     } finally {
       unregister();
     }
@@ -109,29 +127,33 @@ export class ContainersEnvironment {
     const network = await client.network.create({ Name: networkName, Driver: "bridge", Labels: labels });
     const postgresCredentials: ServiceCredentials = { user: "chaos", password: randomBytes(18).toString("base64url") };
     const minioCredentials: ServiceCredentials = { user: `chaos-${session}`, password: randomBytes(18).toString("base64url") };
-    const [postgresStarted, minioStarted, toxiproxyStarted] = await settleAll([
-      postgresContainer(images.postgres, this.database, postgresCredentials, this.postgresSettings).withNetworkMode(networkName).withLabels(labels).start(),
-      minioContainer(images.minio, minioCredentials).withNetworkMode(networkName).withLabels(labels).start(),
-      toxiproxyContainer(images.toxiproxy).withNetworkMode(networkName).withLabels(labels).start(),
+    const toxiproxyContainer = new ToxiproxyContainer(images.toxiproxy, this.betweenToxiproxyCreateAndStart);
+    const [postgresId, minioId, toxiproxyStarted] = await settleAll([
+      postgresContainer(images.postgres, this.database, postgresCredentials, this.postgresSettings).withLabels(labels).startOnNetwork(networkName),
+      minioContainer(images.minio, minioCredentials).withLabels(labels).startOnNetwork(networkName),
+      toxiproxyContainer.withNetworkMode(networkName).withLabels(labels).start(),
     ]);
-    const postgresUrl = (container: ServiceContainer, database = "postgres") =>
-      `postgres://${postgresCredentials.user}:${encodeURIComponent(postgresCredentials.password)}@${hostForUrl(container.host)}:${container.mappedPort(POSTGRES_PORT)}/${encodeURIComponent(database)}`;
+    const toxiproxy = new ToxiproxyService(toxiproxyStarted, toxiproxyContainer.portClashes);
+    const direct = (service: "postgres" | "s3") => toxiproxy.directAddress(service);
+    const postgresUrl = (database = "postgres") =>
+      `postgres://${postgresCredentials.user}:${encodeURIComponent(postgresCredentials.password)}@${hostForUrl(direct("postgres").host)}:${direct("postgres").port}/${encodeURIComponent(database)}`;
+    const directS3Endpoint = () => `http://${hostForUrl(direct("s3").host)}:${direct("s3").port}`;
     const [postgres, minio] = await Promise.all([
-      ServiceContainer.wrap("postgres", postgresStarted, networkName, postgresReady(postgresUrl)),
-      ServiceContainer.wrap("s3", minioStarted, networkName, minioReady),
+      ServiceContainer.wrap("postgres", postgresId, networkName, postgresReady(() => postgresUrl())),
+      ServiceContainer.wrap("s3", minioId, networkName, minioReady(directS3Endpoint)),
     ]);
-    const toxiproxy = new ToxiproxyService(toxiproxyStarted);
     await toxiproxy.expose("postgres", `${postgres.ipAddress}:${POSTGRES_PORT}`);
     await toxiproxy.expose("s3", `${minio.ipAddress}:${MINIO_PORT}`);
     postgres.onRestarted = (container) => toxiproxy.retarget("postgres", `${container.ipAddress}:${POSTGRES_PORT}`);
     minio.onRestarted = (container) => toxiproxy.retarget("s3", `${container.ipAddress}:${MINIO_PORT}`);
+    await Promise.all([postgres.untilServing(), minio.untilServing()]);
     const s3Proxy = toxiproxy.address("s3");
     const s3Faults = await S3FaultProxy.start({ upstream: `http://${hostForUrl(s3Proxy.host)}:${s3Proxy.port}` });
     const postgresFaults = await PostgresProxy.start({ upstream: toxiproxy.address("postgres") }).catch(async (error: unknown) => {
       await s3Faults.stop();
       throw error;
     });
-    return { engine, images, network, postgres, minio, toxiproxy, s3Faults, postgresFaults, postgresUrl, minioCredentials, database: this.database, bucket: this.bucket };
+    return { engine, images, network, postgres, minio, toxiproxy, s3Faults, postgresFaults, postgresUrl, directS3Endpoint, minioCredentials, database: this.database, bucket: this.bucket };
   }
 }
 

@@ -1,6 +1,6 @@
 import { constants } from "node:os";
-import { getContainerRuntimeClient, type ContainerRuntimeClient, type StartedTestContainer } from "testcontainers";
-import { type ServiceName, waitFor } from "../core/index.ts";
+import { getContainerRuntimeClient, type ContainerRuntimeClient } from "testcontainers";
+import { EnvironmentFailureError, type ServiceName, waitFor } from "../core/index.ts";
 
 type EngineContainer = ReturnType<ContainerRuntimeClient["container"]["getById"]>;
 
@@ -33,34 +33,32 @@ export interface ContainerDownOutcome {
  * One service container of the environment (Postgres, MinIO) with the
  * operations faults need, which Testcontainers does not offer (its `stop()`
  * also removes): kill, stop, pause, resume and start again on the same
- * filesystem. After every start its address on the environment's network and
- * its published ports are read again, since an engine may change both.
+ * filesystem. It publishes no host port: an engine binds a container's host
+ * ports again on every start (Podman the very ports it chose at creation),
+ * and another process may hold them by then. It is reached on the
+ * environment's network only, through the Toxiproxy container, so its
+ * address there is read again after every start.
  */
 export class ServiceContainer {
-  private ports = new Map<number, number>();
   private address = "";
   private removal: Promise<void> | undefined;
-  /** Runs after every restart, once the service is ready (the environment re-points its proxy). */
+  /** Runs after every restart, before readiness is awaited (the environment re-points its proxies at the new address). */
   onRestarted: ((container: ServiceContainer) => Promise<void>) | undefined;
 
   private constructor(
     readonly name: ServiceName,
-    private readonly started: StartedTestContainer,
+    readonly id: string,
     private readonly engine: EngineContainer,
     private readonly networkName: string,
     private readonly untilReady: (container: ServiceContainer) => Promise<void>,
   ) {}
 
-  /** Wraps a started container; `untilReady` resolves once the service answers (used after restarts). */
-  static async wrap(name: ServiceName, started: StartedTestContainer, networkName: string, untilReady: (container: ServiceContainer) => Promise<void>): Promise<ServiceContainer> {
+  /** Wraps the started container `id`; `untilReady` resolves once the service answers (used after restarts). */
+  static async wrap(name: ServiceName, id: string, networkName: string, untilReady: (container: ServiceContainer) => Promise<void>): Promise<ServiceContainer> {
     const client = await getContainerRuntimeClient();
-    const container = new ServiceContainer(name, started, client.container.getById(started.getId()), networkName, untilReady);
+    const container = new ServiceContainer(name, id, client.container.getById(id), networkName, untilReady);
     await container.refresh();
     return container;
-  }
-
-  get id(): string {
-    return this.started.getId();
   }
 
   /** The short ID `docker ps` shows. */
@@ -68,25 +66,16 @@ export class ServiceContainer {
     return this.id.slice(0, 12);
   }
 
-  /** Host the published ports are on (TESTCONTAINERS_HOST_OVERRIDE, or the engine's). */
-  get host(): string {
-    return this.started.getHost();
-  }
-
   /** Its address on the environment's network, where other containers reach it. */
   get ipAddress(): string {
     return this.address;
   }
 
-  /** The host port `containerPort` is published on now. */
-  mappedPort(containerPort: number): number {
-    const port = this.ports.get(containerPort);
-    if (port === undefined) throw new Error(`${this.name} container publishes no port ${containerPort}`);
-    return port;
-  }
-
+  /** What the engine says now; when it cannot say (the container is gone, the engine is down), an {@link EnvironmentFailureError}. */
   async state(): Promise<ContainerState> {
-    const { State } = await this.engine.inspect();
+    const { State } = await this.engine.inspect().catch((error: unknown) => {
+      throw new EnvironmentFailureError(`could not inspect the ${this.name} container ${this.shortId}`, error);
+    });
     return {
       status: State.Status,
       running: State.Running,
@@ -118,20 +107,43 @@ export class ServiceContainer {
     return { pid, at: performance.now() };
   }
 
-  /** `docker unpause`, resolving once the engine reports it running and no longer paused. */
+  /**
+   * `docker unpause`, resolving once the engine reports it running and no
+   * longer paused; a refusal, or an engine that never reports it so, is an
+   * {@link EnvironmentFailureError}.
+   */
   async resume(): Promise<void> {
-    await this.engine.unpause();
-    await this.untilState("unpaused", (state) => state.running && !state.paused);
+    try {
+      await this.engine.unpause();
+      await this.untilState("unpaused", (state) => state.running && !state.paused);
+    } catch (error) {
+      if (error instanceof EnvironmentFailureError) throw error;
+      throw new EnvironmentFailureError(`could not unpause the ${this.name} container ${this.shortId}`, error);
+    }
   }
 
-  /** `docker start` on the same filesystem; resolves once the service answers again. */
+  /**
+   * `docker start` on the same filesystem; resolves once the service answers
+   * again. When the engine refuses or the service never answers, the
+   * environment failed to restore it: an {@link EnvironmentFailureError}.
+   */
   async restart(): Promise<{ pid: number | undefined; readyAfterMs: number }> {
     const started = performance.now();
-    await this.engine.start();
-    await this.refresh();
-    await this.untilReady(this);
-    await this.onRestarted?.(this);
-    return { pid: (await this.state()).pid, readyAfterMs: performance.now() - started };
+    try {
+      await this.engine.start();
+      await this.refresh();
+      await this.onRestarted?.(this);
+      await this.untilReady(this);
+      return { pid: (await this.state()).pid, readyAfterMs: performance.now() - started };
+    } catch (error) {
+      if (error instanceof EnvironmentFailureError) throw error;
+      throw new EnvironmentFailureError(`could not start the ${this.name} container ${this.shortId} again`, error);
+    }
+  }
+
+  /** Resolves once the service answers (at start, once the environment's proxies lead to it). */
+  untilServing(): Promise<void> {
+    return this.untilReady(this);
   }
 
   /** Once {@link remove} was called: nothing is left to restart or resume. */
@@ -144,10 +156,8 @@ export class ServiceContainer {
     this.removal ??= (async () => {
       const state = await this.state().catch(() => undefined);
       if (state?.paused) await this.engine.unpause().catch(() => undefined);
-      await this.started.stop({ timeout: 0, removeVolumes: true }).catch(async (error: unknown) => {
-        await this.engine.remove({ force: true, v: true }).catch(() => {
-          throw error;
-        });
+      await this.engine.remove({ force: true, v: true }).catch((error: unknown) => {
+        if (!isGone(error)) throw error;
       });
     })();
     return this.removal;
@@ -167,15 +177,14 @@ export class ServiceContainer {
 
   private async refresh(): Promise<void> {
     const { NetworkSettings } = await this.engine.inspect();
-    const ports = new Map<number, number>();
-    for (const [key, bindings] of Object.entries(NetworkSettings.Ports ?? {})) {
-      const hostPort = bindings?.[0]?.HostPort;
-      if (hostPort) ports.set(Number.parseInt(key, 10), Number(hostPort));
-    }
-    this.ports = ports;
     this.address = NetworkSettings.Networks?.[this.networkName]?.IPAddress ?? "";
     if (!this.address) throw new Error(`the ${this.name} container has no address on network ${this.networkName}`);
   }
+}
+
+/** The engine's answer for a container that no longer exists: removing it again is done. */
+function isGone(error: unknown): boolean {
+  return (error as { statusCode?: number }).statusCode === 404 || /no such container/i.test((error as Error).message);
 }
 
 /** A stop signal as engines report it ("SIGINT", "INT" or "2") by name; Docker's default when unset. */

@@ -1,12 +1,13 @@
-import { MinioContainer } from "@testcontainers/minio";
-import { PostgreSqlContainer } from "@testcontainers/postgresql";
 import pg from "pg";
 import { Wait } from "testcontainers";
 import { waitFor } from "../core/index.ts";
+import { NetworkOnlyContainer } from "./network-only-container.ts";
 import { CONTAINER_READY_TIMEOUT_MS, type ServiceContainer } from "./service-container.ts";
 
 export const POSTGRES_PORT = 5432;
 export const MINIO_PORT = 9000;
+/** MinIO's console, on the container's network only (nothing here uses it). */
+export const MINIO_CONSOLE_PORT = 9001;
 export const SERVICE_STARTUP_TIMEOUT_MS = 120_000;
 /** What the official image (and the local one) logs when a server accepts connections. */
 export const POSTGRES_READY_LINE = /database system is ready to accept connections/;
@@ -26,46 +27,61 @@ export interface ServiceCredentials {
 }
 
 /**
- * Postgres from @testcontainers/postgresql. Readiness is the official image's
+ * Postgres with the official image's interface (POSTGRES_DB/USER/PASSWORD,
+ * as @testcontainers/postgresql sets them), on the environment's network
+ * only (see {@link NetworkOnlyContainer}). Readiness is the official image's
  * log line, the second time (the first comes from the temporary server that
- * initialises the data directory), instead of the module's Docker health
- * check: Podman runs health checks only under systemd, and exec-based checks
- * leave a Podman conmon process behind per attempt for minutes. The health
- * check stays declared (without the module's password in it) for `docker ps`.
+ * initialises the data directory), instead of a Docker health check: Podman
+ * runs health checks only under systemd, and exec-based checks leave a
+ * Podman conmon process behind per attempt for minutes. The health check
+ * stays declared (without the password in it) for `docker ps`.
  */
-export function postgresContainer(image: string, database: string, credentials: ServiceCredentials, settings: Record<string, string>): PostgreSqlContainer {
+export function postgresContainer(image: string, database: string, credentials: ServiceCredentials, settings: Record<string, string>): NetworkOnlyContainer {
   const command = ["postgres", ...Object.entries(settings).flatMap(([name, value]) => ["-c", `${name}=${value}`])];
   const isReady = `pg_isready --host 127.0.0.1 --port ${POSTGRES_PORT} --username ${shellQuote(credentials.user)} --dbname ${shellQuote(database)}`;
-  return new PostgreSqlContainer(image)
-    .withDatabase(database)
-    .withUsername(credentials.user)
-    .withPassword(credentials.password)
+  return new NetworkOnlyContainer(image)
+    .withEnvironment({ POSTGRES_DB: database, POSTGRES_USER: credentials.user, POSTGRES_PASSWORD: credentials.password })
     .withCommand(command)
     .withHealthCheck({ test: ["CMD-SHELL", isReady], interval: 1_000, timeout: 1_000, retries: 120 })
     .withWaitStrategy(Wait.forLogMessage(POSTGRES_READY_LINE, 2))
     .withStartupTimeout(SERVICE_STARTUP_TIMEOUT_MS);
 }
 
-/** S3 from @testcontainers/minio (its wait: HTTP 200 on /minio/health/live). */
-export function minioContainer(image: string, credentials: ServiceCredentials): MinioContainer {
-  return new MinioContainer(image).withUsername(credentials.user).withPassword(credentials.password).withStartupTimeout(SERVICE_STARTUP_TIMEOUT_MS);
+/** What MinIO (and the local image) logs once its API listens. */
+export const MINIO_API_LINE = /^API: /;
+
+/**
+ * S3 with MinIO's interface (MINIO_ROOT_USER/PASSWORD, `server … /data`, as
+ * @testcontainers/minio starts it), on the environment's network only. Its
+ * wait is MinIO's "API: …" log line instead of an HTTP check on a host port;
+ * the environment checks /minio/health/live through Toxiproxy once its
+ * proxies exist ({@link minioReady}).
+ */
+export function minioContainer(image: string, credentials: ServiceCredentials): NetworkOnlyContainer {
+  return new NetworkOnlyContainer(image)
+    .withEnvironment({ MINIO_ROOT_USER: credentials.user, MINIO_ROOT_PASSWORD: credentials.password })
+    .withCommand(["server", "--console-address", `:${MINIO_CONSOLE_PORT}`, "/data"])
+    .withWaitStrategy(Wait.forLogMessage(MINIO_API_LINE))
+    .withStartupTimeout(SERVICE_STARTUP_TIMEOUT_MS);
 }
 
-/** Resolves once Postgres in `container` answers `SELECT 1` on its published port. */
-export function postgresReady(url: (container: ServiceContainer) => string): (container: ServiceContainer) => Promise<void> {
+/** Resolves once Postgres in `container` answers `SELECT 1` at `url` (the environment's direct path to it). */
+export function postgresReady(url: () => string): (container: ServiceContainer) => Promise<void> {
   return async (container) => {
-    await waitFor(() => selectOne(url(container)), { description: `postgres in container ${container.shortId} to answer`, timeoutMs: CONTAINER_READY_TIMEOUT_MS, intervalMs: 100 });
+    await waitFor(() => selectOne(url()), { description: `postgres in container ${container.shortId} to answer`, timeoutMs: CONTAINER_READY_TIMEOUT_MS, intervalMs: 100 });
   };
 }
 
-/** Resolves once MinIO's liveness path answers 200. */
-export async function minioReady(container: ServiceContainer): Promise<void> {
-  const url = `http://${container.host}:${container.mappedPort(MINIO_PORT)}/minio/health/live`;
-  await waitFor(async () => (await fetch(url, { signal: AbortSignal.timeout(2_000) })).ok, {
-    description: `S3 in container ${container.shortId} to answer ${new URL(url).pathname}`,
-    timeoutMs: CONTAINER_READY_TIMEOUT_MS,
-    intervalMs: 100,
-  });
+/** Resolves once MinIO's liveness path answers 200 at `endpoint` (the environment's direct path to it). */
+export function minioReady(endpoint: () => string): (container: ServiceContainer) => Promise<void> {
+  return async (container) => {
+    const url = `${endpoint()}/minio/health/live`;
+    await waitFor(async () => (await fetch(url, { signal: AbortSignal.timeout(2_000) })).ok, {
+      description: `S3 in container ${container.shortId} to answer ${new URL(url).pathname}`,
+      timeoutMs: CONTAINER_READY_TIMEOUT_MS,
+      intervalMs: 100,
+    });
+  };
 }
 
 async function selectOne(url: string): Promise<boolean> {

@@ -3,14 +3,14 @@ import pg from "pg";
 import { getContainerRuntimeClient, type ContainerRuntimeClient } from "testcontainers";
 import { createS3Client, type PipelineConfigInput, type S3SourceConfig } from "../../pipeline/index.ts";
 import { seedBucket, DependencyPinger, launchLocalPipeline, pipelineDatabaseName } from "../env-kit/index.ts";
-import { type ChaosEnvironment, type PipelineDatabase, type ServiceName, onInterrupt, type PipelineLaunchRequest, type PipelineProcess, type FaultLibrary, type SeedObject } from "../core/index.ts";
+import { type ChaosEnvironment, type PipelineDatabase, type ServiceName, onInterrupt, type PipelineLaunchRequest, type PipelineProcess, type FaultLibrary, type SeedObject, EnvironmentFailureError } from "../core/index.ts";
 import type { S3FaultProxy } from "../faults/index.ts";
 import type { PostgresProxy } from "../postgres-proxy/index.ts";
 import { ContainerFaultLibrary } from "./container-fault-library.ts";
 import { displayHost, type ContainerEngine } from "./container-engine.ts";
 import type { ContainerImages } from "./images.ts";
 import type { ServiceContainer } from "./service-container.ts";
-import { MINIO_PORT, type ServiceCredentials } from "./service-definitions.ts";
+import type { ServiceCredentials } from "./service-definitions.ts";
 import type { ToxiproxyService } from "./toxiproxy-container.ts";
 
 type EngineNetwork = Awaited<ReturnType<ContainerRuntimeClient["network"]["create"]>>;
@@ -25,8 +25,10 @@ export interface ContainersEnvironmentParts {
   toxiproxy: ToxiproxyService;
   s3Faults: S3FaultProxy;
   postgresFaults: PostgresProxy;
-  /** Direct connection string of `database` on the Postgres container's published port (contains the password). */
-  postgresUrl: (container: ServiceContainer, database?: string) => string;
+  /** Connection string of `database` through Toxiproxy's direct proxy, which no fault touches (contains the password). */
+  postgresUrl: (database?: string) => string;
+  /** The S3 container's endpoint through Toxiproxy's direct proxy. */
+  directS3Endpoint: () => string;
   minioCredentials: ServiceCredentials;
   database: string;
   bucket: string;
@@ -72,22 +74,27 @@ export class StartedContainersEnvironment implements ChaosEnvironment {
     this.unregister = onInterrupt(() => this.stop());
   }
 
-  /** Direct connection string of the environment's database, for checking results (contains the password: never log it). */
+  /** Direct connection string of the environment's database, for checking results (contains the password: never log it); the same across restarts. */
   get databaseUrl(): string {
-    return this.parts.postgresUrl(this.postgres, this.database);
+    return this.parts.postgresUrl(this.database);
+  }
+
+  /** The engine's messages for starts of the Toxiproxy container that lost a host port to another process (then it was created again). */
+  get hostPortClashes(): readonly string[] {
+    return this.toxiproxy.portClashes;
   }
 
   /** Connection string of `database` through the Postgres protocol proxy and the Toxiproxy container, as the pipeline uses it. */
   proxiedDatabaseUrl(database = this.database): string {
-    const url = new URL(this.parts.postgresUrl(this.postgres, database));
+    const url = new URL(this.parts.postgresUrl(database));
     url.hostname = this.postgresFaults.host;
     url.port = String(this.postgresFaults.port);
     return url.toString();
   }
 
-  /** The S3 container's endpoint, bypassing every fault layer. */
+  /** The S3 container's endpoint, bypassing every fault layer (through Toxiproxy's direct proxy, which no fault touches). */
   get directS3Endpoint(): string {
-    return `http://${this.minio.host}:${this.minio.mappedPort(MINIO_PORT)}`;
+    return this.parts.directS3Endpoint();
   }
 
   /** The containers this environment runs, by role, for journals and checks. */
@@ -103,25 +110,31 @@ export class StartedContainersEnvironment implements ChaosEnvironment {
   pipelineConfig(prefix = "", options: { database?: string; direct?: boolean } = {}): PipelineConfigInput {
     const database = options.database ?? this.database;
     return {
-      databaseUrl: options.direct ? this.parts.postgresUrl(this.postgres, database) : this.proxiedDatabaseUrl(database),
+      databaseUrl: options.direct ? this.parts.postgresUrl(database) : this.proxiedDatabaseUrl(database),
       s3: { ...this.s3Source(options.direct ? this.directS3Endpoint : this.s3Faults.endpoint), prefix },
     };
   }
 
+  /** Creates a database on the direct path; a failure is an {@link EnvironmentFailureError}. */
   async createDatabase(label: string): Promise<PipelineDatabase> {
     const name = pipelineDatabaseName(label);
-    const client = new pg.Client({ connectionString: this.parts.postgresUrl(this.postgres) });
-    await client.connect();
+    const client = new pg.Client({ connectionString: this.parts.postgresUrl() });
     try {
+      await client.connect();
       await client.query(`CREATE DATABASE ${pg.escapeIdentifier(name)}`);
+    } catch (error) {
+      throw new EnvironmentFailureError(`could not create database ${name}`, error);
     } finally {
-      await client.end();
+      await client.end().catch(() => undefined);
     }
-    return { name, url: this.parts.postgresUrl(this.postgres, name) };
+    return { name, url: this.parts.postgresUrl(name) };
   }
 
+  /** Uploads `objects` on the direct path; a failure is an {@link EnvironmentFailureError}. */
   seed(objects: Iterable<SeedObject>): Promise<number> {
-    return seedBucket(this.s3Client(), this.bucket, objects);
+    return seedBucket(this.s3Client(), this.bucket, objects).catch((error: unknown) => {
+      throw new EnvironmentFailureError(`could not seed bucket ${this.bucket}`, error);
+    });
   }
 
   launchPipeline(request: PipelineLaunchRequest): Promise<PipelineProcess> {
@@ -137,12 +150,17 @@ export class StartedContainersEnvironment implements ChaosEnvironment {
     return this.pinger.ping(service, timeoutMs);
   }
 
-  /** An S3 client straight to the S3 container (owned by the environment; follows the container's port across restarts). */
+  /**
+   * An S3 client straight to the S3 container (owned by the environment).
+   * One connection per request: through Toxiproxy's direct proxy, a pooled
+   * connection MinIO closed when idle still looks open until the proxy passes
+   * the close on, and a request sent on it meanwhile ends in "socket hang up".
+   */
   s3Client(): S3Client {
     const endpoint = this.directS3Endpoint;
     if (this.client?.endpoint !== endpoint) {
       this.client?.s3.destroy();
-      this.client = { endpoint, s3: createS3Client(this.s3Source(endpoint), 30_000) };
+      this.client = { endpoint, s3: createS3Client(this.s3Source(endpoint), 30_000, { keepAlive: false }) };
     }
     return this.client.s3;
   }

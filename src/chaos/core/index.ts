@@ -7,6 +7,7 @@
 export type { ChaosEnvironment, EnvironmentKind, PipelineDatabase, SeedObject, ServiceName } from "./chaos-environment.ts";
 export type { PipelineExit, PipelineLaunchRequest, PipelineProcess, PipelineProgress } from "./pipeline-process.ts";
 export { UnsupportedFaultError, type FaultLibrary } from "./fault-library.ts";
+export { ENVIRONMENT_FAILURE_PREFIX, EnvironmentFailureError, environmentFailureIn } from "./environment-failure-error.ts";
 export type { ConnectionExhaustionOptions, CpuPressureOptions, DownOptions, MemoryPressureOptions, PauseOptions } from "./fault-options.ts";
 export {
   createFaultHandle,

@@ -1,6 +1,6 @@
 import type { ChildProcess } from "node:child_process";
 import { rm } from "node:fs/promises";
-import { onInterrupt, trackChild } from "../core/index.ts";
+import { EnvironmentFailureError, onInterrupt, trackChild } from "../core/index.ts";
 import { LogTail } from "./log-tail.ts";
 import { continueTree, descendantPids, signalEach, stopTree, waitForAllGone } from "./process-tree.ts";
 
@@ -119,10 +119,17 @@ export abstract class ServerProcess implements AsyncDisposable {
     return { pid, signal: "SIGCONT", at, seenAt };
   }
 
-  /** Starts the server again on the same data and port (after a kill or stop). */
+  /**
+   * Starts the server again on the same data and port (after a kill or stop).
+   * A server that exits during startup or never gets ready is an
+   * {@link EnvironmentFailureError} with its log: the environment could not
+   * bring back what a fault took down.
+   */
   async restart(): Promise<StartOutcome> {
     if (this.isRunning) throw new Error(`${this.name} (pid ${this.child?.pid}) is still running; stop or kill it first`);
-    return this.spawnAndWait();
+    return this.spawnAndWait().catch((error: unknown) => {
+      throw new EnvironmentFailureError(`could not start ${this.name} again`, error);
+    });
   }
 
   /** Stops the server (orderly, then SIGKILL if it hangs) and deletes its directory. Idempotent. */

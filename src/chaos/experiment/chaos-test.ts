@@ -1,5 +1,5 @@
 import { expect, test } from "vitest";
-import type { ChaosEnvironment, Journal, PipelineRunRecord } from "../core/index.ts";
+import { ENVIRONMENT_FAILURE_PREFIX, type ChaosEnvironment, type Journal, type PipelineRunRecord } from "../core/index.ts";
 import type { ExperimentDefinition } from "./experiment-definition.ts";
 import { writeJournal } from "../report/index.ts";
 import { GoldenOutputCache } from "./golden-output.ts";
@@ -44,6 +44,8 @@ export const chaosTest = test.extend<ChaosFixtures>({
       });
       for (const [name, value] of Object.entries(junitProperties(journal, path))) await annotate(value, name);
       if (journal.reason?.startsWith(UNSUPPORTED_PREFIX)) skip(journal.reason);
+      // Said before any assertion on the journal: no fault or recovery verdict is worth reading then.
+      if (journal.reason?.startsWith(ENVIRONMENT_FAILURE_PREFIX)) throw new Error(journal.reason);
       return journal;
     });
   },

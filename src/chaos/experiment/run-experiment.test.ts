@@ -2,7 +2,7 @@ import { setImmediate, setTimeout as sleep } from "node:timers/promises";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { ALLOW_TARGET_VARIABLE } from "./blast-radius.ts";
 import { fault } from "./fault-action.ts";
-import type { Journal } from "../core/index.ts";
+import { createFaultHandle, effectSeen, ENVIRONMENT_FAILURE_PREFIX, EnvironmentFailureError, type Journal } from "../core/index.ts";
 import { runExperiment, UNSUPPORTED_PREFIX } from "./run-experiment.ts";
 import { FakeEnvironment, type FakeEnvironmentOptions } from "../testing/index.ts";
 import { fakeDefinition } from "./testing/fake-experiment.ts";
@@ -232,5 +232,27 @@ describe("runExperiment on a fake environment", () => {
     expect(journal.probes.map((probe) => probe.name)).toContain("retry limit");
     expect(env.undone).toEqual(["s3 s3"]);
     expect(journal.durationMs).toBeLessThan(1_500);
+  });
+});
+
+describe("runExperiment when the environment cannot restore what a fault took down", () => {
+  it("fails first as an environment failure with the engine's message, not with what the pipeline did after it", async () => {
+    const env = new FakeEnvironment({ pipelines: { experiment: { exit: { code: 1, afterMs: 600, outputTail: "error: connect ECONNREFUSED" } } } });
+    const engineMessage = "(HTTP code 500) server error - cannot listen on the TCP port: listen tcp4 :46203: bind: address already in use";
+    const killPostgres = fault("kill Postgres", async () =>
+      createFaultHandle(
+        { kind: "process/kill", cause: "equipment-failure", target: "postgres", parameters: {} },
+        {},
+        async () => {
+          throw new EnvironmentFailureError("could not start the postgres container 1a2b3c4d5e6f again", new Error(engineMessage));
+        },
+        effectSeen("the fake engine reported the container exited"),
+      ),
+    ).for(100);
+    const journal = await runCatchingUnhandled(env, fakeDefinition({ method: [killPostgres] }));
+
+    expect(journal.status).toBe("failed");
+    expect(journal.reason).toBe(`${ENVIRONMENT_FAILURE_PREFIX}could not start the postgres container 1a2b3c4d5e6f again: ${engineMessage}`);
+    expect(journal.faults[0]!.error).toContain(engineMessage);
   });
 });

@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from "node:timers/promises";
-import { type ChaosEnvironment, type PipelineDatabase, onInterrupt, UnsupportedFaultError, type FaultLibrary, type ExperimentPhase, type ExperimentStatus, type Journal, type ProbeSample, type RollbackRecord } from "../core/index.ts";
+import { type ChaosEnvironment, type PipelineDatabase, environmentFailureIn, onInterrupt, UnsupportedFaultError, type FaultLibrary, type ExperimentPhase, type ExperimentStatus, type Journal, type ProbeSample, type RollbackRecord } from "../core/index.ts";
 import { snapshotTables } from "../integrity/index.ts";
 import { BlastRadiusError, checkBlastRadius } from "./blast-radius.ts";
 import type { ExperimentDefinition } from "./experiment-definition.ts";
@@ -61,6 +61,8 @@ class ExperimentRun {
   private readonly safety: SafetyMonitor;
   private status: ExperimentStatus = "completed";
   private reason: string | undefined;
+  /** The first environment failure: the journal's reason, whatever failed after it. */
+  private environmentFailure: string | undefined;
   private baselineThroughput = 0;
   private lowestThroughputDuringFault: number | undefined;
   private steadyStateBefore: boolean | null = null;
@@ -174,6 +176,7 @@ class ExperimentRun {
       launchedAt: this.pipelineStartedAt!,
       signal: this.stop.signal,
       relative: (monotonic) => this.relative(monotonic),
+      noteError: (error) => this.noteEnvironmentFailure(error),
     });
     this.faults.push(fault);
     try {
@@ -193,7 +196,7 @@ class ExperimentRun {
         ["remove any other fault", () => this.faultLibrary?.removeAll() ?? Promise.resolve()],
         ["stop the pipeline", () => this.pipeline?.stop() ?? Promise.resolve()],
       ];
-      this.rollbacks.push(...(await runRollbacks(steps, () => this.relative(performance.now()))));
+      this.rollbacks.push(...(await runRollbacks(steps, () => this.relative(performance.now()), (error) => this.noteEnvironmentFailure(error))));
     })();
     return this.rolledBack;
   }
@@ -270,9 +273,14 @@ class ExperimentRun {
   }
 
   private fail(error: unknown): void {
+    this.noteEnvironmentFailure(error);
     if (this.status === "aborted" || this.status === "interrupted") return;
     this.status = error instanceof BlastRadiusError ? "aborted" : "failed";
     this.reason = error instanceof Error ? error.message : String(error);
+  }
+
+  private noteEnvironmentFailure(error: unknown): void {
+    this.environmentFailure ??= environmentFailureIn(error)?.message;
   }
 
   private hypothesisNames(): ReadonlySet<string> {
@@ -284,13 +292,15 @@ class ExperimentRun {
   }
 
   private journal(integrity: Journal["integrity"], tracker: ProgressTracker | undefined, golden: GoldenRun | undefined): Journal {
+    // An environment that failed to start or restore something is why the run failed, whatever the pipeline did after it (Ctrl-C aside).
+    const outcome = this.environmentFailure !== undefined && this.status !== "interrupted" ? { status: "failed" as const, reason: this.environmentFailure } : { status: this.status, reason: this.reason };
     return buildJournal({
       definition: this.definition,
       env: this.env,
       wallClockStart: this.wallClockStart,
       startedAt: this.startedAt,
-      status: this.status,
-      reason: this.reason,
+      status: outcome.status,
+      reason: outcome.reason,
       timeLimitMs: this.timeLimitMs,
       samples: this.samples,
       faults: this.faults.map((entry) => entry.record),

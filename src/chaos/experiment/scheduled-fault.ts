@@ -20,6 +20,8 @@ export interface FaultRunContext {
   signal: AbortSignal;
   /** Milliseconds since the experiment started. */
   relative(monotonic: number): number;
+  /** Sees every error of the fault, also one not thrown because the method was stopped (an environment failure must reach the journal either way). */
+  noteError(error: unknown): void;
 }
 
 /** One fault action of the method: waits for its trigger, injects, removes it after its duration, and keeps its journal record. */
@@ -71,6 +73,7 @@ export class ScheduledFault {
         await this.remove();
       }
     } catch (error) {
+      run.noteError(error);
       if (run.signal.aborted) return;
       if (this.removedEarly.signal.aborted && this.handle) return;
       record.error = (error as Error).message;
