@@ -29,7 +29,7 @@ import type { Recorder } from "./recording.ts";
 import { ServerExchange } from "./server-exchange.ts";
 import type { FiredRule, RuleSet } from "./rule-set.ts";
 import { SocketPair } from "./socket-pair.ts";
-import { describeQuery, type Statement } from "./statement.ts";
+import { describeQuery } from "./statement.ts";
 import { blockOpenAt, sameTransactionAt, TransactionLog } from "./transaction-log.ts";
 import { judgeStatements, waitOutHolds, type Request, type Verdict } from "./request-verdict.ts";
 
