@@ -92,12 +92,18 @@ describe("the proxy with several statements in one simple Query", () => {
       const implicit = await failure(c.query(`INSERT INTO ${a} VALUES (3, 'first'); INSERT INTO ${b} VALUES (4, 'second')`));
       expect(implicit.code).toBe("40P01");
       expect((await c.query("SELECT 3 AS three")).rows).toEqual([{ three: 3 }]);
+      // A block the Query itself begins is failed too, as on a server.
+      expect((await failure(c.query(`BEGIN; INSERT INTO ${b} VALUES (5, 'in a block begun here')`))).code).toBe("40P01");
+      expect((await failure(c.query("SELECT 4"))).code).toBe("25P02");
+      await c.query("ROLLBACK");
+      expect((await c.query("SELECT 5 AS five")).rows).toEqual([{ five: 5 }]);
     } finally {
       await c.end();
     }
     expect(rule.observations.faulted).toMatchObject([
       { occurrence: 1, kind: "copy", statement: `COPY ${b} (id, note) FROM STDIN`, sqlstate: "40P01" },
       { occurrence: 2, kind: "query", statement: `INSERT INTO ${b} VALUES (?, ?)` },
+      { occurrence: 3, kind: "query", statement: `INSERT INTO ${b} VALUES (?, ?)` },
     ]);
     expect([await kit.ids(a), await kit.ids(b)]).toEqual([[], []]);
     expect(await kit.direct(`SELECT pid FROM pg_stat_activity WHERE backend_xid IS NOT NULL`)).toEqual([]);
