@@ -10,7 +10,7 @@ export class CopyCut {
 
   constructor(
     private readonly fired: FiredRule<"cutMidCopy">,
-    private readonly statement: Statement,
+    readonly statement: Statement,
     private readonly connection: number,
   ) {}
 

@@ -18,9 +18,33 @@
  * await rule.remove();                // idempotent
  * ```
  *
- * Limits: a simple Query holding several statements counts as one, of the
- * kind of its first; in an extended-protocol batch with several Executes, a
- * swallowing fault (error, reset) answers for the whole batch.
+ * Each statement of a simple Query holding several (`COPY a ...; COPY b ...;
+ * COMMIT`) is seen, recorded and matched on its own, in order: kinds,
+ * patterns, occurrences, and the transaction block `inTransactionWith` looks
+ * at (a COPY earlier in the Query counts for a COMMIT later in it). A fault
+ * on one statement acts on its request (the Query, or an extended batch up
+ * to Sync) as a whole:
+ * - error: the request is answered with the ErrorResponse (and ReadyForQuery)
+ *   without forwarding any of it. A server would have run the statements
+ *   before it and then rolled back the implicit transaction block, or left
+ *   the explicit one failed (the proxy reports that status and keeps the
+ *   client to ROLLBACK): the data ends the same, unless the request commits
+ *   before the faulted statement, whose work is then not done either.
+ * - reset: both connections are reset when the request arrives; none of it is forwarded.
+ * - hold: the whole request waits, then goes on; the other rules still apply to it.
+ * - commitAckLost: the request is forwarded; the CommandComplete of that
+ *   COMMIT is dropped and both connections are cut. What the server answered
+ *   for the statements before it (CopyInResponse, CommandComplete) is
+ *   forwarded as it comes: it is true, the client needs a CopyInResponse to
+ *   send its data, and with no ReadyForQuery the client cannot take the
+ *   request as a success. The xid is asked for before the request is
+ *   forwarded, so it is known only for a transaction open before it: a
+ *   COMMIT of a block the same Query begins is dropped with `xid: undefined`.
+ * - cutMidCopy: the request is forwarded; only the data of the matched COPY
+ *   (the client sends each COPY's data, up to its CopyDone, in statement
+ *   order) counts toward the cut.
+ * Statements after the one an error, reset, commitAckLost or cutMidCopy
+ * fired on are recorded but not matched: that fault decides whether they run.
  */
 export { PostgresProxy } from "./postgres-proxy.ts";
 export type { PostgresProxyOptions } from "./postgres-proxy.ts";

@@ -72,3 +72,54 @@ export async function failure(promise: Promise<unknown>): Promise<Error & { code
   }
   throw new Error("expected the statement to fail, but it succeeded");
 }
+
+/**
+ * Sends `sql` (several statements, `COPY ... FROM STDIN` among them) as one
+ * simple Query with the data of every COPY right behind it, in one write, as
+ * a pipelining client does (the pipeline's extraction writer among them):
+ * `rows[i]` are the text-format rows of the i-th COPY. Resolves with the
+ * command tag of each statement, rejects with the server's (or the
+ * connection's) error.
+ */
+export function multiStatementQuery(c: pg.Client, sql: string, rows: readonly (readonly string[])[]): Promise<string[]> {
+  return new Promise((resolve, reject) => {
+    const tags: string[] = [];
+    let settled = false;
+    const settle = (error?: Error) => {
+      if (settled) return;
+      settled = true;
+      submittable.callback();
+      if (error) reject(error);
+      else resolve(tags);
+    };
+    const submittable = {
+      text: sql,
+      callback: (_error?: Error) => undefined,
+      submit(connection: { query(text: string): void; stream: NodeJS.WritableStream & { cork(): void; uncork(): void } }) {
+        connection.stream.cork();
+        connection.query(sql);
+        for (const copy of rows) {
+          for (const row of copy) connection.stream.write(copyMessage(0x64, Buffer.from(row, "utf8")));
+          connection.stream.write(copyMessage(0x63, Buffer.alloc(0)));
+        }
+        connection.stream.uncork();
+      },
+      handleCopyInResponse: () => undefined,
+      handleRowDescription: () => undefined,
+      handleDataRow: () => undefined,
+      handleEmptyQuery: () => undefined,
+      handleCommandComplete: (message: { text?: string }) => void tags.push(message.text ?? ""),
+      handleReadyForQuery: () => settle(),
+      handleError: (error: Error) => settle(error),
+    };
+    void c.query(submittable as unknown as pg.QueryConfig);
+  });
+}
+
+/** A CopyData (`d`) or CopyDone (`c`) message. */
+function copyMessage(type: number, payload: Buffer): Buffer {
+  const header = Buffer.allocUnsafe(5);
+  header[0] = type;
+  header.writeInt32BE(payload.length + 4, 1);
+  return Buffer.concat([header, payload]);
+}

@@ -32,6 +32,8 @@ export const FRONTEND = {
 /** Backend (server to client) message type bytes. */
 export const BACKEND = {
   commandComplete: 0x43, // 'C'
+  emptyQueryResponse: 0x49, // 'I'
+  portalSuspended: 0x73, // 's'
   readyForQuery: 0x5a, // 'Z'
   errorResponse: 0x45, // 'E'
   copyInResponse: 0x47, // 'G'

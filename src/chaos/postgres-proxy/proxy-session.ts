@@ -2,15 +2,18 @@
  * One client connection and its upstream connection. Client messages are
  * handled strictly in order (a hold or a query the proxy sends itself pauses
  * the client); server messages pass straight through except the few the
- * proxy watches: ReadyForQuery, CommandComplete, and the replies to its own queries.
+ * proxy watches: ReadyForQuery, the answers to a request whose COMMIT
+ * acknowledgement is to be lost, and the replies to its own queries. How a
+ * fault on one statement of a request acts on the request: see index.ts.
  */
 import { connect, type Socket } from "node:net";
 import { performance } from "node:perf_hooks";
-import { setTimeout as delay } from "node:timers/promises";
+import { AckDrop } from "./ack-drop.ts";
+import { ClientQueue } from "./client-queue.ts";
 import { CopyCut } from "./copy-cut.ts";
+import { CopyStreams } from "./copy-streams.ts";
 import { ExtendedBatch } from "./extended-batch.ts";
 import { MessageScanner, type ScannedItem, type StreamPiece, type WholeMessage } from "./message-scanner.ts";
-import { OwnQuery } from "./own-query.ts";
 import {
   BACKEND,
   DECLINE_ENCRYPTION,
@@ -23,38 +26,40 @@ import {
   type TransactionStatus,
 } from "./protocol.ts";
 import type { Recorder } from "./recording.ts";
+import { ServerExchange } from "./server-exchange.ts";
 import type { FiredRule, RuleSet } from "./rule-set.ts";
 import { SocketPair } from "./socket-pair.ts";
-import { describeStatement, type Statement } from "./statement.ts";
-import { TransactionLog } from "./transaction-log.ts";
+import { describeQuery } from "./statement.ts";
+import { blockOpenAt, sameTransactionAt, TransactionLog } from "./transaction-log.ts";
+import { judgeStatements, waitOutHolds, type Request, type Verdict } from "./request-verdict.ts";
 
 const IN_FAILED_TRANSACTION = "25P02";
 
 export class ProxySession {
   private readonly sockets: SocketPair;
+  private readonly server: ServerExchange;
   private readonly clientScanner = new MessageScanner((type) => type === FRONTEND.copyData, true);
-  private readonly serverScanner = new MessageScanner((type) => this.ownQuery === undefined && (type === BACKEND.dataRow || type === BACKEND.copyData));
+  private readonly serverScanner = new MessageScanner((type) => !this.server.ownQueryPending && (type === BACKEND.dataRow || type === BACKEND.copyData));
   private readonly batch = new ExtendedBatch();
   private readonly transaction = new TransactionLog();
-  /** Client messages not handled yet: `queue[head..]`. */
-  private queue: ScannedItem[] = [];
-  private head = 0;
-  private readonly idleWaiters: (() => void)[] = [];
+  private readonly copyStreams = new CopyStreams();
+  private readonly queue = new ClientQueue({
+    handle: (item) => this.handleClient(item),
+    accepting: () => !this.sockets.closed && !this.finishing,
+    pauseClient: () => this.sockets.holdClient(),
+    resumeClient: () => this.sockets.releaseClient(),
+    flush: () => this.sockets.flush(),
+    fail: () => this.close(),
+  });
   /** Ends holds when the session closes, so no timer outlives it. */
   private readonly closing = new AbortController();
   private started = false;
-  private busy = false;
   /** A FATAL error is on its way to the client, which is ended after it; nothing more is read. */
   private finishing = false;
-  /** Last transaction status the server reported. */
-  private status: TransactionStatus = "I";
-  /** Queries and Syncs forwarded (and the startup) whose ReadyForQuery has not come back yet. */
-  private outstanding = 0;
   /** The proxy answered an error inside a transaction block: the client believes it failed, the server's is still open. */
   private abortedByProxy = false;
   private discardUntilSync = false;
-  private ownQuery: OwnQuery | undefined;
-  private ackDrop: { fired: FiredRule<"commitAckLost">; statement: Statement; xid: string | undefined } | undefined;
+  private ackDrop: AckDrop | undefined;
   private copyCut: CopyCut | undefined;
 
   constructor(
@@ -69,9 +74,12 @@ export class ProxySession {
     const server = connect({ host: upstream.host, port: upstream.port, noDelay: true });
     this.sockets = new SocketPair(client, server, () => {
       this.closing.abort();
-      this.ownQuery?.abandon();
-      this.ownQuery = undefined;
+      this.server.abandon();
       onClose(this);
+    });
+    this.server = new ServerExchange((bytes) => {
+      this.sockets.flush();
+      server.write(bytes);
     });
     client.on("data", (chunk: Buffer) => this.fromClient(chunk));
     server.on("data", (chunk: Buffer) => this.fromServer(chunk));
@@ -82,49 +90,15 @@ export class ProxySession {
     this.sockets.close();
   }
 
-  private get closed(): boolean {
-    return this.sockets.closed;
-  }
-
   private fromClient(chunk: Buffer): void {
+    let items: ScannedItem[];
     try {
-      const items = this.clientScanner.push(chunk);
-      if (this.head === this.queue.length) {
-        this.queue = items;
-        this.head = 0;
-      } else {
-        for (const item of items) this.queue.push(item);
-      }
+      items = this.clientScanner.push(chunk);
     } catch {
       this.close();
       return;
     }
-    this.drain();
-  }
-
-  private drain(): void {
-    if (this.busy) return;
-    try {
-      while (this.head < this.queue.length && !this.closed && !this.finishing) {
-        const pending = this.handleClient(this.queue[this.head++]!);
-        if (pending) {
-          this.busy = true;
-          this.sockets.holdClient();
-          pending.then(
-            () => {
-              this.busy = false;
-              if (this.closed) return;
-              this.sockets.releaseClient();
-              this.drain();
-            },
-            () => this.close(),
-          );
-          return;
-        }
-      }
-    } finally {
-      this.sockets.flush();
-    }
+    this.queue.push(items);
   }
 
   private handleClient(item: ScannedItem): Promise<void> | undefined {
@@ -138,8 +112,10 @@ export class ProxySession {
       return undefined;
     }
     switch (item.type) {
-      case FRONTEND.query:
-        return this.statements([describeStatement(readCString(item.body, 0).value, "simple")], [item.raw], 1, false);
+      case FRONTEND.query: {
+        const statements = describeQuery(readCString(item.body, 0).value);
+        return this.request({ statements, raws: [item.raw], syncs: 1, extended: false, parsed: [] });
+      }
       case FRONTEND.parse:
       case FRONTEND.bind:
       case FRONTEND.describe:
@@ -154,11 +130,12 @@ export class ProxySession {
         const { raws, statements } = this.batch.close();
         const syncs = item.type === FRONTEND.sync ? 1 : 0;
         if (statements.length === 0) return this.forward(raws, syncs);
-        return this.statements(statements, raws, syncs, true, parsed);
+        return this.request({ statements, raws, syncs, extended: true, parsed });
       }
       case FRONTEND.copyDone:
       case FRONTEND.copyFail:
-        if (this.copyCut) return this.cutCopy(true);
+        if (this.copyCut && this.copyStreams.current === this.copyCut.statement) return this.cutCopy(true);
+        this.copyStreams.end();
         return this.forward([item.raw], 0);
       default:
         return this.forward([item.raw], 0);
@@ -175,63 +152,59 @@ export class ProxySession {
     this.started = true;
     if (code === STARTUP_CODE.protocol3) {
       this.recorder.connect();
-      this.outstanding++;
+      this.server.expect(1);
     }
     return this.forward([message.raw], 0);
   }
 
-  private statements(statements: Statement[], raws: Buffer[], syncs: number, extended: boolean, parsed: string[] = []): Promise<void> | undefined {
-    for (const statement of statements) this.recorder.statement(statement);
+  private request(request: Request): Promise<void> | undefined {
+    for (const statement of request.statements) this.recorder.statement(statement);
+    // The client's COPY data for an earlier request has all been seen: a cut armed for it can no longer fire.
+    this.copyCut = undefined;
+    this.copyStreams.begin(request.statements);
     if (this.abortedByProxy) {
-      for (const statement of statements) this.transaction.track(statement);
-      return this.whileAborted(statements, raws, syncs, extended);
+      for (const statement of request.statements) this.transaction.track(statement);
+      return this.whileAborted(request);
     }
-    let fired: FiredRule | undefined;
-    let statement = statements[0]!;
-    for (const candidate of statements) {
-      const block = this.transaction.track(candidate);
-      if (fired) continue;
-      fired = this.rules.evaluate(candidate, this.id, block);
-      statement = candidate;
-    }
-    if (!fired) return this.forward(raws, syncs);
-    const base = { kind: statement.kind, statement: statement.normalized, connection: this.id };
+    const verdict = judgeStatements(request.statements, this.rules, this.transaction, this.id);
+    if (verdict.holds.length === 0) return this.apply(request, verdict.fault);
+    return waitOutHolds(verdict.holds, this.id, this.closing.signal).then(() => this.apply(request, verdict.fault));
+  }
+
+  private apply(request: Request, fault: Verdict["fault"]): Promise<void> | undefined {
+    if (!fault) return this.forward(request.raws, request.syncs);
+    const { fired, statement, index } = fault;
     switch (fired.rule.type) {
       case "error":
-        this.batch.forgetParsed(parsed);
-        return this.afterIdle(() => this.answerError(fired as FiredRule<"error">, statement, syncs, extended));
+        this.batch.forgetParsed(request.parsed);
+        return this.server.afterIdle(() => this.answerError(fired as FiredRule<"error">, request, index));
       case "reset":
-        this.batch.forgetParsed(parsed);
+        this.batch.forgetParsed(request.parsed);
         this.sockets.reset();
-        (fired as FiredRule<"reset">).record({ ...base, atMs: performance.now() });
+        (fired as FiredRule<"reset">).record({ kind: statement.kind, statement: statement.normalized, connection: this.id, atMs: performance.now() });
         return undefined;
-      case "hold": {
-        const started = performance.now();
-        return delay(fired.rule.delayMs, undefined, { signal: this.closing.signal }).then(() => {
-          (fired as FiredRule<"hold">).record({ ...base, atMs: started, heldMs: performance.now() - started });
-          this.forward(raws, syncs);
-        });
-      }
       case "commitAckLost":
-        return this.afterIdle(async () => {
-          const xid = this.status === "T" ? (await this.sendOwnQuery("SELECT pg_current_xact_id()::text"))[0] : undefined;
-          this.ackDrop = { fired: fired as FiredRule<"commitAckLost">, statement, xid };
-          this.forward(raws, syncs);
+        return this.server.afterIdle(async () => {
+          // The proxy can ask only for a transaction open before the request; one the request itself begins has no id yet.
+          const knowable = this.server.status === "T" && sameTransactionAt(request.statements, index);
+          const xid = knowable ? (await this.server.query("SELECT pg_current_xact_id()::text"))[0] : undefined;
+          this.ackDrop = new AckDrop(fired as FiredRule<"commitAckLost">, statement, index, xid, this.id);
+          this.forward(request.raws, request.syncs);
         });
       case "cutMidCopy":
         this.copyCut = new CopyCut(fired as FiredRule<"cutMidCopy">, statement, this.id);
-        return this.forward(raws, syncs);
+        return this.forward(request.raws, request.syncs);
     }
   }
 
-  /** As a server in a failed transaction block: only ROLLBACK (or COMMIT, which then rolls back) gets through. */
-  private whileAborted(statements: Statement[], raws: Buffer[], syncs: number, extended: boolean): Promise<void> | undefined {
+  /** As a server in a failed transaction block: only a request that starts with ROLLBACK (or COMMIT, which then rolls back) gets through. */
+  private whileAborted({ statements, raws, syncs, extended }: Request): Promise<void> | undefined {
     const kind = statements[0]!.kind;
     if (kind === "rollback") return this.forward(raws, syncs);
-    if (kind === "commit" && !extended) return this.forward([queryMessage("ROLLBACK")], syncs);
+    if (kind === "commit" && !extended && statements.length === 1) return this.forward([queryMessage("ROLLBACK")], syncs);
     if (kind === "commit") {
-      return this.afterIdle(async () => {
-        await this.sendOwnQuery("ROLLBACK");
+      return this.server.afterIdle(async () => {
+        await this.server.query("ROLLBACK");
         this.abortedByProxy = false;
         this.forward(raws, syncs);
       });
@@ -242,8 +215,9 @@ export class ProxySession {
     return undefined;
   }
 
-  private async answerError(fired: FiredRule<"error">, statement: Statement, syncs: number, extended: boolean): Promise<void> {
+  private async answerError(fired: FiredRule<"error">, { statements, syncs, extended }: Request, index: number): Promise<void> {
     const { rule } = fired;
+    const statement = statements[index]!;
     const fault = { kind: statement.kind, statement: statement.normalized, connection: this.id, sqlstate: rule.sqlstate, severity: rule.severity };
     const response = errorResponseMessage(rule.severity, rule.sqlstate, rule.message);
     if (rule.severity === "FATAL") {
@@ -252,12 +226,10 @@ export class ProxySession {
       fired.record({ ...fault, atMs: performance.now() });
       return;
     }
-    if (statement.kind === "commit" && this.status === "T") {
-      // A failed COMMIT ends the transaction on a real server; roll it back so the session matches what the client is told.
-      await this.sendOwnQuery("ROLLBACK");
-    } else if (this.status !== "I") {
-      this.abortedByProxy = true;
-    }
+    // What a server would leave: a failed block where one is open at the statement, none after a failing COMMIT or outside a block.
+    const failedBlock = blockOpenAt(statements, index, this.server.status !== "I") && statement.kind !== "commit" && statement.kind !== "rollback";
+    if (failedBlock) this.abortedByProxy = true;
+    else if (this.server.status !== "I") await this.server.query("ROLLBACK");
     this.sockets.toClient(response);
     if (syncs > 0 || !extended) this.sockets.toClient(readyForQueryMessage(this.clientStatus()));
     else this.discardUntilSync = true;
@@ -266,7 +238,7 @@ export class ProxySession {
   }
 
   private copyData(piece: StreamPiece): undefined {
-    if (!this.copyCut) return this.forward([piece.raw], 0);
+    if (!this.copyCut || this.copyStreams.current !== this.copyCut.statement) return this.forward([piece.raw], 0);
     const { pass, cut } = this.copyCut.admit(piece);
     if (pass) this.forward([pass], 0);
     return cut ? this.cutCopy(false) : undefined;
@@ -290,10 +262,9 @@ export class ProxySession {
     }
     try {
       for (const item of items) {
-        if (this.closed) break;
+        if (this.sockets.closed) break;
         if (item.kind === "piece") this.sockets.toClient(item.raw);
-        else if (this.ownQuery) this.ownQueryReply(this.ownQuery, item);
-        else this.serverMessage(item);
+        else if (this.server.accept(item) === "client") this.serverMessage(item);
       }
     } finally {
       this.sockets.flush();
@@ -301,57 +272,27 @@ export class ProxySession {
   }
 
   private serverMessage(message: WholeMessage): void {
-    if (message.type === BACKEND.commandComplete && this.ackDrop && /^(COMMIT|ROLLBACK)\b/.test(readCString(message.body, 0).value)) {
-      const { fired, statement, xid } = this.ackDrop;
+    const step = this.ackDrop?.step(message);
+    if (step === "drop") {
+      const drop = this.ackDrop!;
       this.ackDrop = undefined;
+      // What the request answered before its COMMIT goes on (it is true, and no ReadyForQuery follows to call the request a success).
+      this.sockets.flush();
       this.close();
-      fired.record({ kind: statement.kind, statement: statement.normalized, connection: this.id, xid, atMs: performance.now() });
+      drop.record();
       return;
     }
-    if (message.type === BACKEND.readyForQuery) {
-      this.readyForQuery(message);
-      this.abortedByProxy = false;
-      this.copyCut = undefined;
-    }
+    if (step === "disarm") this.ackDrop = undefined;
+    if (message.type === BACKEND.readyForQuery) this.abortedByProxy = false;
     this.sockets.toClient(message.raw);
   }
 
-  private ownQueryReply(query: OwnQuery, message: WholeMessage): void {
-    if (message.type === BACKEND.readyForQuery) {
-      this.ownQuery = undefined;
-      this.readyForQuery(message);
-    }
-    query.accept(message);
-  }
-
-  private readyForQuery(message: WholeMessage): void {
-    this.status = String.fromCharCode(message.body[0]!) as TransactionStatus;
-    this.outstanding = Math.max(0, this.outstanding - 1);
-    if (this.outstanding === 0) for (const wake of this.idleWaiters.splice(0)) wake();
-  }
-
-  /** Sends a query of the proxy's own on the server connection and consumes its reply; first column of each row. */
-  private sendOwnQuery(sql: string): Promise<string[]> {
-    const query = new OwnQuery(sql);
-    this.ownQuery = query;
-    this.outstanding++;
-    this.sockets.flush();
-    this.sockets.server.write(query.message);
-    return query.result;
-  }
-
-  /** Runs `action` once every earlier request has been answered, so replies cannot interleave. */
-  private afterIdle(action: () => Promise<void>): Promise<void> {
-    if (this.outstanding === 0) return action();
-    return new Promise<void>((resolve) => this.idleWaiters.push(resolve)).then(action);
-  }
-
   private clientStatus(): TransactionStatus {
-    return this.abortedByProxy ? "E" : this.status;
+    return this.abortedByProxy ? "E" : this.server.status;
   }
 
   private forward(raws: readonly Buffer[], syncs: number): undefined {
-    this.outstanding += syncs;
+    this.server.expect(syncs);
     for (const raw of raws) this.sockets.toServer(raw);
     return undefined;
   }

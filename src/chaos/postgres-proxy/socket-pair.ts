@@ -6,6 +6,9 @@
 import type { Socket } from "node:net";
 import { WriteRun } from "./write-run.ts";
 
+/** How long a cut server connection may stay silent before it is destroyed anyway. */
+const SERVER_LINGER_MS = 10_000;
+
 export class SocketPair {
   private readonly toServerRun = new WriteRun((bytes) => {
     if (!this.server.write(bytes)) this.pauseUntilDrained(this.client, this.server);
@@ -15,6 +18,8 @@ export class SocketPair {
   });
   private readonly pausedForDrain = new Set<Socket>();
   private clientHeld = false;
+  /** The server connection was cut after a flush: it closes on its own once the server has read everything. */
+  private serverLingering = false;
   private closedState = false;
 
   constructor(
@@ -59,7 +64,7 @@ export class SocketPair {
 
   /** Destroys both sockets (idempotent). */
   close(): void {
-    this.server.destroy();
+    if (!this.serverLingering) this.server.destroy();
     this.closeClient();
   }
 
@@ -75,11 +80,23 @@ export class SocketPair {
     this.close();
   }
 
-  /** The server reads what was forwarded, then EOF; the client loses its connection at once. */
+  /**
+   * The server reads what was forwarded, then EOF; the client loses its
+   * connection at once. The server connection is left to close on its own
+   * and its replies are read (and dropped) until then: destroying a socket
+   * with unread input sends a reset, which makes the server drop forwarded
+   * data it had not read yet (the rows of a COPY before the cut).
+   */
   cutAfterFlush(): void {
     this.flush();
     this.detachServer();
-    this.server.destroySoon();
+    this.serverLingering = true;
+    this.server.removeAllListeners("data");
+    this.server.on("data", () => undefined);
+    this.server.resume();
+    this.server.setTimeout(SERVER_LINGER_MS, () => this.server.destroy());
+    this.server.unref();
+    this.server.end();
     this.closeClient();
   }
 

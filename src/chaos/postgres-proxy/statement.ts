@@ -1,4 +1,5 @@
 /** What the proxy knows about one statement a client sent: its kind, text and normalised text. */
+import { splitStatements } from "./statement-splitter.ts";
 
 /** Kinds a rule can match: transaction control, COPY, and every other statement ("query"). */
 export const STATEMENT_KINDS = ["begin", "commit", "rollback", "copy", "query"] as const;
@@ -16,6 +17,17 @@ export interface Statement {
   readonly normalized: string;
   /** For COPY: the table, as written in the statement. */
   readonly copyTable?: string;
+}
+
+/**
+ * The statements of a simple Query, one per `;`-separated statement the
+ * server will run; a text with none (empty, or only comments) is one empty
+ * statement, which the server answers with EmptyQueryResponse.
+ */
+export function describeQuery(text: string): Statement[] {
+  const texts = splitStatements(text);
+  if (texts.length === 0) return [describeStatement(text, "simple")];
+  return texts.map((statement) => describeStatement(statement, "simple"));
 }
 
 const LEADING_NOISE = /^(?:\s+|--[^\n]*\n?|\/\*[\s\S]*?\*\/)*/;

@@ -22,3 +22,22 @@ export class TransactionLog {
     return block;
   }
 }
+
+/**
+ * Whether a transaction block is open when statement `index` of one request
+ * runs, given whether one was open when the request began: a BEGIN earlier
+ * in the request opens one, a COMMIT or ROLLBACK ends it.
+ */
+export function blockOpenAt(statements: readonly Statement[], index: number, openBefore: boolean): boolean {
+  let open = openBefore;
+  for (const statement of statements.slice(0, index)) {
+    if (statement.kind === "begin") open = true;
+    else if (statement.kind === "commit" || statement.kind === "rollback") open = false;
+  }
+  return open;
+}
+
+/** Whether statement `index` of a request still runs in the transaction that was open when the request began (no COMMIT or ROLLBACK before it). */
+export function sameTransactionAt(statements: readonly Statement[], index: number): boolean {
+  return !statements.slice(0, index).some((statement) => statement.kind === "commit" || statement.kind === "rollback");
+}
