@@ -24,13 +24,7 @@ export function humanizeKey(key: string): string {
 export function renderKeyValues(record: Readonly<Record<string, unknown>> | null | undefined, depth = 0): Html {
   const entries = record && typeof record === "object" ? Object.entries(record) : [];
   if (entries.length === 0) return html`<p class="muted">none recorded</p>`;
-  return html`<dl class="kv">
-    ${entries.map(
-      ([key, value]) =>
-        html`<dt title="${key}">${humanizeKey(key)}</dt>
-          <dd>${renderValue(value, depth)}</dd>`,
-    )}
-  </dl>`;
+  return html`<dl class="kv">${entries.map(([key, value]) => html`<dt title="${key}">${humanizeKey(key)}</dt><dd>${renderValue(value, depth)}</dd>`)}</dl>`;
 }
 
 function renderValue(value: unknown, depth: number): Html {
@@ -39,9 +33,7 @@ function renderValue(value: unknown, depth: number): Html {
   if (typeof value === "boolean") return html`${value ? "yes" : "no"}`;
   if (typeof value === "string") return html`${value}`;
   if (Array.isArray(value) && value.every(isPrimitive)) {
-    return value.length === 0
-      ? html`<span class="muted">none</span>`
-      : html`${value.map((item) => (typeof item === "number" ? formatNumber(item, 3) : String(item))).join(", ")}`;
+    return value.length === 0 ? html`<span class="muted">none</span>` : html`${value.map((item) => (typeof item === "number" ? formatNumber(item, 3) : String(item))).join(", ")}`;
   }
   if (isPlainRecord(value) && depth < MAX_NESTING) return renderKeyValues(value, depth + 1);
   return html`<code>${compactJson(value)}</code>`;

@@ -13,14 +13,14 @@ export function renderRecoveryGauge(verdict: RecoveryVerdict): Html {
   const budgetX = px(x(verdict.budgetMs));
   const caption = gaugeCaption(verdict);
   return html`<svg class="gauge" viewBox="0 0 ${GAUGE.width} ${GAUGE.height}" role="img" aria-label="${caption}">
-    <title>${caption}</title>
-    <rect class="gauge-track" x="${GAUGE.left}" y="${GAUGE.barTop}" width="${GAUGE.width - GAUGE.right - GAUGE.left}" height="${GAUGE.barHeight}" />
-    ${recoveryMs !== null && html`<rect class="gauge-bar ${outcome}" x="${GAUGE.left}" y="${GAUGE.barTop}" width="${px(Math.max(1, x(recoveryMs) - GAUGE.left))}" height="${GAUGE.barHeight}" />`}
-    ${verdict.kind === "never-recovered" && html`<rect class="gauge-bar fail never" x="${GAUGE.left}" y="${GAUGE.barTop}" width="${GAUGE.width - GAUGE.right - GAUGE.left}" height="${GAUGE.barHeight}" />`}
-    <line class="gauge-budget" x1="${budgetX}" x2="${budgetX}" y1="${GAUGE.barTop - 6}" y2="${GAUGE.barTop + GAUGE.barHeight + 6}" />
-    <text class="gauge-budget-label" x="${budgetX}" y="${GAUGE.barTop + GAUGE.barHeight + 18}">budget ${formatMs(verdict.budgetMs)}</text>
-    <text class="gauge-caption ${outcome}" x="${GAUGE.width - GAUGE.right + 10}" y="${GAUGE.barTop + 14}">${caption}</text>
-  </svg>`;
+<title>${caption}</title>
+<rect class="gauge-track" x="${GAUGE.left}" y="${GAUGE.barTop}" width="${GAUGE.width - GAUGE.right - GAUGE.left}" height="${GAUGE.barHeight}"/>
+${recoveryMs !== null && html`<rect class="gauge-bar ${outcome}" x="${GAUGE.left}" y="${GAUGE.barTop}" width="${px(Math.max(1, x(recoveryMs) - GAUGE.left))}" height="${GAUGE.barHeight}"/>`}
+${verdict.kind === "never-recovered" && html`<rect class="gauge-bar fail never" x="${GAUGE.left}" y="${GAUGE.barTop}" width="${GAUGE.width - GAUGE.right - GAUGE.left}" height="${GAUGE.barHeight}"/>`}
+<line class="gauge-budget" x1="${budgetX}" x2="${budgetX}" y1="${GAUGE.barTop - 6}" y2="${GAUGE.barTop + GAUGE.barHeight + 6}"/>
+<text class="gauge-budget-label" x="${budgetX}" y="${GAUGE.barTop + GAUGE.barHeight + 18}">budget ${formatMs(verdict.budgetMs)}</text>
+<text class="gauge-caption ${outcome}" x="${GAUGE.width - GAUGE.right + 10}" y="${GAUGE.barTop + 14}">${caption}</text>
+</svg>`;
 }
 
 function gaugeCaption(verdict: RecoveryVerdict): string {

@@ -32,10 +32,8 @@ export function renderScenarioCharts(journal: Journal, timeline: ScenarioTimelin
         : undefined;
     const seriesClass = probe === THROUGHPUT_PROBE ? "series-throughput" : probe === ERROR_RATE_PROBE ? "series-errors" : "series-other";
     return html`<figure class="chart-figure">
-      <figcaption>
-        ${probe} <span class="muted">(${unit || "no unit declared"})${declaration && html` · tolerance ${declaration.tolerance} · ${declaration.role}`}</span>
-      </figcaption>
-      ${renderLineChart({ title: probe, unit, samples, timeline, reference, seriesClass })}
-    </figure>`;
+<figcaption>${probe} <span class="muted">(${unit || "no unit declared"})${declaration && html` · tolerance ${declaration.tolerance} · ${declaration.role}`}</span></figcaption>
+${renderLineChart({ title: probe, unit, samples, timeline, reference, seriesClass })}
+</figure>`;
   })}`;
 }

@@ -27,41 +27,29 @@ export function renderScenarioSection(journal: Journal, index: number): Html {
   const timeline = scenarioTimeline(journal);
   const { figures } = journal;
   return html`<section class="scenario" id="${scenarioAnchor(journal, index)}">
-    <h2>${journal.title || journal.id} <span class="badge ${statusClass(journal.status)}">${journal.status}</span></h2>
-    <p class="meta">
-      <code>${journal.id}</code> · ${journal.cause} ·
-      ${journal.environment?.kind ?? "unknown environment"}${journal.environment?.target ? ` (${journal.environment.target})` : ""} · started
-      ${journal.startedAt || "—"} · ran ${formatMs(journal.durationMs)}
-    </p>
-    ${journal.reason && html`<p class="reason ${statusClass(journal.status)}">${journal.reason}</p>`}
-    <dl class="facts">
-      <dt>steady state before</dt>
-      <dd>${yesNoUnknown(journal.steadyStateBefore)}</dd>
-      <dt>steady state after</dt>
-      <dd>${yesNoUnknown(journal.steadyStateAfter)}</dd>
-      <dt>deviated during method</dt>
-      <dd>${journal.steadyStateDeviated ? "yes" : "no"}</dd>
-      <dt>detection</dt>
-      <dd>${formatMs(figures.detectionMs)}</dd>
-      <dt>throughput dip</dt>
-      <dd>${formatThroughputDip(journal)}</dd>
-      <dt>pipeline</dt>
-      <dd>
-        ${formatMs(figures.pipelineDurationMs)} · ${formatNumber(figures.pipelineProcesses)} process${figures.pipelineProcesses === 1 ? "" : "es"} ·
-        ${formatNumber(figures.retries)} retries
-      </dd>
-    </dl>
-    <h3>Probes over time</h3>
-    ${renderScenarioCharts(journal, timeline)}
-    <h3>Recovery time vs budget</h3>
-    ${renderRecoveryGauge(recoveryVerdict(journal))} ${renderRerunSection(journal.rerun)}
-    <h3>Integrity</h3>
-    ${renderIntegritySection(journal.integrity)}
-    <h3>Faults</h3>
-    ${renderFaultList(journal.faults)}
-    <h3>Rollbacks</h3>
-    ${renderRollbacks(journal.rollbacks)}
-  </section>`;
+<h2>${journal.title || journal.id} <span class="badge ${statusClass(journal.status)}">${journal.status}</span></h2>
+<p class="meta"><code>${journal.id}</code> · ${journal.cause} · ${journal.environment?.kind ?? "unknown environment"}${journal.environment?.target ? ` (${journal.environment.target})` : ""} · started ${journal.startedAt || "—"} · ran ${formatMs(journal.durationMs)}</p>
+${journal.reason && html`<p class="reason ${statusClass(journal.status)}">${journal.reason}</p>`}
+<dl class="facts">
+<dt>steady state before</dt><dd>${yesNoUnknown(journal.steadyStateBefore)}</dd>
+<dt>steady state after</dt><dd>${yesNoUnknown(journal.steadyStateAfter)}</dd>
+<dt>deviated during method</dt><dd>${journal.steadyStateDeviated ? "yes" : "no"}</dd>
+<dt>detection</dt><dd>${formatMs(figures.detectionMs)}</dd>
+<dt>throughput dip</dt><dd>${formatThroughputDip(journal)}</dd>
+<dt>pipeline</dt><dd>${formatMs(figures.pipelineDurationMs)} · ${formatNumber(figures.pipelineProcesses)} process${figures.pipelineProcesses === 1 ? "" : "es"} · ${formatNumber(figures.retries)} retries</dd>
+</dl>
+<h3>Probes over time</h3>
+${renderScenarioCharts(journal, timeline)}
+<h3>Recovery time vs budget</h3>
+${renderRecoveryGauge(recoveryVerdict(journal))}
+${renderRerunSection(journal.rerun)}
+<h3>Integrity</h3>
+${renderIntegritySection(journal.integrity)}
+<h3>Faults</h3>
+${renderFaultList(journal.faults)}
+<h3>Rollbacks</h3>
+${renderRollbacks(journal.rollbacks)}
+</section>`;
 }
 
 function yesNoUnknown(value: boolean | null): string {

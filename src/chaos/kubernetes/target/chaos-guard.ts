@@ -21,11 +21,7 @@ export class ChaosGuard {
     const found = await this.client.readNamespace(namespace);
     if (!found) throw new ChaosRefusedError("namespace", namespace, "it does not exist");
     if (!carriesMark(found.metadata)) {
-      throw new ChaosRefusedError(
-        "namespace",
-        namespace,
-        `it lacks the label or annotation ${ALLOW_CHAOS_KEY}: "true" (kubectl label namespace ${namespace} ${ALLOW_CHAOS_KEY}=true)`,
-      );
+      throw new ChaosRefusedError("namespace", namespace, `it lacks the label or annotation ${ALLOW_CHAOS_KEY}: "true" (kubectl label namespace ${namespace} ${ALLOW_CHAOS_KEY}=true)`);
     }
   }
 
@@ -33,12 +29,7 @@ export class ChaosGuard {
   async checkNode(node: string): Promise<void> {
     const found = await this.client.readNode(node);
     if (!found) throw new ChaosRefusedError("node", node, "it does not exist");
-    if (!carriesMark(found.metadata))
-      throw new ChaosRefusedError(
-        "node",
-        node,
-        `it lacks the label or annotation ${ALLOW_CHAOS_KEY}: "true" (kubectl label node ${node} ${ALLOW_CHAOS_KEY}=true)`,
-      );
+    if (!carriesMark(found.metadata)) throw new ChaosRefusedError("node", node, `it lacks the label or annotation ${ALLOW_CHAOS_KEY}: "true" (kubectl label node ${node} ${ALLOW_CHAOS_KEY}=true)`);
   }
 }
 
