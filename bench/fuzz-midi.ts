@@ -104,6 +104,7 @@ if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.a
   const seed = Number(process.argv.find((arg) => arg.startsWith("--seed="))?.slice("--seed=".length) ?? 1);
   const summary = runMidiFuzz({ count, seed, reference: process.argv.includes("--reference") });
   console.log(formatMidiFuzz(summary));
-  const failed = summary.crashes.length > 0 || (summary.reference !== undefined && "disagreements" in summary.reference && summary.reference.disagreements.length > 0);
+  const failed =
+    summary.crashes.length > 0 || (summary.reference !== undefined && "disagreements" in summary.reference && summary.reference.disagreements.length > 0);
   process.exitCode = failed ? 1 : 0;
 }

@@ -138,7 +138,13 @@ export async function runMidiParseBench(options: MidiParseBenchOptions = {}): Pr
     bytes,
   );
 
-  const mido = options.mido === false ? { skipped: "disabled (--no-mido)" } : timeMido(corpus.files, corpus.files.reduce((sum, path) => sum + statSync(path).size, 0));
+  const mido =
+    options.mido === false
+      ? { skipped: "disabled (--no-mido)" }
+      : timeMido(
+          corpus.files,
+          corpus.files.reduce((sum, path) => sum + statSync(path).size, 0),
+        );
   const speedupOverMido = "skipped" in mido ? undefined : fromDisk.filesPerSecond / mido.filesPerSecond;
 
   const large = largeSingleTrackSong(options.largeNotes ?? 300_000);
@@ -165,7 +171,8 @@ export async function runMidiParseBench(options: MidiParseBenchOptions = {}): Pr
 }
 
 export function formatMidiParseBench(result: MidiParseBenchResult): string {
-  const rate = (t: Throughput): string => `${t.filesPerSecond.toFixed(0).padStart(8)} files/s ${t.mbPerSecond.toFixed(1).padStart(7)} MB/s  (${t.seconds.toFixed(3)} s)`;
+  const rate = (t: Throughput): string =>
+    `${t.filesPerSecond.toFixed(0).padStart(8)} files/s ${t.mbPerSecond.toFixed(1).padStart(7)} MB/s  (${t.seconds.toFixed(3)} s)`;
   const { corpus, large, tonejs, mido } = result;
   const lines = [
     `corpus: ${corpus.files} files, ${(corpus.bytes / MB).toFixed(1)} MB from ${corpus.source} (${corpus.root}), ${corpus.refused} refused`,
@@ -173,11 +180,15 @@ export function formatMidiParseBench(result: MidiParseBenchResult): string {
     `readInstruments, with file reads  ${rate(result.fromDisk)}`,
     `midi-file parseMidi, in memory    ${rate(result.midiFile)}`,
     "skipped" in mido ? `python3-mido MidiFile(path)       skipped: ${mido.skipped}` : `python3-mido MidiFile(path)       ${rate(mido)}`,
-    result.speedupOverMido === undefined ? "speed-up over mido: n/a" : `speed-up over mido (with file reads): ${result.speedupOverMido.toFixed(1)}x (target >= 10x)`,
+    result.speedupOverMido === undefined
+      ? "speed-up over mido: n/a"
+      : `speed-up over mido (with file reads): ${result.speedupOverMido.toFixed(1)}x (target >= 10x)`,
     `single track, ${large.notes.toLocaleString("en")} notes (${(large.bytes / MB).toFixed(1)} MB): readInstruments ${large.parseMs.toFixed(1)} ms (median of 5), ${large.instruments} instruments`,
   ];
   if (tonejs !== undefined) {
-    lines.push(`single track, ${tonejs.notes.toLocaleString("en")} notes: @tonejs/midi ${tonejs.parseMs.toFixed(0)} ms, readInstruments ${tonejs.readInstrumentsMs.toFixed(1)} ms`);
+    lines.push(
+      `single track, ${tonejs.notes.toLocaleString("en")} notes: @tonejs/midi ${tonejs.parseMs.toFixed(0)} ms, readInstruments ${tonejs.readInstrumentsMs.toFixed(1)} ms`,
+    );
   }
   return lines.join("\n");
 }

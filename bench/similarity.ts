@@ -7,7 +7,14 @@
 import { pathToFileURL } from "node:url";
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
-import { countSimilarPairs, DEFAULT_SIMILARITY_OPTIONS, type PairCount, type SimilarityOptions, similarPairBatches, type SongTokens } from "../src/pipeline/similarity/index.ts";
+import {
+  countSimilarPairs,
+  DEFAULT_SIMILARITY_OPTIONS,
+  type PairCount,
+  type SimilarityOptions,
+  similarPairBatches,
+  type SongTokens,
+} from "../src/pipeline/similarity/index.ts";
 import { minHashFamily, minHashSignatures } from "../src/pipeline/similarity/minhash.ts";
 import { randomInt, seededRandom } from "../src/pipeline/similarity/seeded-random.ts";
 import { DEFAULT_CORPUS_SHAPE, describeCorpusShape, syntheticCorpus } from "../src/pipeline/similarity/synthetic-corpus.ts";
@@ -64,7 +71,12 @@ export interface SimilarityBenchResult {
 }
 
 export function runSimilarityBench(input: Partial<SimilarityBenchOptions> = {}): SimilarityBenchResult {
-  const { songs: songCount, streamSeconds, corpusSeed, log } = { songs: LAKH_SONGS, streamSeconds: 20, corpusSeed: DEFAULT_CORPUS_SHAPE.seed, log: console.log, ...input };
+  const {
+    songs: songCount,
+    streamSeconds,
+    corpusSeed,
+    log,
+  } = { songs: LAKH_SONGS, streamSeconds: 20, corpusSeed: DEFAULT_CORPUS_SHAPE.seed, log: console.log, ...input };
   const shape = { ...DEFAULT_CORPUS_SHAPE, seed: corpusSeed, songs: songCount };
   log(`corpus: ${describeCorpusShape(shape)}`);
   let started = performance.now();
@@ -83,9 +95,15 @@ export function runSimilarityBench(input: Partial<SimilarityBenchOptions> = {}):
   const recall = { setPairs: lsh.count.setPairs / exact.count.setPairs, songPairs: lsh.count.pairs / exact.count.pairs };
   const bandCandidateShare = estimateBandCandidateShare(songs, lshOptions);
   const { count } = exact;
-  log(`eligible songs (>= ${exactOptions.minDistinctTokens} tokens): ${count.eligibleSongs} of ${count.songs}, distinct token sets: ${count.distinctSets}; generated in ${ms(generateMs)}`);
-  log(`exact  search ${ms(exact.searchMs).padStart(9)}: ${exact.count.setPairs} set pairs, ${exact.count.pairs} song pairs (distance < ${exactOptions.maxDistance})`);
-  log(`lsh    search ${ms(lsh.searchMs).padStart(9)}: ${lsh.count.setPairs} set pairs, ${lsh.count.pairs} song pairs (${lshOptions.bands} bands x ${lshOptions.rows} row, seed ${lshOptions.seed})`);
+  log(
+    `eligible songs (>= ${exactOptions.minDistinctTokens} tokens): ${count.eligibleSongs} of ${count.songs}, distinct token sets: ${count.distinctSets}; generated in ${ms(generateMs)}`,
+  );
+  log(
+    `exact  search ${ms(exact.searchMs).padStart(9)}: ${exact.count.setPairs} set pairs, ${exact.count.pairs} song pairs (distance < ${exactOptions.maxDistance})`,
+  );
+  log(
+    `lsh    search ${ms(lsh.searchMs).padStart(9)}: ${lsh.count.setPairs} set pairs, ${lsh.count.pairs} song pairs (${lshOptions.bands} bands x ${lshOptions.rows} row, seed ${lshOptions.seed})`,
+  );
   log(`lsh recall: ${recall.setPairs.toFixed(6)} of distinct-set pairs, ${recall.songPairs.toFixed(6)} of song pairs; precision 1 (scores are exact)`);
   log(
     `${lshOptions.bands}x${lshOptions.rows} banding alone would make ~${pct(bandCandidateShare)} of all ${pairsOf(count.distinctSets)} distinct-set pairs ` +

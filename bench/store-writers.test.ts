@@ -91,17 +91,44 @@ describe("the extraction writer", () => {
   it("stores keys, names and quarantine details exactly, whatever characters they hold", async () => {
     const pool = await freshPool();
     try {
-      const quarantined: FileOutcome = { kind: "quarantined", key: "bad,\"one\".mid", etag: "x", size: 3, stage: "parse", reason: "truncated", detail: "line 1\nline \"2\", ü" };
-      await inTransaction(pool, "write", FAST, (client) => writeExtractionBatch(client, RUN_ID, [...songs(ODD_KEYS), quarantined], { unrecorded: true, commit: true }));
-      const { rows } = await pool.query(`SELECT filename, instrument_index, track, channel, program, is_drum, instrument_name, note_count FROM filename_instrument ORDER BY filename COLLATE "C", instrument_index`);
+      const quarantined: FileOutcome = {
+        kind: "quarantined",
+        key: 'bad,"one".mid',
+        etag: "x",
+        size: 3,
+        stage: "parse",
+        reason: "truncated",
+        detail: 'line 1\nline "2", ü',
+      };
+      await inTransaction(pool, "write", FAST, (client) =>
+        writeExtractionBatch(client, RUN_ID, [...songs(ODD_KEYS), quarantined], { unrecorded: true, commit: true }),
+      );
+      const { rows } = await pool.query(
+        `SELECT filename, instrument_index, track, channel, program, is_drum, instrument_name, note_count FROM filename_instrument ORDER BY filename COLLATE "C", instrument_index`,
+      );
       const expected = songs(ODD_KEYS)
-        .flatMap((song) => (song.kind === "written" ? song.instruments.map((i, index) => ({ filename: song.key, instrument_index: index, track: i.track, channel: i.channel, program: i.program, is_drum: i.isDrum, instrument_name: i.name, note_count: i.noteCount })) : []))
+        .flatMap((song) =>
+          song.kind === "written"
+            ? song.instruments.map((i, index) => ({
+                filename: song.key,
+                instrument_index: index,
+                track: i.track,
+                channel: i.channel,
+                program: i.program,
+                is_drum: i.isDrum,
+                instrument_name: i.name,
+                note_count: i.noteCount,
+              }))
+            : [],
+        )
         .sort((a, b) => Buffer.compare(Buffer.from(a.filename), Buffer.from(b.filename)) || a.instrument_index - b.instrument_index);
       expect(rows).toEqual(expected);
       const ledger = await pool.query(`SELECT key, etag, size, outcome, instruments, run_id FROM source_object WHERE key = $1`, [ODD_KEYS[1]]);
-      expect(ledger.rows).toEqual([{ key: ODD_KEYS[1], etag: `etag-${ODD_KEYS[1]}`, size: String(1_000 + ODD_KEYS[1]!.length), outcome: "written", instruments: 2, run_id: RUN_ID }]);
+      expect(ledger.rows).toEqual([
+        { key: ODD_KEYS[1], etag: `etag-${ODD_KEYS[1]}`, size: String(1_000 + ODD_KEYS[1]!.length), outcome: "written", instruments: 2, run_id: RUN_ID },
+      ]);
       const detail = await pool.query(`SELECT detail FROM quarantined_object`);
-      expect(detail.rows).toEqual([{ detail: "line 1\nline \"2\", ü" }]);
+      expect(detail.rows).toEqual([{ detail: 'line 1\nline "2", ü' }]);
     } finally {
       await pool.end();
     }
@@ -120,7 +147,9 @@ describe("the extraction writer", () => {
       expect(flaky.lost()).toBe(true);
       expect(attempts).toEqual([1, 2]);
       expect(result).toMatchObject({ instrumentRows: 0, written: 0, alreadyRecorded: 50 });
-      const { rows } = await pool.query<{ n: string; ledger: string }>("SELECT (SELECT count(*) FROM filename_instrument) AS n, (SELECT count(*) FROM source_object) AS ledger");
+      const { rows } = await pool.query<{ n: string; ledger: string }>(
+        "SELECT (SELECT count(*) FROM filename_instrument) AS n, (SELECT count(*) FROM source_object) AS ledger",
+      );
       expect(rows[0]).toEqual({ n: "100", ledger: "50" });
     } finally {
       await pool.end();
@@ -144,7 +173,11 @@ describe("the extraction writer", () => {
       expect(retried).toMatchObject({ written: 1, alreadyRecorded: 1 });
       expect(await inTransaction(pool, "key", FAST, (c) => restorePrimaryKey(c, INSTRUMENT_KEY))).toBe(true);
       const { rows } = await pool.query("SELECT filename, count(*)::int AS n FROM filename_instrument GROUP BY filename ORDER BY filename");
-      expect(rows).toEqual([{ filename: "a.mid", n: 2 }, { filename: "b.mid", n: 2 }, { filename: "c.mid", n: 2 }]);
+      expect(rows).toEqual([
+        { filename: "a.mid", n: 2 },
+        { filename: "b.mid", n: 2 },
+        { filename: "c.mid", n: 2 },
+      ]);
     } finally {
       await pool.end();
     }
@@ -173,7 +206,12 @@ describe("the pair writer", () => {
       await inTransaction(pool, "claim", FAST, (client) => claimSimilarityProgress(client, shardOf("in", 0, 1)));
       const flaky = losingFirstCommitAck(pool);
       const written: number[] = [];
-      await inTransaction(flaky.pool, "write", FAST, async (client) => void written.push(await writePairBatch(client, shardOf("in", 0, 1).fingerprint, { seq: 1, pairs })));
+      await inTransaction(
+        flaky.pool,
+        "write",
+        FAST,
+        async (client) => void written.push(await writePairBatch(client, shardOf("in", 0, 1).fingerprint, { seq: 1, pairs })),
+      );
       expect(flaky.lost()).toBe(true);
       expect(written).toEqual([pairs.length, 0]);
       await inTransaction(pool, "complete", FAST, (client) => completeSimilarityProgress(client, shardOf("in", 0, 1).fingerprint));
@@ -183,7 +221,9 @@ describe("the pair writer", () => {
       expect(rows.map((row) => [row.similarity, row.distance])).toEqual(pairs.map((pair) => [pair.similarity, pair.distance]));
       const bits = Buffer.alloc(8);
       expect(rows.map((row) => row.bits)).toEqual(similarity.map((s) => (bits.writeDoubleBE(s), `\\x${bits.toString("hex")}`)));
-      const key = await pool.query("SELECT pg_get_constraintdef(oid) AS def FROM pg_constraint WHERE conrelid = 'filepair_similarity_score'::regclass AND contype = 'p'");
+      const key = await pool.query(
+        "SELECT pg_get_constraintdef(oid) AS def FROM pg_constraint WHERE conrelid = 'filepair_similarity_score'::regclass AND contype = 'p'",
+      );
       expect(key.rows).toEqual([{ def: "PRIMARY KEY (filename_a, filename_b)" }]);
     } finally {
       await pool.end();
@@ -252,7 +292,9 @@ describe("the pair writer", () => {
         // Without the lock the second completion would finish at once, counting one completed shard of two.
         for (let waiting = false; !waiting; await new Promise((resolve) => setTimeout(resolve, 10))) {
           expect(settled).toBe(false);
-          const { rows } = await pool.query<{ n: number }>("SELECT count(*)::int AS n FROM pg_stat_activity WHERE pid = $1 AND wait_event_type = 'Lock'", [pid[0]!.pid]);
+          const { rows } = await pool.query<{ n: number }>("SELECT count(*)::int AS n FROM pg_stat_activity WHERE pid = $1 AND wait_event_type = 'Lock'", [
+            pid[0]!.pid,
+          ]);
           waiting = rows[0]!.n > 0;
         }
         await first.query("COMMIT");
@@ -276,12 +318,17 @@ describe("the pair writer", () => {
       await inTransaction(pool, "write 0", FAST, (client) => writePairBatch(client, zero.fingerprint, { seq: 1, pairs: pairsNamed("a", 2) }));
       await inTransaction(pool, "write 1", FAST, (client) => writePairBatch(client, one.fingerprint, { seq: 1, pairs: pairsNamed("a", 1) }));
       await inTransaction(pool, "complete 0", FAST, (client) => completeSimilarityProgress(client, zero.fingerprint));
-      await expect(inTransaction(pool, "complete 1", { ...FAST, maxAttempts: 1 }, (client) => completeSimilarityProgress(client, one.fingerprint))).rejects.toMatchObject({
+      await expect(
+        inTransaction(pool, "complete 1", { ...FAST, maxAttempts: 1 }, (client) => completeSimilarityProgress(client, one.fingerprint)),
+      ).rejects.toMatchObject({
         cause: { cause: { code: "23505", detail: "Key (filename_a, filename_b)=(a0, a0-partner) is duplicated." } },
       });
       expect(await pairKey(pool)).toEqual([]);
       const { rows } = await pool.query("SELECT shard_index, completed FROM similarity_progress ORDER BY shard_index");
-      expect(rows).toEqual([{ shard_index: 0, completed: true }, { shard_index: 1, completed: false }]);
+      expect(rows).toEqual([
+        { shard_index: 0, completed: true },
+        { shard_index: 1, completed: false },
+      ]);
     } finally {
       await pool.end();
     }
@@ -297,8 +344,12 @@ describe("the pair writer", () => {
       const single = shardOf("new", 0, 1);
       await inTransaction(pool, "claim new", FAST, (client) => claimSimilarityProgress(client, single));
       const once = { ...FAST, maxAttempts: 1 };
-      await expect(inTransaction(pool, "write old 1", once, (client) => writePairBatch(client, oldOne.fingerprint, { seq: 2, pairs: pairsNamed("b", 1) }))).rejects.toThrow(/reset by another run/);
-      await expect(inTransaction(pool, "complete old 1", once, (client) => completeSimilarityProgress(client, oldOne.fingerprint))).rejects.toThrow(/reset by another run/);
+      await expect(
+        inTransaction(pool, "write old 1", once, (client) => writePairBatch(client, oldOne.fingerprint, { seq: 2, pairs: pairsNamed("b", 1) })),
+      ).rejects.toThrow(/reset by another run/);
+      await expect(inTransaction(pool, "complete old 1", once, (client) => completeSimilarityProgress(client, oldOne.fingerprint))).rejects.toThrow(
+        /reset by another run/,
+      );
       expect(await pairKey(pool)).toEqual([]);
       // The same pairs the old layout wrote are no duplicates: its rows went with the TRUNCATE.
       await inTransaction(pool, "write new", FAST, (client) => writePairBatch(client, single.fingerprint, { seq: 1, pairs: pairsNamed("a", 2) }));
@@ -322,7 +373,8 @@ function pairsNamed(prefix: string, count: number) {
 }
 
 async function pairKey(pool: pg.Pool): Promise<unknown[]> {
-  const { rows } = await pool.query("SELECT pg_get_constraintdef(oid) AS def FROM pg_constraint WHERE conrelid = 'filepair_similarity_score'::regclass AND contype = 'p'");
+  const { rows } = await pool.query(
+    "SELECT pg_get_constraintdef(oid) AS def FROM pg_constraint WHERE conrelid = 'filepair_similarity_score'::regclass AND contype = 'p'",
+  );
   return rows;
 }
-

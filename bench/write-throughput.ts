@@ -67,7 +67,9 @@ export async function measureWriteThroughput(files = 20_000, rounds = 3): Promis
       writer: async () => {
         await inTransaction(pool, "defer", DEFAULT_RETRY_POLICY, (client) => deferPrimaryKeyIfEmpty(client, INSTRUMENT_KEY));
         const batcher = new OutcomeBatcher(BATCH_FILES, async (batch) => {
-          await inTransaction(pool, "write instruments", DEFAULT_RETRY_POLICY, (client, attempt) => writeExtractionBatch(client, RUN_ID, batch, { unrecorded: attempt === 1, commit: true }));
+          await inTransaction(pool, "write instruments", DEFAULT_RETRY_POLICY, (client, attempt) =>
+            writeExtractionBatch(client, RUN_ID, batch, { unrecorded: attempt === 1, commit: true }),
+          );
         });
         for (const outcome of outcomes) await batcher.add(outcome);
         await batcher.flush();
@@ -76,10 +78,12 @@ export async function measureWriteThroughput(files = 20_000, rounds = 3): Promis
       reset: "TRUNCATE filename_instrument, source_object",
     });
     const pairs = await measureTable(pool, rounds, PAIR_KEY, {
-      raw: (client) => copyIn(client, `COPY filepair_similarity_score (${PAIR_COLUMNS}) FROM STDIN (FORMAT binary)`, [pairPayload(batches.flatMap((batch) => batch.pairs))]),
+      raw: (client) =>
+        copyIn(client, `COPY filepair_similarity_score (${PAIR_COLUMNS}) FROM STDIN (FORMAT binary)`, [pairPayload(batches.flatMap((batch) => batch.pairs))]),
       writer: async () => {
         await inTransaction(pool, "claim", DEFAULT_RETRY_POLICY, (client) => claimSimilarityProgress(client, CHECKPOINT));
-        for (const batch of batches) await inTransaction(pool, "write pairs", DEFAULT_RETRY_POLICY, (client) => writePairBatch(client, CHECKPOINT.fingerprint, batch));
+        for (const batch of batches)
+          await inTransaction(pool, "write pairs", DEFAULT_RETRY_POLICY, (client) => writePairBatch(client, CHECKPOINT.fingerprint, batch));
         await inTransaction(pool, "complete", DEFAULT_RETRY_POLICY, (client) => completeSimilarityProgress(client, CHECKPOINT.fingerprint));
       },
       reset: "TRUNCATE filepair_similarity_score, similarity_progress",
@@ -114,7 +118,8 @@ async function measureTable(pool: pg.Pool, rounds: number, key: PrimaryKey, side
     // The writers' strategy with nothing else: drop the key, one COPY, build the key (each its own transaction, as the writers do).
     await pool.query(sides.reset);
     const deferredStarted = performance.now();
-    if (!(await inTransaction(pool, "drop key", DEFAULT_RETRY_POLICY, (client) => deferPrimaryKeyIfEmpty(client, key)))) throw new Error(`${table}: the key was not dropped`);
+    if (!(await inTransaction(pool, "drop key", DEFAULT_RETRY_POLICY, (client) => deferPrimaryKeyIfEmpty(client, key))))
+      throw new Error(`${table}: the key was not dropped`);
     await inTransaction(pool, "raw copy without key", DEFAULT_RETRY_POLICY, sides.raw);
     await inTransaction(pool, "build key", DEFAULT_RETRY_POLICY, (client) => restorePrimaryKey(client, key));
     deferredSeconds = Math.min(deferredSeconds, (performance.now() - deferredStarted) / 1000);
@@ -188,8 +193,14 @@ export function formatWriteThroughput(result: WriteThroughputResult): string {
   ];
   return [
     `write throughput (best of ${result.rounds} per side; raw COPY = all rows in one COPY into the same table, primary key in place):`,
-    ...table(`${result.instruments.rows.toLocaleString("en")} instrument rows, ${BATCH_FILES} files per transaction with ledger, key built after a first load`, result.instruments),
-    ...table(`${result.pairs.rows.toLocaleString("en")} pair rows, ${PAIR_BATCH.toLocaleString("en")} per transaction with checkpoint, key built after a first load`, result.pairs),
+    ...table(
+      `${result.instruments.rows.toLocaleString("en")} instrument rows, ${BATCH_FILES} files per transaction with ledger, key built after a first load`,
+      result.instruments,
+    ),
+    ...table(
+      `${result.pairs.rows.toLocaleString("en")} pair rows, ${PAIR_BATCH.toLocaleString("en")} per transaction with checkpoint, key built after a first load`,
+      result.pairs,
+    ),
   ].join("\n");
 }
 

@@ -29,7 +29,13 @@ const areaImports = {
   meta: {
     type: "problem",
     docs: { description: "Imports across areas go through the area's index.ts and only to lower layers" },
-    schema: [{ type: "object", properties: { root: { type: "string" }, layers: { type: "array", items: { type: "array", items: { type: "string" } } } }, required: ["root", "layers"] }],
+    schema: [
+      {
+        type: "object",
+        properties: { root: { type: "string" }, layers: { type: "array", items: { type: "array", items: { type: "string" } } } },
+        required: ["root", "layers"],
+      },
+    ],
     messages: {
       deep: "'{{spec}}' reaches into {{area}}: import from its door {{door}} instead",
       testingDoor: "'{{spec}}': {{area}}/testing/index.ts is for test code only",
@@ -47,7 +53,10 @@ const areaImports = {
 
     function check(node, spec) {
       if (typeof spec !== "string" || !spec.startsWith(".")) return;
-      const target = path.relative(root, path.resolve(path.dirname(context.filename), spec)).split(path.sep).join("/");
+      const target = path
+        .relative(root, path.resolve(path.dirname(context.filename), spec))
+        .split(path.sep)
+        .join("/");
       const area = areaOf(target);
       if (area === undefined || area === from) return;
       if (from === "src/pipeline" && area.startsWith("src/chaos/")) return context.report({ node, messageId: "pipelineImportsChaos" });
@@ -71,7 +80,8 @@ const areaImports = {
       ExportNamedDeclaration: (node) => node.source && check(node.source, node.source.value),
       ExportAllDeclaration: (node) => check(node.source, node.source.value),
       ImportExpression: (node) => node.source.type === "Literal" && check(node.source, node.source.value),
-      "CallExpression[callee.object.name='vi'][callee.property.name='mock']": (node) => node.arguments[0]?.type === "Literal" && check(node.arguments[0], node.arguments[0].value),
+      "CallExpression[callee.object.name='vi'][callee.property.name='mock']": (node) =>
+        node.arguments[0]?.type === "Literal" && check(node.arguments[0], node.arguments[0].value),
     };
   },
 };

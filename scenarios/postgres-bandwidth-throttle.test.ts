@@ -1,5 +1,14 @@
 import { expect } from "vitest";
-import { afterProgress, chaosTest, fault, faultNamed, pipelineSteadyState, samplesWhileActive, syntheticSongs, THROUGHPUT_PROBE } from "../src/chaos/experiment/index.ts";
+import {
+  afterProgress,
+  chaosTest,
+  fault,
+  faultNamed,
+  pipelineSteadyState,
+  samplesWhileActive,
+  syntheticSongs,
+  THROUGHPUT_PROBE,
+} from "../src/chaos/experiment/index.ts";
 
 chaosTest("System overload: the link to Postgres is throttled to 32 KB/s for 8 s; writes crawl, then catch up with nothing lost", async ({ experiment }) => {
   const journal = await experiment({

@@ -1,5 +1,14 @@
 import { expect } from "vitest";
-import { afterProgress, chaosTest, fault, faultNamed, pipelineSteadyState, samplesWhileActive, syntheticSongs, LATENCY_PROBE } from "../src/chaos/experiment/index.ts";
+import {
+  afterProgress,
+  chaosTest,
+  fault,
+  faultNamed,
+  pipelineSteadyState,
+  samplesWhileActive,
+  syntheticSongs,
+  LATENCY_PROBE,
+} from "../src/chaos/experiment/index.ts";
 
 chaosTest("Equipment failure: Postgres is frozen (SIGSTOP) for 10 s; connections hang, then the run carries on intact", async ({ experiment }) => {
   const journal = await experiment({
@@ -8,7 +17,11 @@ chaosTest("Equipment failure: Postgres is frozen (SIGSTOP) for 10 s; connections
     cause: "equipment-failure",
     corpus: syntheticSongs(1000),
     hypothesis: pipelineSteadyState(),
-    method: [fault("freeze Postgres", ({ faults }) => faults.pause("postgres")).when(afterProgress(0.2)).for(10_000)],
+    method: [
+      fault("freeze Postgres", ({ faults }) => faults.pause("postgres"))
+        .when(afterProgress(0.2))
+        .for(10_000),
+    ],
     pipeline: { writeBatchFiles: 20 },
     budget: { recoveryMs: 5_000 },
   });

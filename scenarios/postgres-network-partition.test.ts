@@ -1,5 +1,14 @@
 import { expect } from "vitest";
-import { afterProgress, chaosTest, fault, faultNamed, pipelineSteadyState, samplesWhileActive, syntheticSongs, LATENCY_PROBE } from "../src/chaos/experiment/index.ts";
+import {
+  afterProgress,
+  chaosTest,
+  fault,
+  faultNamed,
+  pipelineSteadyState,
+  samplesWhileActive,
+  syntheticSongs,
+  LATENCY_PROBE,
+} from "../src/chaos/experiment/index.ts";
 
 chaosTest("Equipment failure: the network to Postgres is cut for 10 s mid-run; the pipeline waits, resumes and loses nothing", async ({ experiment }) => {
   const journal = await experiment({
@@ -8,7 +17,11 @@ chaosTest("Equipment failure: the network to Postgres is cut for 10 s mid-run; t
     cause: "equipment-failure",
     corpus: syntheticSongs(1000),
     hypothesis: pipelineSteadyState(),
-    method: [fault("partition Postgres", ({ faults }) => faults.partition("postgres")).when(afterProgress(0.2)).for(10_000)],
+    method: [
+      fault("partition Postgres", ({ faults }) => faults.partition("postgres"))
+        .when(afterProgress(0.2))
+        .for(10_000),
+    ],
     pipeline: { writeBatchFiles: 20 },
     budget: { recoveryMs: 8_000 },
   });

@@ -1,31 +1,47 @@
 import { expect } from "vitest";
-import { afterProgress, chaosTest, fault, faultNamed, pipelineSteadyState, samplesWhileActive, syntheticSongs, LATENCY_PROBE } from "../src/chaos/experiment/index.ts";
+import {
+  afterProgress,
+  chaosTest,
+  fault,
+  faultNamed,
+  pipelineSteadyState,
+  samplesWhileActive,
+  syntheticSongs,
+  LATENCY_PROBE,
+} from "../src/chaos/experiment/index.ts";
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? NaN;
 
-chaosTest("Software failure: every packet to and from Postgres and S3 is sliced into pieces of a few bytes, 1 ms apart, for 8 s; parsers reassemble them and nothing changes", async ({ experiment }) => {
-  const slicer = { type: "slicer" as const, attributes: { average_size: 4, size_variation: 2, delay: 1_000 } };
-  const journal = await experiment({
-    id: "sliced-packets",
-    title: "TCP data from Postgres and S3 sliced into ~4-byte pieces, 1 ms apart, for 8 s",
-    cause: "software-failure",
-    corpus: syntheticSongs(1000),
-    hypothesis: pipelineSteadyState({ throughputAtLeast: 0.1 }),
-    method: [
-      fault("slice Postgres traffic", ({ faults }) => faults.toxic("postgres", { ...slicer, stream: "downstream" })).when(afterProgress(0.2)).for(8_000),
-      fault("slice S3 traffic", ({ faults }) => faults.toxic("s3", { ...slicer, stream: "downstream" })).when(afterProgress(0.2)).for(8_000),
-    ],
-    pipeline: { writeBatchFiles: 20 },
-    budget: { recoveryMs: 6_000 },
-  });
+chaosTest(
+  "Software failure: every packet to and from Postgres and S3 is sliced into pieces of a few bytes, 1 ms apart, for 8 s; parsers reassemble them and nothing changes",
+  async ({ experiment }) => {
+    const slicer = { type: "slicer" as const, attributes: { average_size: 4, size_variation: 2, delay: 1_000 } };
+    const journal = await experiment({
+      id: "sliced-packets",
+      title: "TCP data from Postgres and S3 sliced into ~4-byte pieces, 1 ms apart, for 8 s",
+      cause: "software-failure",
+      corpus: syntheticSongs(1000),
+      hypothesis: pipelineSteadyState({ throughputAtLeast: 0.1 }),
+      method: [
+        fault("slice Postgres traffic", ({ faults }) => faults.toxic("postgres", { ...slicer, stream: "downstream" }))
+          .when(afterProgress(0.2))
+          .for(8_000),
+        fault("slice S3 traffic", ({ faults }) => faults.toxic("s3", { ...slicer, stream: "downstream" }))
+          .when(afterProgress(0.2))
+          .for(8_000),
+      ],
+      pipeline: { writeBatchFiles: 20 },
+      budget: { recoveryMs: 6_000 },
+    });
 
-  // Slicing is real when a round trip takes measurably longer: each ~4-byte piece waits 1 ms.
-  const slicing = faultNamed(journal, "slice Postgres traffic");
-  const before = journal.samples.filter((sample) => sample.probe === LATENCY_PROBE.postgres && sample.value !== null && sample.at < slicing.injectedAt!);
-  const during = samplesWhileActive(journal, slicing, LATENCY_PROBE.postgres).filter((sample) => sample.value !== null);
-  expect(median(during.map((sample) => sample.value!))).toBeGreaterThan(2 * median(before.map((sample) => sample.value!)));
+    // Slicing is real when a round trip takes measurably longer: each ~4-byte piece waits 1 ms.
+    const slicing = faultNamed(journal, "slice Postgres traffic");
+    const before = journal.samples.filter((sample) => sample.probe === LATENCY_PROBE.postgres && sample.value !== null && sample.at < slicing.injectedAt!);
+    const during = samplesWhileActive(journal, slicing, LATENCY_PROBE.postgres).filter((sample) => sample.value !== null);
+    expect(median(during.map((sample) => sample.value!))).toBeGreaterThan(2 * median(before.map((sample) => sample.value!)));
 
-  expect(journal).toHaveCompleted();
-  expect(journal).toMatchTheGoldenOutput();
-  expect(journal).toRecoverWithinBudget();
-});
+    expect(journal).toHaveCompleted();
+    expect(journal).toMatchTheGoldenOutput();
+    expect(journal).toRecoverWithinBudget();
+  },
+);

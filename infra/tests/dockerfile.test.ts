@@ -30,7 +30,10 @@ const dockerfile = readFileSync(join(ROOT, "Dockerfile"), "utf8");
 const parsed = instructions(dockerfile);
 const stages = parsed.filter((i) => i.keyword === "FROM");
 const finalStage = parsed.slice(parsed.lastIndexOf(stages.at(-1)!));
-const dockerignore = readFileSync(join(ROOT, ".dockerignore"), "utf8").split("\n").map((l) => l.trim()).filter((l) => l && !l.startsWith("#"));
+const dockerignore = readFileSync(join(ROOT, ".dockerignore"), "utf8")
+  .split("\n")
+  .map((l) => l.trim())
+  .filter((l) => l && !l.startsWith("#"));
 const extractJob = parse(readFileSync(join(ROOT, "infra/k8s/base/extract-job.yaml"), "utf8")) as {
   spec: { template: { spec: { securityContext: { runAsUser: number }; containers: Array<{ ports: Array<{ containerPort: number }> }> } } };
 };

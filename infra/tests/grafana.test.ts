@@ -46,7 +46,9 @@ describe("Grafana dashboards in infra/grafana", () => {
       const expressions = [
         ...queried.flatMap((panel) => panel.targets.map((target: Json) => ({ where: panel.title as string, expr: target.expr as string }))),
         ...dashboard.annotations.list.filter((a: Json) => a.expr).map((a: Json) => ({ where: `annotation ${a.name}`, expr: a.expr as string })),
-        ...dashboard.templating.list.filter((v: Json) => v.type === "query").map((v: Json) => ({ where: `variable ${v.name}`, expr: (v.definition as string).replace(/^label_values\((\w+),.*\)$/, "$1") })),
+        ...dashboard.templating.list
+          .filter((v: Json) => v.type === "query")
+          .map((v: Json) => ({ where: `variable ${v.name}`, expr: (v.definition as string).replace(/^label_values\((\w+),.*\)$/, "$1") })),
       ];
       let names = 0;
       for (const { where, expr } of expressions) {
@@ -62,15 +64,27 @@ describe("Grafana dashboards in infra/grafana", () => {
 
     it("shows throughput, errors, retries, quarantines, stage durations and recovery", () => {
       const all = queried.flatMap((panel) => panel.targets.map((target: Json) => target.expr as string)).join("\n");
-      for (const series of ["scale_objects_parsed_total", "scale_rows_written_total", "scale_runs_finished_total", "scale_retries_total",
-        "scale_objects_quarantined_total", "scale_stage_duration_seconds_bucket", "scale_last_successful_write_timestamp_seconds"]) {
+      for (const series of [
+        "scale_objects_parsed_total",
+        "scale_rows_written_total",
+        "scale_runs_finished_total",
+        "scale_retries_total",
+        "scale_objects_quarantined_total",
+        "scale_stage_duration_seconds_bucket",
+        "scale_last_successful_write_timestamp_seconds",
+      ]) {
         expect(all).toContain(series);
       }
     });
 
     it("shows each experiment's verdict, recovery time against its budget and integrity over time", () => {
       const all = queried.flatMap((panel) => panel.targets.map((target: Json) => target.expr as string)).join("\n");
-      for (const series of ["chaos_experiment_passed", "chaos_experiment_recovery_seconds", "chaos_experiment_recovery_budget_seconds", "chaos_experiment_integrity_ok"]) {
+      for (const series of [
+        "chaos_experiment_passed",
+        "chaos_experiment_recovery_seconds",
+        "chaos_experiment_recovery_budget_seconds",
+        "chaos_experiment_integrity_ok",
+      ]) {
         expect(chaosSeries).toContain(series);
         expect(all).toContain(series);
       }

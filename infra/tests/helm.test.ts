@@ -117,13 +117,15 @@ describe("Helm values in infra/helm", () => {
 });
 
 describe("infra/helm/install.sh", () => {
-  const releases = [...script.matchAll(/^\s*helm_release (\S+) (\S+) "\$(\w+)" \\?\s*\n?\s*"?\$?(\w+)"? (\S+)/gm)].map(([, name, chart, versionVariable, namespace, valuesDir]) => ({
-    name: name!,
-    chart: chart!,
-    versionVariable: versionVariable!,
-    namespace: namespace!,
-    valuesDir: valuesDir!,
-  }));
+  const releases = [...script.matchAll(/^\s*helm_release (\S+) (\S+) "\$(\w+)" \\?\s*\n?\s*"?\$?(\w+)"? (\S+)/gm)].map(
+    ([, name, chart, versionVariable, namespace, valuesDir]) => ({
+      name: name!,
+      chart: chart!,
+      versionVariable: versionVariable!,
+      namespace: namespace!,
+      valuesDir: valuesDir!,
+    }),
+  );
 
   it("is valid bash that stops on the first error", () => {
     const result = run("bash", ["-n", "infra/helm/install.sh"]);

@@ -78,7 +78,22 @@ export async function chaosSeriesNames(): Promise<string[]> {
   return faultActivityRegistry.getMetricsAsArray().map((metric) => metric.name);
 }
 
-const PROMQL_KEYWORDS = new Set(["and", "or", "unless", "bool", "offset", "by", "without", "on", "ignoring", "group_left", "group_right", "inf", "nan", "atan2"]);
+const PROMQL_KEYWORDS = new Set([
+  "and",
+  "or",
+  "unless",
+  "bool",
+  "offset",
+  "by",
+  "without",
+  "on",
+  "ignoring",
+  "group_left",
+  "group_right",
+  "inf",
+  "nan",
+  "atan2",
+]);
 
 /**
  * The metric names a PromQL expression selects: identifiers that are not

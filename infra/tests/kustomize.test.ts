@@ -11,7 +11,9 @@ const SECRET_NAME = "scale-pipeline";
 function render(dir: string): K8sObject[] {
   const result = run("kubectl", ["kustomize", dir]);
   if (result.status !== 0) throw new Error(`kubectl kustomize ${dir} failed:\n${result.stderr}`);
-  return parseAllDocuments(result.stdout).map((doc) => doc.toJS() as K8sObject).filter(Boolean);
+  return parseAllDocuments(result.stdout)
+    .map((doc) => doc.toJS() as K8sObject)
+    .filter(Boolean);
 }
 
 function find(objects: K8sObject[], kind: string, name: string): K8sObject {
@@ -51,7 +53,8 @@ describe.each(ENVIRONMENTS)("kubectl kustomize infra/k8s/overlays/%s", (environm
 
   it.skipIf(!hasTool("kubectl"))(`puts every object in ${namespace}${needs("kubectl")}`, () => {
     expect(objects.length).toBeGreaterThan(5);
-    for (const object of objects.filter((o) => o.kind !== "Namespace")) expect(object.metadata.namespace, `${object.kind}/${object.metadata.name}`).toBe(namespace);
+    for (const object of objects.filter((o) => o.kind !== "Namespace"))
+      expect(object.metadata.namespace, `${object.kind}/${object.metadata.name}`).toBe(namespace);
   });
 
   it.skipIf(!hasTool("kubectl"))(`runs extraction as an Indexed Job, one shard per completion${needs("kubectl")}`, () => {
@@ -101,7 +104,9 @@ describe.each(ENVIRONMENTS)("kubectl kustomize infra/k8s/overlays/%s", (environm
     expect(podSpec(extract()).serviceAccountName).not.toBe(podSpec(similarity()).serviceAccountName);
 
     const pod = podSpec(similarity());
-    const tokenVolumes = pod.volumes.filter((v: K8sObject) => v.projected?.sources?.some((s: K8sObject) => s.serviceAccountToken)).map((v: K8sObject) => v.name);
+    const tokenVolumes = pod.volumes
+      .filter((v: K8sObject) => v.projected?.sources?.some((s: K8sObject) => s.serviceAccountToken))
+      .map((v: K8sObject) => v.name);
     expect(tokenVolumes).toHaveLength(1);
     const mounting = allContainers(pod).filter((c) => c.volumeMounts?.some((m: K8sObject) => tokenVolumes.includes(m.name)));
     expect(mounting.map((c) => c.name)).toEqual(["wait-for-extraction"]);

@@ -34,12 +34,27 @@ describe("the pipeline's Prometheus rules", () => {
 
   it("cover throughput, retries, quarantines, stalls, failed runs and chaos faults", () => {
     const alerts = new Set(rules.map((rule) => rule.alert).filter(Boolean));
-    for (const alert of ["ScalePipelineStalled", "ScaleRunFailed", "ScaleRetryRateHigh", "ScaleQuarantineRatioHigh", "ChaosFaultInjected", "ChaosFaultActiveTooLong"]) {
+    for (const alert of [
+      "ScalePipelineStalled",
+      "ScaleRunFailed",
+      "ScaleRetryRateHigh",
+      "ScaleQuarantineRatioHigh",
+      "ChaosFaultInjected",
+      "ChaosFaultActiveTooLong",
+    ]) {
       expect(alerts).toContain(alert);
     }
     const selected = new Set(rules.flatMap((rule) => [...metricNamesIn(rule.expr)]));
-    for (const series of ["scale_objects_parsed_total", "scale_rows_written_total", "scale_retries_total", "scale_objects_quarantined_total",
-      "scale_last_successful_write_timestamp_seconds", "scale_runs_finished_total", "scale_stage_duration_seconds_bucket", CHAOS_SERIES]) {
+    for (const series of [
+      "scale_objects_parsed_total",
+      "scale_rows_written_total",
+      "scale_retries_total",
+      "scale_objects_quarantined_total",
+      "scale_last_successful_write_timestamp_seconds",
+      "scale_runs_finished_total",
+      "scale_stage_duration_seconds_bucket",
+      CHAOS_SERIES,
+    ]) {
       expect(selected).toContain(series);
     }
     expect(rules.find((rule) => rule.alert === "ScaleRunFailed")!.expr).toContain('status="failed"');

@@ -9,7 +9,9 @@ import { hasTool, needs, ROOT, run } from "./infra-tools.ts";
 type Json = Record<string, any>;
 
 const DIR = join(ROOT, "infra/terraform");
-const files = readdirSync(DIR).filter((file) => file.endsWith(".tf")).sort();
+const files = readdirSync(DIR)
+  .filter((file) => file.endsWith(".tf"))
+  .sort();
 const sources = new Map(files.map((file) => [file, readFileSync(join(DIR, file), "utf8")]));
 
 /** All .tf files merged: block type -> label(s) -> list of bodies. */
@@ -82,7 +84,8 @@ describe("infra/terraform (parsed with @cdktf/hcl2json)", () => {
     const locals = new Set((config.locals as Json[]).flatMap((block) => Object.keys(block)));
     const text = [...sources.values()].map(code).join("\n");
     for (const [, name] of text.matchAll(/\blocal\.([A-Za-z_]\w*)/g)) expect(locals, `local.${name}`).toContain(name);
-    for (const [, type, name] of text.matchAll(/\bdata\.([a-z][\w]*)\.([A-Za-z_][\w-]*)/g)) expect(config.data?.[type!]?.[name!], `data.${type}.${name}`).toBeDefined();
+    for (const [, type, name] of text.matchAll(/\bdata\.([a-z][\w]*)\.([A-Za-z_][\w-]*)/g))
+      expect(config.data?.[type!]?.[name!], `data.${type}.${name}`).toBeDefined();
     for (const [, type, name] of text.matchAll(/(?<![.\w])((?:aws|kubernetes|helm|random|tls)_[a-z0-9_]+)\.([A-Za-z_][\w-]*)\b/g)) {
       if (type === name) continue;
       expect(config.resource?.[type!]?.[name!], `${type}.${name}`).toBeDefined();
@@ -125,10 +128,13 @@ describe("infra/terraform (parsed with @cdktf/hcl2json)", () => {
 
   it("locks the MIDI bucket down: public access blocked, versioned, encrypted, TLS only", () => {
     const block = resource("aws_s3_bucket_public_access_block", "midi");
-    for (const setting of ["block_public_acls", "block_public_policy", "ignore_public_acls", "restrict_public_buckets"]) expect(block[setting], setting).toBe(true);
+    for (const setting of ["block_public_acls", "block_public_policy", "ignore_public_acls", "restrict_public_buckets"])
+      expect(block[setting], setting).toBe(true);
     expect(block.bucket).toBe("${aws_s3_bucket.midi.id}");
     expect(resource("aws_s3_bucket_versioning", "midi").versioning_configuration[0].status).toBe("Enabled");
-    expect(resource("aws_s3_bucket_server_side_encryption_configuration", "midi").rule[0].apply_server_side_encryption_by_default[0].sse_algorithm).toMatch(/^(AES256|aws:kms)$/);
+    expect(resource("aws_s3_bucket_server_side_encryption_configuration", "midi").rule[0].apply_server_side_encryption_by_default[0].sse_algorithm).toMatch(
+      /^(AES256|aws:kms)$/,
+    );
     expect(resource("aws_s3_bucket_ownership_controls", "midi").rule[0].object_ownership).toBe("BucketOwnerEnforced");
     const tls = config.data.aws_iam_policy_document.midi_tls_only[0].statement[0];
     expect(tls.effect).toBe("Deny");
@@ -138,7 +144,9 @@ describe("infra/terraform (parsed with @cdktf/hcl2json)", () => {
   it("lets only the extraction service account read the bucket (IRSA), and nothing more", () => {
     const trust = config.data.aws_iam_policy_document.pipeline_assume[0].statement[0];
     expect(trust.actions).toEqual(["sts:AssumeRoleWithWebIdentity"]);
-    expect(trust.condition.find((c: Json) => c.variable.endsWith(":sub")).values).toEqual(["system:serviceaccount:${var.pipeline_namespace}:${var.pipeline_service_account}"]);
+    expect(trust.condition.find((c: Json) => c.variable.endsWith(":sub")).values).toEqual([
+      "system:serviceaccount:${var.pipeline_namespace}:${var.pipeline_service_account}",
+    ]);
     expect(trust.condition.find((c: Json) => c.variable.endsWith(":aud")).values).toEqual(["sts.amazonaws.com"]);
     const statements = config.data.aws_iam_policy_document.pipeline_s3_read[0].statement as Json[];
     expect(statements.flatMap((s) => s.actions).sort()).toEqual(["s3:GetObject", "s3:ListBucket"]);
@@ -154,7 +162,10 @@ describe("infra/terraform (parsed with @cdktf/hcl2json)", () => {
     expect(release.repository).toBe("oci://registry-1.docker.io/bitnamicharts");
     expect(release.version).toBe("${var.postgresql_chart_version}");
     expect(release.namespace).toBe("${kubernetes_namespace_v1.pipeline.metadata[0].name}");
-    expect(release.values).toEqual(['${file("${path.module}/../helm/postgresql/values.yaml")}', '${file("${path.module}/../helm/postgresql/values-staging.yaml")}']);
+    expect(release.values).toEqual([
+      '${file("${path.module}/../helm/postgresql/values.yaml")}',
+      '${file("${path.module}/../helm/postgresql/values-staging.yaml")}',
+    ]);
     const values = parseYaml(readFileSync(join(ROOT, "infra/helm/postgresql/values.yaml"), "utf8")) as Json;
     expect(values.architecture).toBe("replication");
     expect(values.readReplicas.replicaCount).toBe(2);
@@ -178,7 +189,18 @@ describe("infra/terraform (parsed with @cdktf/hcl2json)", () => {
 
   it("outputs what the next steps need", () => {
     const outputs = config.output as Record<string, Json[]>;
-    for (const name of ["cluster_name", "cluster_endpoint", "kubeconfig_command", "bucket_name", "pipeline_role_arn", "ecr_repository_url", "pipeline_namespace", "database_secret_name", "vpc_id", "region"]) {
+    for (const name of [
+      "cluster_name",
+      "cluster_endpoint",
+      "kubeconfig_command",
+      "bucket_name",
+      "pipeline_role_arn",
+      "ecr_repository_url",
+      "pipeline_namespace",
+      "database_secret_name",
+      "vpc_id",
+      "region",
+    ]) {
       expect(outputs[name]?.[0]?.description, name).toBeTruthy();
     }
     expect(outputs.kubeconfig_command![0]!.value).toContain("aws eks update-kubeconfig");

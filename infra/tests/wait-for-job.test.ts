@@ -14,7 +14,15 @@ type Answer = { status: number; body?: unknown };
 
 const running = { status: 200, body: { spec: { completions: 3 }, status: { active: 3, succeeded: 0 } } };
 const complete = { status: 200, body: { spec: { completions: 3 }, status: { succeeded: 3, conditions: [{ type: "Complete", status: "True" }] } } };
-const failed = { status: 200, body: { status: { failed: 7, conditions: [{ type: "Failed", status: "True", reason: "BackoffLimitExceeded", message: "Job has reached the specified backoff limit" }] } } };
+const failed = {
+  status: 200,
+  body: {
+    status: {
+      failed: 7,
+      conditions: [{ type: "Failed", status: "True", reason: "BackoffLimitExceeded", message: "Job has reached the specified backoff limit" }],
+    },
+  },
+};
 
 /** The init container's script against a fake API server that gives `answers` in turn (the last one again and again). */
 describe("wait-for-job.mjs, the similarity Job's init container", () => {

@@ -27,7 +27,9 @@ const MATRIX_NODE = "${{ matrix.node }}";
 /** The job writes the recovery table (from its saved journals) to its step summary, also when the tests failed. */
 function expectRecoverySummary(job: Json, after: string): void {
   const all = steps(job);
-  const summary = all.findIndex((step) => typeof step.run === "string" && step.run.includes("chaos-control report --markdown") && step.run.includes("$GITHUB_STEP_SUMMARY"));
+  const summary = all.findIndex(
+    (step) => typeof step.run === "string" && step.run.includes("chaos-control report --markdown") && step.run.includes("$GITHUB_STEP_SUMMARY"),
+  );
   expect(summary, "a step runs chaos-control report --markdown into $GITHUB_STEP_SUMMARY").toBeGreaterThan(-1);
   expect(all[summary]!.if).toBe("always()");
   expect(summary).toBeGreaterThan(all.findIndex((step) => typeof step.run === "string" && step.run.includes(after)));

@@ -153,7 +153,9 @@ export async function runPipelineCommand(argv: string[]): Promise<number> {
       Object.assign(input, env.pipelineConfig());
     } else {
       if (hasPassword(values["database-url"])) {
-        process.stderr.write("warning: the password in --database-url is visible to every local user in the process list; set DATABASE_URL in the environment instead\n");
+        process.stderr.write(
+          "warning: the password in --database-url is visible to every local user in the process list; set DATABASE_URL in the environment instead\n",
+        );
       }
       Object.assign(input, {
         databaseUrl: values["database-url"] ?? process.env.DATABASE_URL,
@@ -228,7 +230,8 @@ function shardFrom(indexFlag: string | undefined, countFlag: string | undefined)
     );
   }
   if (count !== undefined && count < 1) throw new ConfigError(countSource, `must be a positive integer, got ${count}`);
-  if (count !== undefined && count > 1 && index === undefined) throw new ConfigError("--shard-index", `is required with ${countSource} ${count} (or $JOB_COMPLETION_INDEX)`);
+  if (count !== undefined && count > 1 && index === undefined)
+    throw new ConfigError("--shard-index", `is required with ${countSource} ${count} (or $JOB_COMPLETION_INDEX)`);
   if (index !== undefined && count !== undefined && (index < 0 || index >= count)) {
     throw new ConfigError(indexSource, `must be an integer in 0..${count - 1}, got ${index}`);
   }

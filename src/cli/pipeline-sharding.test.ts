@@ -255,7 +255,9 @@ interface ProgressRow {
 }
 
 async function progress(client: pg.Client): Promise<ProgressRow[]> {
-  const { rows } = await client.query<ProgressRow>("SELECT shard_index, shard_count, last_seq, pairs_written, completed FROM similarity_progress ORDER BY shard_index");
+  const { rows } = await client.query<ProgressRow>(
+    "SELECT shard_index, shard_count, last_seq, pairs_written, completed FROM similarity_progress ORDER BY shard_index",
+  );
   return rows;
 }
 
@@ -271,7 +273,10 @@ async function progressOf(databaseUrl: string): Promise<Array<Pick<ProgressRow, 
 
 /** Whether `table` has its primary key: a first load drops it and builds it once the load is done. */
 async function keyed(client: pg.Client, table: string): Promise<boolean> {
-  const { rows } = await client.query<{ keyed: boolean }>("SELECT EXISTS (SELECT 1 FROM pg_constraint WHERE conrelid = $1::regclass AND contype = 'p') AS keyed", [table]);
+  const { rows } = await client.query<{ keyed: boolean }>(
+    "SELECT EXISTS (SELECT 1 FROM pg_constraint WHERE conrelid = $1::regclass AND contype = 'p') AS keyed",
+    [table],
+  );
   return rows[0]!.keyed;
 }
 

@@ -8,7 +8,6 @@ import { runCaptured } from "./testing/captured-command.ts";
 
 const report = (argv: string[]) => runCaptured(runReportCommand, argv);
 
-
 describe("chaos-control report", () => {
   it("rebuilds resilience.json and resilience.html from saved journals without running anything", async () => {
     const dir = await mkdtemp(join(tmpdir(), "chaos-report-"));

@@ -20,7 +20,11 @@ error names the file and the field), 2 on bad usage.
 export async function runReportCommand(argv: string[]): Promise<number> {
   let values;
   try {
-    ({ values } = parseArgs({ args: argv, strict: true, options: { dir: { type: "string" }, markdown: { type: "boolean" }, help: { type: "boolean", short: "h" } } }));
+    ({ values } = parseArgs({
+      args: argv,
+      strict: true,
+      options: { dir: { type: "string" }, markdown: { type: "boolean" }, help: { type: "boolean", short: "h" } },
+    }));
   } catch (error) {
     process.stderr.write(`chaos-control report: ${(error as Error).message}\n\n${REPORT_USAGE}`);
     return 2;

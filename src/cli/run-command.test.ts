@@ -19,7 +19,6 @@ const ALL: ScenarioFile[] = [
 
 const run = (argv: string[]) => runCaptured(runScenariosCommand, argv);
 
-
 describe("selectScenarios", () => {
   const names = (selected: ScenarioFile[]) => selected.map((scenario) => scenario.name);
 
@@ -130,7 +129,10 @@ describe("runScenariosCommand", () => {
   it("--list --env kubernetes adds the cluster scenarios", async () => {
     const { code, stdout } = await run(["--list", "--env", "kubernetes"]);
     expect(code).toBe(0);
-    const names = stdout.trimEnd().split("\n").map((line) => line.split(/ +/)[0]!);
+    const names = stdout
+      .trimEnd()
+      .split("\n")
+      .map((line) => line.split(/ +/)[0]!);
     expect(names).toHaveLength((await listScenarios()).length);
     expect(names).toContain("kubernetes/pod-kill-pipeline");
     expect(names).toContain("postgres-frozen");
@@ -139,7 +141,10 @@ describe("runScenariosCommand", () => {
   it("--list honours the filters", async () => {
     const { code, stdout } = await run(["--list", "--cause", "overload", "--cause", "software-failure", "s3"]);
     expect(code).toBe(0);
-    const listed = stdout.trimEnd().split("\n").map((line) => line.split(/ +/));
+    const listed = stdout
+      .trimEnd()
+      .split("\n")
+      .map((line) => line.split(/ +/));
     expect(listed.length).toBeGreaterThan(0);
     for (const [name, cause] of listed) {
       expect(name).toContain("s3");
@@ -151,7 +156,10 @@ describe("runScenariosCommand", () => {
   it("--list kubernetes/ lists the cluster scenarios and nothing else", async () => {
     const { code, stdout } = await run(["--list", "kubernetes/"]);
     expect(code).toBe(0);
-    const names = stdout.trimEnd().split("\n").map((line) => line.split(/ +/)[0]!);
+    const names = stdout
+      .trimEnd()
+      .split("\n")
+      .map((line) => line.split(/ +/)[0]!);
     expect(names).toContain("kubernetes/pod-kill-pipeline");
     expect(names.every((name) => name.startsWith("kubernetes/"))).toBe(true);
   });
@@ -170,12 +178,20 @@ describe("chaos-control run, as a process", () => {
       const { execFile } = await import("node:child_process");
       const bin = fileURLToPath(new URL("../../bin/chaos-control.mjs", import.meta.url));
       const result = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-        const child = execFile(process.execPath, [bin, "run", "--json", "kubernetes/pod-kill-pipeline"], { env: { ...process.env, CHAOS_ENV: "embedded", CHAOS_REPORTS_DIR: reports } }, (_, stdout, stderr) =>
-          resolve({ code: child.exitCode, stdout, stderr }),
+        const child = execFile(
+          process.execPath,
+          [bin, "run", "--json", "kubernetes/pod-kill-pipeline"],
+          { env: { ...process.env, CHAOS_ENV: "embedded", CHAOS_REPORTS_DIR: reports } },
+          (_, stdout, stderr) => resolve({ code: child.exitCode, stdout, stderr }),
         );
       });
       expect(result.code, result.stderr).toBe(5);
-      const summary = JSON.parse(result.stdout) as { verdict: string; exitCode: number; counts: Record<string, number>; scenarios: { scenario: string; state: string; reason?: string }[] };
+      const summary = JSON.parse(result.stdout) as {
+        verdict: string;
+        exitCode: number;
+        counts: Record<string, number>;
+        scenarios: { scenario: string; state: string; reason?: string }[];
+      };
       expect(summary).toMatchObject({ verdict: "nothing-ran", exitCode: 5, counts: { passed: 0, failed: 0, skipped: 1 } });
       expect(summary.scenarios[0]).toMatchObject({ scenario: "kubernetes/pod-kill-pipeline", state: "skipped" });
       expect(summary.scenarios[0]!.reason).toContain("CHAOS_ENV=kubernetes");

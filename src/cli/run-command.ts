@@ -73,7 +73,8 @@ export async function listScenarios(directory = SCENARIOS_DIR): Promise<Scenario
 export function selectScenarios(all: readonly ScenarioFile[], names: readonly string[], causes: readonly DowntimeCause[]): ScenarioFile[] {
   return all.filter(
     (scenario) =>
-      (names.length === 0 || names.some((name) => scenario.name.includes(name))) && (causes.length === 0 || (scenario.cause !== undefined && causes.includes(scenario.cause))),
+      (names.length === 0 || names.some((name) => scenario.name.includes(name))) &&
+      (causes.length === 0 || (scenario.cause !== undefined && causes.includes(scenario.cause))),
   );
 }
 
@@ -148,7 +149,13 @@ export async function runScenariosCommand(argv: string[]): Promise<number> {
   let runErrors: string[];
   let files: TaskLike[] = [];
   try {
-    const vitest = await startVitest("test", selected.map((scenario) => scenario.path), { project: "scenarios", watch: false, root: PROJECT_ROOT }, {}, streams);
+    const vitest = await startVitest(
+      "test",
+      selected.map((scenario) => scenario.path),
+      { project: "scenarios", watch: false, root: PROJECT_ROOT },
+      {},
+      streams,
+    );
     await vitest.close();
     files = vitest.state.getFiles() as TaskLike[];
     runErrors = vitest.state.getUnhandledErrors().map((error) => (error instanceof Error ? error.message : String(error)));

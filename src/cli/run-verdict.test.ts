@@ -4,9 +4,27 @@ import { scenarioOutcomes, type TaskLike } from "./vitest-outcomes.ts";
 
 const passed: ScenarioOutcome = { scenario: "s3-throttling", test: "t", state: "passed", journalStatus: "completed" };
 const skipped: ScenarioOutcome = { scenario: "kubernetes/pod-kill-pipeline", test: "t", state: "skipped", reason: "needs CHAOS_ENV=kubernetes" };
-const verdictFailed: ScenarioOutcome = { scenario: "postgres-frozen", test: "t", state: "failed", journalStatus: "completed", reason: "recovery took 9,000 ms, over the 8,000 ms budget" };
-const pipelineFailed: ScenarioOutcome = { scenario: "postgres-frozen", test: "t", state: "failed", journalStatus: "failed", reason: "the pipeline exited with code 1" };
-const aborted: ScenarioOutcome = { scenario: "cpu-starvation", test: "t", state: "failed", journalStatus: "aborted", reason: "safety: the time limit of 120000 ms was reached" };
+const verdictFailed: ScenarioOutcome = {
+  scenario: "postgres-frozen",
+  test: "t",
+  state: "failed",
+  journalStatus: "completed",
+  reason: "recovery took 9,000 ms, over the 8,000 ms budget",
+};
+const pipelineFailed: ScenarioOutcome = {
+  scenario: "postgres-frozen",
+  test: "t",
+  state: "failed",
+  journalStatus: "failed",
+  reason: "the pipeline exited with code 1",
+};
+const aborted: ScenarioOutcome = {
+  scenario: "cpu-starvation",
+  test: "t",
+  state: "failed",
+  journalStatus: "aborted",
+  reason: "safety: the time limit of 120000 ms was reached",
+};
 const noJournal: ScenarioOutcome = { scenario: "postgres-frozen", test: "t", state: "failed", reason: "cannot listen on the TCP port" };
 
 describe("runVerdict", () => {
@@ -69,9 +87,17 @@ describe("scenarioOutcomes", () => {
         type: "suite",
         name: "scenarios/kubernetes/pod-kill-pipeline.test.ts",
         filepath: "/repo/scenarios/kubernetes/pod-kill-pipeline.test.ts",
-        tasks: [{ type: "test", name: "kills the pipeline pod", mode: "skip", result: { state: "skip", note: "needs CHAOS_ENV=kubernetes" } }, { type: "test", name: "kills it (needs a cluster)", mode: "skip" }],
+        tasks: [
+          { type: "test", name: "kills the pipeline pod", mode: "skip", result: { state: "skip", note: "needs CHAOS_ENV=kubernetes" } },
+          { type: "test", name: "kills it (needs a cluster)", mode: "skip" },
+        ],
       },
-      { type: "suite", name: "x", filepath: "/repo/scenarios/cpu-starvation.test.ts", tasks: [{ type: "test", name: "env broke", result: { state: "fail", errors: [{ message: "cannot listen on the TCP port" }] } }] },
+      {
+        type: "suite",
+        name: "x",
+        filepath: "/repo/scenarios/cpu-starvation.test.ts",
+        tasks: [{ type: "test", name: "env broke", result: { state: "fail", errors: [{ message: "cannot listen on the TCP port" }] } }],
+      },
     ];
     expect(scenarioOutcomes(files)).toEqual([
       {
@@ -83,7 +109,12 @@ describe("scenarioOutcomes", () => {
         journal: "reports/journals/postgres-frozen.json",
       },
       { scenario: "kubernetes/pod-kill-pipeline", test: "kills the pipeline pod", state: "skipped", reason: "needs CHAOS_ENV=kubernetes" },
-      { scenario: "kubernetes/pod-kill-pipeline", test: "kills it (needs a cluster)", state: "skipped", reason: "skipped when collected: kills it (needs a cluster)" },
+      {
+        scenario: "kubernetes/pod-kill-pipeline",
+        test: "kills it (needs a cluster)",
+        state: "skipped",
+        reason: "skipped when collected: kills it (needs a cluster)",
+      },
       { scenario: "cpu-starvation", test: "env broke", state: "failed", reason: "cannot listen on the TCP port" },
     ]);
     expect(runVerdict(scenarioOutcomes(files))).toBe("failed-to-start");

@@ -7,7 +7,6 @@ import { runCaptured } from "./testing/captured-command.ts";
 
 const soak = (argv: string[]) => runCaptured(runSoakCommand, argv);
 
-
 describe("chaos-control soak", () => {
   it("refuses a missing or bad N, naming it", async () => {
     expect((await soak([])).code).toBe(2);

@@ -32,7 +32,12 @@ const ENVIRONMENTS = ["embedded", "containers"];
 export async function runSoakCommand(argv: string[]): Promise<number> {
   let parsed;
   try {
-    parsed = parseArgs({ args: argv, allowPositionals: true, strict: true, options: { env: { type: "string" }, dir: { type: "string" }, help: { type: "boolean", short: "h" } } });
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      strict: true,
+      options: { env: { type: "string" }, dir: { type: "string" }, help: { type: "boolean", short: "h" } },
+    });
   } catch (error) {
     process.stderr.write(`chaos-control soak: ${(error as Error).message}\n\n${SOAK_USAGE}`);
     return 2;
@@ -91,7 +96,10 @@ export async function runSoakCommand(argv: string[]): Promise<number> {
     process.off("SIGTERM", onSignal);
   }
   const tally = tallySoak(done);
-  await writeFile(join(dir, "soak.json"), `${JSON.stringify({ environment, requestedRuns: runs, interrupted, ...tally, durationsMs: done.map((run) => Math.round(run.durationMs)) }, null, 2)}\n`);
+  await writeFile(
+    join(dir, "soak.json"),
+    `${JSON.stringify({ environment, requestedRuns: runs, interrupted, ...tally, durationsMs: done.map((run) => Math.round(run.durationMs)) }, null, 2)}\n`,
+  );
   process.stdout.write(formatSoakTally(tally));
   if (interrupted) return 130;
   return tally.failedRuns.length === 0 ? 0 : 1;

@@ -35,7 +35,12 @@ describe("tallySoak", () => {
     const tally = tallySoak([
       { index: 1, exitCode: 1, durationMs: 1, cases },
       { index: 2, exitCode: 0, durationMs: 1, cases: clean },
-      { index: 3, exitCode: 1, durationMs: 1, cases: [...cases.slice(0, 1), { id: "scenarios/x.test.ts > x", outcome: "failed", message: "recovery took 9,000 ms" }] },
+      {
+        index: 3,
+        exitCode: 1,
+        durationMs: 1,
+        cases: [...cases.slice(0, 1), { id: "scenarios/x.test.ts > x", outcome: "failed", message: "recovery took 9,000 ms" }],
+      },
     ]);
     expect(tally.failedRuns).toEqual([1, 3]);
     expect(tally.failures.map((failure) => [failure.id, failure.failedRuns])).toEqual([

@@ -59,6 +59,7 @@ export function formatSoakTally(tally: SoakTally): string {
     const message = failure.messages.find(Boolean);
     if (message) lines.push(`         ${message}`);
   }
-  for (const broken of tally.brokenRuns) lines.push(`  run ${broken.index} exited ${broken.exitCode ?? "by a signal"} without a failing test case (see its log)`);
+  for (const broken of tally.brokenRuns)
+    lines.push(`  run ${broken.index} exited ${broken.exitCode ?? "by a signal"} without a failing test case (see its log)`);
   return `${lines.join("\n")}\n`;
 }

@@ -33,7 +33,8 @@ function outcomeOf(scenario: string, test: TaskLike): ScenarioOutcome {
   const annotation = (type: string) => test.annotations?.find((entry) => entry.type === type)?.message;
   const status = annotation("status") as ExperimentStatus | undefined;
   const state = test.result?.state === "pass" ? "passed" : test.result?.state === "fail" ? "failed" : "skipped";
-  const reason = state === "failed" ? test.result?.errors?.[0]?.message : state === "skipped" ? (test.result?.note ?? `skipped when collected: ${test.name}`) : undefined;
+  const reason =
+    state === "failed" ? test.result?.errors?.[0]?.message : state === "skipped" ? (test.result?.note ?? `skipped when collected: ${test.name}`) : undefined;
   const journal = annotation("journal");
   return {
     scenario,

@@ -80,7 +80,8 @@ export function resolvePipelineConfig(input: PipelineConfigInput): PipelineConfi
   if (!/^postgres(ql)?:\/\//.test(databaseUrl)) throw new ConfigError("databaseUrl", "must start with postgres:// or postgresql://");
   const s3 = input.s3 ?? {};
   const endpoint = s3.endpoint;
-  if (endpoint !== undefined && !/^https?:\/\/[^/]+/.test(endpoint)) throw new ConfigError("s3.endpoint", `must be an http(s) URL, got ${JSON.stringify(endpoint)}`);
+  if (endpoint !== undefined && !/^https?:\/\/[^/]+/.test(endpoint))
+    throw new ConfigError("s3.endpoint", `must be an http(s) URL, got ${JSON.stringify(endpoint)}`);
   const credentials = s3.credentials;
   if (credentials !== undefined) {
     requireString(credentials.accessKeyId, "s3.credentials.accessKeyId");
@@ -95,9 +96,13 @@ export function resolvePipelineConfig(input: PipelineConfigInput): PipelineConfi
   }
   const stages = input.stages ?? STAGES;
   if (stages.length === 0) throw new ConfigError("stages", "must name at least one stage");
-  for (const stage of stages) if (!STAGES.includes(stage)) throw new ConfigError("stages", `has unknown stage ${JSON.stringify(stage)} (known: ${STAGES.join(", ")})`);
+  for (const stage of stages)
+    if (!STAGES.includes(stage)) throw new ConfigError("stages", `has unknown stage ${JSON.stringify(stage)} (known: ${STAGES.join(", ")})`);
   if (shard.count > 1 && stages.length > 1) {
-    throw new ConfigError("stages", `must name one stage in a sharded run (shard.count ${shard.count}): similarity compares the songs of every extraction shard, so run it after all of them`);
+    throw new ConfigError(
+      "stages",
+      `must name one stage in a sharded run (shard.count ${shard.count}): similarity compares the songs of every extraction shard, so run it after all of them`,
+    );
   }
   const retry = { ...DEFAULT_RETRY_POLICY, ...input.retry };
   let similarity: SimilarityOptions;

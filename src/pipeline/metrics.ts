@@ -20,7 +20,11 @@ export class PipelineMetrics {
     this.registry = registry;
     const registers = [registry];
     this.objectsListed = new Counter({ name: "scale_objects_listed_total", help: "S3 objects listed under the prefix (this shard).", registers });
-    this.objectsSkipped = new Counter({ name: "scale_objects_skipped_total", help: "Listed objects already recorded by an earlier run, not read again.", registers });
+    this.objectsSkipped = new Counter({
+      name: "scale_objects_skipped_total",
+      help: "Listed objects already recorded by an earlier run, not read again.",
+      registers,
+    });
     this.objectsDownloaded = new Counter({ name: "scale_objects_downloaded_total", help: "Objects downloaded and verified.", registers });
     this.bytesDownloaded = new Counter({ name: "scale_bytes_downloaded_total", help: "Bytes of verified object bodies.", registers });
     this.objectsParsed = new Counter({ name: "scale_objects_parsed_total", help: "MIDI files read into instruments.", registers });

@@ -9,11 +9,16 @@ describe("withRetry", () => {
   it("retries transient failures until the operation succeeds, reporting each retry", async () => {
     const reasons: string[] = [];
     let calls = 0;
-    const result = await withRetry("op", FAST, async () => {
-      calls++;
-      if (calls < 3) throw reset();
-      return "ok";
-    }, { onRetry: (reason) => reasons.push(reason) });
+    const result = await withRetry(
+      "op",
+      FAST,
+      async () => {
+        calls++;
+        if (calls < 3) throw reset();
+        return "ok";
+      },
+      { onRetry: (reason) => reasons.push(reason) },
+    );
     expect(result).toBe("ok");
     expect(calls).toBe(3);
     expect(reasons).toEqual(["connection-reset", "connection-reset"]);
@@ -44,9 +49,14 @@ describe("withRetry", () => {
   it("stops waiting when aborted", async () => {
     const controller = new AbortController();
     const slow: RetryPolicy = { maxAttempts: 10, baseDelayMs: 60_000, maxDelayMs: 60_000 };
-    const pending = withRetry("op", slow, async () => {
-      throw reset();
-    }, { signal: controller.signal });
+    const pending = withRetry(
+      "op",
+      slow,
+      async () => {
+        throw reset();
+      },
+      { signal: controller.signal },
+    );
     setTimeout(() => controller.abort(), 20);
     await expect(pending).rejects.toBeInstanceOf(RunAbortedError);
   });

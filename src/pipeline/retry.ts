@@ -31,12 +31,7 @@ export function backoffDelayMs(policy: RetryPolicy, failedAttempt: number, rando
  * Runs `operation` until it succeeds, retrying only transient errors
  * (see {@link transientReason}); a permanent error fails at once.
  */
-export async function withRetry<T>(
-  operation: string,
-  policy: RetryPolicy,
-  attempt: (attemptNumber: number) => Promise<T>,
-  hooks: RetryHooks = {},
-): Promise<T> {
+export async function withRetry<T>(operation: string, policy: RetryPolicy, attempt: (attemptNumber: number) => Promise<T>, hooks: RetryHooks = {}): Promise<T> {
   for (let attemptNumber = 1; ; attemptNumber++) {
     if (hooks.signal?.aborted) throw new RunAbortedError({ cause: hooks.signal.reason });
     try {

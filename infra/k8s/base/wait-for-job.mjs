@@ -31,21 +31,25 @@ function apiBaseUrl() {
 function getJson(url, token, ca) {
   const client = url.startsWith("https:") ? https : http;
   return new Promise((resolve, reject) => {
-    const request = client.get(url, { headers: { authorization: `Bearer ${token}`, accept: "application/json" }, ca, timeout: REQUEST_TIMEOUT_MS }, (response) => {
-      let body = "";
-      response.setEncoding("utf8");
-      response.on("data", (chunk) => (body += chunk));
-      response.on("end", () => {
-        let parsed;
-        try {
-          parsed = body ? JSON.parse(body) : undefined;
-        } catch {
-          parsed = undefined;
-        }
-        resolve({ status: response.statusCode ?? 0, body: parsed });
-      });
-      response.on("error", reject);
-    });
+    const request = client.get(
+      url,
+      { headers: { authorization: `Bearer ${token}`, accept: "application/json" }, ca, timeout: REQUEST_TIMEOUT_MS },
+      (response) => {
+        let body = "";
+        response.setEncoding("utf8");
+        response.on("data", (chunk) => (body += chunk));
+        response.on("end", () => {
+          let parsed;
+          try {
+            parsed = body ? JSON.parse(body) : undefined;
+          } catch {
+            parsed = undefined;
+          }
+          resolve({ status: response.statusCode ?? 0, body: parsed });
+        });
+        response.on("error", reject);
+      },
+    );
     request.on("timeout", () => request.destroy(new Error(`no answer within ${REQUEST_TIMEOUT_MS} ms`)));
     request.on("error", reject);
   });

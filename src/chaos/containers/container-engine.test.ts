@@ -31,10 +31,15 @@ describe("finding a container engine", () => {
     const socket = join(scratch, "engine.sock");
     const server = await fakeEngine(socket);
     try {
-      writeFileSync(join(scratch, "env"), `export DOCKER_HOST=unix://${socket}\nexport TESTCONTAINERS_RYUK_DISABLED=true\nexport CHAOS_CONTAINER_IMAGES=local\n`);
+      writeFileSync(
+        join(scratch, "env"),
+        `export DOCKER_HOST=unix://${socket}\nexport TESTCONTAINERS_RYUK_DISABLED=true\nexport CHAOS_CONTAINER_IMAGES=local\n`,
+      );
       const result = await containerEngineAvailable({ CHAOS_CONTAINERS_STATE_DIR: scratch });
       expect(result.available).toBe(false);
-      expect(!result.available && result.reason).toMatch(/^Podman Engine 4\.3\.1 at unix:\/\/.*engine\.sock lacks localhost\/chaos-control\/postgres:15, .*: build them with \.ci\/containers-setup\.sh/);
+      expect(!result.available && result.reason).toMatch(
+        /^Podman Engine 4\.3\.1 at unix:\/\/.*engine\.sock lacks localhost\/chaos-control\/postgres:15, .*: build them with \.ci\/containers-setup\.sh/,
+      );
 
       const found = await containerEngineAvailable({ CHAOS_CONTAINERS_STATE_DIR: scratch }, { checkImages: false });
       expect(found).toMatchObject({ available: true, engine: { description: "Podman Engine 4.3.1", settings: { CHAOS_CONTAINER_IMAGES: "local" } } });

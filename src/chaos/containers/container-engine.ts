@@ -69,7 +69,10 @@ export async function containerEngineAvailable(env: NodeJS.ProcessEnv = process.
     if (options.checkImages === false) return { available: true, engine };
     const missing = await missingLocalImages(engine, { ...engine.settings, ...env });
     if (missing.length > 0) {
-      return { available: false, reason: `${engine.description} at ${displayHost(engine.dockerHost)} lacks ${missing.join(", ")}: build them with .ci/containers-setup.sh (or infra/images/build.sh)` };
+      return {
+        available: false,
+        reason: `${engine.description} at ${displayHost(engine.dockerHost)} lacks ${missing.join(", ")}: build them with .ci/containers-setup.sh (or infra/images/build.sh)`,
+      };
     }
     return { available: true, engine };
   }

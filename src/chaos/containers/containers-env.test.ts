@@ -29,7 +29,16 @@ const SONGS = 60;
 const corpus = generateSyntheticCorpus({ seed: 5, songs: SONGS }).map((song) => ({ ...song, key: `containers/${song.key}` }));
 const expectedInstruments: InstrumentRow[] = corpus
   .flatMap((song) => song.expected.map((instrument, instrumentIndex) => ({ filename: song.key, instrumentIndex, ...instrument })))
-  .map(({ filename, instrumentIndex, track, channel, program, isDrum, name, noteCount }) => ({ filename, instrumentIndex, track, channel, program, isDrum, name, noteCount }))
+  .map(({ filename, instrumentIndex, track, channel, program, isDrum, name, noteCount }) => ({
+    filename,
+    instrumentIndex,
+    track,
+    channel,
+    program,
+    isDrum,
+    name,
+    noteCount,
+  }))
   .sort((a, b) => Buffer.compare(Buffer.from(a.filename), Buffer.from(b.filename)) || a.instrumentIndex - b.instrumentIndex);
 
 /** True while the engine runs on this machine, where its container PIDs are ours to look up. */
@@ -212,28 +221,36 @@ describe.skipIf(unavailable !== undefined)(title("the containers environment"), 
 });
 
 describe.skipIf(unavailable !== undefined)(title("the containers environment failing to start"), () => {
-  it("removes what it had started when one container cannot start", async () => {
-    const engine = (found as { engine: ContainerEngine }).engine;
-    const mine = `${OWNER_LABEL}=${hostname()}:${process.pid}`;
-    const starting = new ContainersEnvironment().withImages({ toxiproxy: "localhost/chaos-control/no-such-image:0" }).start();
-    await expect(starting).rejects.toThrow();
-    expect(await listLabelledContainers(engine, mine)).toEqual([]);
-    expect(await listLabelledNetworks(engine, mine)).toEqual([]);
-  }, START_TIMEOUT_MS);
+  it(
+    "removes what it had started when one container cannot start",
+    async () => {
+      const engine = (found as { engine: ContainerEngine }).engine;
+      const mine = `${OWNER_LABEL}=${hostname()}:${process.pid}`;
+      const starting = new ContainersEnvironment().withImages({ toxiproxy: "localhost/chaos-control/no-such-image:0" }).start();
+      await expect(starting).rejects.toThrow();
+      expect(await listLabelledContainers(engine, mine)).toEqual([]);
+      expect(await listLabelledNetworks(engine, mine)).toEqual([]);
+    },
+    START_TIMEOUT_MS,
+  );
 });
 
 describe.skipIf(unavailable !== undefined)(title("Ctrl-C on a process with the containers environment"), () => {
-  it("removes its containers, the paused one too, and its network before exiting", async () => {
-    const engine = (found as { engine: ContainerEngine }).engine;
-    await using child = new InterruptibleChild(INTERRUPTED_CHILD);
-    const ids = Object.values(await child.report<Record<string, string>>(START_TIMEOUT_MS - 10_000));
-    const owner = `${OWNER_LABEL}=${hostname()}:${child.pid}`;
-    expect((await listLabelledContainers(engine, owner)).map((container) => container.state).sort()).toEqual(["paused", "running", "running"]);
-    expect(ids).toHaveLength(3);
+  it(
+    "removes its containers, the paused one too, and its network before exiting",
+    async () => {
+      const engine = (found as { engine: ContainerEngine }).engine;
+      await using child = new InterruptibleChild(INTERRUPTED_CHILD);
+      const ids = Object.values(await child.report<Record<string, string>>(START_TIMEOUT_MS - 10_000));
+      const owner = `${OWNER_LABEL}=${hostname()}:${child.pid}`;
+      expect((await listLabelledContainers(engine, owner)).map((container) => container.state).sort()).toEqual(["paused", "running", "running"]);
+      expect(ids).toHaveLength(3);
 
-    child.interrupt();
-    expect((await child.exited).code).toBe(130);
-    expect(await listLabelledContainers(engine, owner)).toEqual([]);
-    expect(await listLabelledNetworks(engine, owner)).toEqual([]);
-  }, START_TIMEOUT_MS);
+      child.interrupt();
+      expect((await child.exited).code).toBe(130);
+      expect(await listLabelledContainers(engine, owner)).toEqual([]);
+      expect(await listLabelledNetworks(engine, owner)).toEqual([]);
+    },
+    START_TIMEOUT_MS,
+  );
 });

@@ -139,7 +139,12 @@ export class ContainersEnvironment {
       `postgres://${postgresCredentials.user}:${encodeURIComponent(postgresCredentials.password)}@${hostForUrl(direct("postgres").host)}:${direct("postgres").port}/${encodeURIComponent(database)}`;
     const directS3Endpoint = () => `http://${hostForUrl(direct("s3").host)}:${direct("s3").port}`;
     const [postgres, minio] = await Promise.all([
-      ServiceContainer.wrap("postgres", postgresId, networkName, postgresReady(() => postgresUrl())),
+      ServiceContainer.wrap(
+        "postgres",
+        postgresId,
+        networkName,
+        postgresReady(() => postgresUrl()),
+      ),
       ServiceContainer.wrap("s3", minioId, networkName, minioReady(directS3Endpoint)),
     ]);
     await toxiproxy.expose("postgres", `${postgres.ipAddress}:${POSTGRES_PORT}`);
@@ -153,7 +158,21 @@ export class ContainersEnvironment {
       await s3Faults.stop();
       throw error;
     });
-    return { engine, images, network, postgres, minio, toxiproxy, s3Faults, postgresFaults, postgresUrl, directS3Endpoint, minioCredentials, database: this.database, bucket: this.bucket };
+    return {
+      engine,
+      images,
+      network,
+      postgres,
+      minio,
+      toxiproxy,
+      s3Faults,
+      postgresFaults,
+      postgresUrl,
+      directS3Endpoint,
+      minioCredentials,
+      database: this.database,
+      bucket: this.bucket,
+    };
   }
 }
 

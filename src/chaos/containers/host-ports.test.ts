@@ -83,7 +83,11 @@ describe.skipIf(unavailable !== undefined)(title("host ports of the containers e
     expect(kill.observations.restartedPid).toEqual(expect.any(Number));
     expect({ direct: env.databaseUrl, proxied: env.proxiedDatabaseUrl() }).toEqual(urls);
     await selectOne(env.databaseUrl);
-    await waitFor(() => selectOne(env.proxiedDatabaseUrl()).then(() => true), { description: "postgres on the pipeline's path", timeoutMs: 30_000, intervalMs: 100 });
+    await waitFor(() => selectOne(env.proxiedDatabaseUrl()).then(() => true), {
+      description: "postgres on the pipeline's path",
+      timeoutMs: 30_000,
+      intervalMs: 100,
+    });
   }, 120_000);
 
   it("when the engine cannot start Postgres again, the fault's removal fails as an environment failure with the engine's message", async () => {
@@ -114,31 +118,45 @@ describe.skipIf(unavailable !== undefined)(title("the Toxiproxy container losing
     for (const server of taken) server.close();
   });
 
-  it("is created again with new host ports, the clash recorded with the engine's message, and the environment works", async () => {
-    const lost: number[] = [];
-    await using env = await new ContainersEnvironment()
-      .withToxiproxyCreatedHook(async (id) => {
-        if (lost.length === 0) lost.push(await takeFirstPort(id));
-      })
-      .start();
-    expect(env.hostPortClashes).toEqual([expect.stringMatching(new RegExp(`:${lost[0]}: bind: address already in use|${lost[0]}.*port is already allocated`))]);
-    const published = [TOXIPROXY_API_PORT, ...Object.values(TOXIPROXY_PROXY_PORTS), ...Object.values(TOXIPROXY_DIRECT_PORTS)].map((port) => env.toxiproxy.container.getMappedPort(port));
-    expect(published).not.toContain(lost[0]);
-    await selectOne(env.databaseUrl);
-    await selectOne(env.proxiedDatabaseUrl());
-  }, START_TIMEOUT_MS);
+  it(
+    "is created again with new host ports, the clash recorded with the engine's message, and the environment works",
+    async () => {
+      const lost: number[] = [];
+      await using env = await new ContainersEnvironment()
+        .withToxiproxyCreatedHook(async (id) => {
+          if (lost.length === 0) lost.push(await takeFirstPort(id));
+        })
+        .start();
+      expect(env.hostPortClashes).toEqual([
+        expect.stringMatching(new RegExp(`:${lost[0]}: bind: address already in use|${lost[0]}.*port is already allocated`)),
+      ]);
+      const published = [TOXIPROXY_API_PORT, ...Object.values(TOXIPROXY_PROXY_PORTS), ...Object.values(TOXIPROXY_DIRECT_PORTS)].map((port) =>
+        env.toxiproxy.container.getMappedPort(port),
+      );
+      expect(published).not.toContain(lost[0]);
+      await selectOne(env.databaseUrl);
+      await selectOne(env.proxiedDatabaseUrl());
+    },
+    START_TIMEOUT_MS,
+  );
 
-  it(`gives up after ${TOXIPROXY_START_ATTEMPTS} clashes: an environment failure with the engine's message, and nothing left behind`, async () => {
-    const engine = (found as { engine: ContainerEngine }).engine;
-    const lost: number[] = [];
-    const starting = new ContainersEnvironment().withToxiproxyCreatedHook(async (id) => void lost.push(await takeFirstPort(id))).start();
-    const error = await starting.then(
-      (env) => env.stop().then(() => undefined),
-      (e: unknown) => e as Error,
-    );
-    expect(lost).toHaveLength(TOXIPROXY_START_ATTEMPTS);
-    expect(error?.name).toBe("EnvironmentFailureError");
-    expect(error?.message).toMatch(new RegExp(`^environment failure: the containers environment could not start: .*${lost.at(-1)}.*(address already in use|port is already allocated)`));
-    expect(await listLabelledContainers(engine, `${OWNER_LABEL}=${hostname()}:${process.pid}`)).toEqual([]);
-  }, START_TIMEOUT_MS);
+  it(
+    `gives up after ${TOXIPROXY_START_ATTEMPTS} clashes: an environment failure with the engine's message, and nothing left behind`,
+    async () => {
+      const engine = (found as { engine: ContainerEngine }).engine;
+      const lost: number[] = [];
+      const starting = new ContainersEnvironment().withToxiproxyCreatedHook(async (id) => void lost.push(await takeFirstPort(id))).start();
+      const error = await starting.then(
+        (env) => env.stop().then(() => undefined),
+        (e: unknown) => e as Error,
+      );
+      expect(lost).toHaveLength(TOXIPROXY_START_ATTEMPTS);
+      expect(error?.name).toBe("EnvironmentFailureError");
+      expect(error?.message).toMatch(
+        new RegExp(`^environment failure: the containers environment could not start: .*${lost.at(-1)}.*(address already in use|port is already allocated)`),
+      );
+      expect(await listLabelledContainers(engine, `${OWNER_LABEL}=${hostname()}:${process.pid}`)).toEqual([]);
+    },
+    START_TIMEOUT_MS,
+  );
 });

@@ -22,5 +22,14 @@ export {
   type EngineAvailability,
   type EngineContainer,
 } from "./container-engine.ts";
-export { resolveContainerImages, isLocalOnly, OFFICIAL_IMAGES, LOCAL_IMAGES, IMAGE_ENV, ImageConfigError, type ContainerImages, type ImageSet } from "./images.ts";
+export {
+  resolveContainerImages,
+  isLocalOnly,
+  OFFICIAL_IMAGES,
+  LOCAL_IMAGES,
+  IMAGE_ENV,
+  ImageConfigError,
+  type ContainerImages,
+  type ImageSet,
+} from "./images.ts";
 export { TOXIPROXY_API_PORT, TOXIPROXY_PROXY_PORTS } from "./toxiproxy-container.ts";

@@ -164,14 +164,21 @@ export class ServiceContainer {
   }
 
   private async untilState(goal: string, reached: (state: ContainerState) => boolean): Promise<void> {
-    await waitFor(async () => reached(await this.state()), { description: `the ${this.name} container to be ${goal}`, timeoutMs: CONTAINER_GONE_TIMEOUT_MS, intervalMs: 20 });
+    await waitFor(async () => reached(await this.state()), {
+      description: `the ${this.name} container to be ${goal}`,
+      timeoutMs: CONTAINER_GONE_TIMEOUT_MS,
+      intervalMs: 20,
+    });
   }
 
   private async untilExited(): Promise<{ at: number; state: ContainerState }> {
-    const state = await waitFor(async () => {
-      const now = await this.state();
-      return now.running ? undefined : now;
-    }, { description: `the ${this.name} container to exit`, timeoutMs: CONTAINER_GONE_TIMEOUT_MS, intervalMs: 20 });
+    const state = await waitFor(
+      async () => {
+        const now = await this.state();
+        return now.running ? undefined : now;
+      },
+      { description: `the ${this.name} container to exit`, timeoutMs: CONTAINER_GONE_TIMEOUT_MS, intervalMs: 20 },
+    );
     return { at: performance.now(), state };
   }
 

@@ -68,7 +68,11 @@ export function minioContainer(image: string, credentials: ServiceCredentials): 
 /** Resolves once Postgres in `container` answers `SELECT 1` at `url` (the environment's direct path to it). */
 export function postgresReady(url: () => string): (container: ServiceContainer) => Promise<void> {
   return async (container) => {
-    await waitFor(() => selectOne(url()), { description: `postgres in container ${container.shortId} to answer`, timeoutMs: CONTAINER_READY_TIMEOUT_MS, intervalMs: 100 });
+    await waitFor(() => selectOne(url()), {
+      description: `postgres in container ${container.shortId} to answer`,
+      timeoutMs: CONTAINER_READY_TIMEOUT_MS,
+      intervalMs: 100,
+    });
   };
 }
 

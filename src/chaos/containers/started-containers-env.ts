@@ -3,7 +3,17 @@ import pg from "pg";
 import { getContainerRuntimeClient, type ContainerRuntimeClient } from "testcontainers";
 import { createS3Client, type PipelineConfigInput, type S3SourceConfig } from "../../pipeline/index.ts";
 import { seedBucket, DependencyPinger, launchLocalPipeline, pipelineDatabaseName } from "../env-kit/index.ts";
-import { type ChaosEnvironment, type PipelineDatabase, type ServiceName, onInterrupt, type PipelineLaunchRequest, type PipelineProcess, type FaultLibrary, type SeedObject, EnvironmentFailureError } from "../core/index.ts";
+import {
+  type ChaosEnvironment,
+  type PipelineDatabase,
+  type ServiceName,
+  onInterrupt,
+  type PipelineLaunchRequest,
+  type PipelineProcess,
+  type FaultLibrary,
+  type SeedObject,
+  EnvironmentFailureError,
+} from "../core/index.ts";
 import type { S3FaultProxy } from "../faults/index.ts";
 import type { PostgresProxy } from "../postgres-proxy/index.ts";
 import { ContainerFaultLibrary } from "./container-fault-library.ts";
@@ -195,6 +205,13 @@ export class StartedContainersEnvironment implements ChaosEnvironment {
 
   private s3Source(endpoint: string): S3SourceConfig {
     const { user, password } = this.parts.minioCredentials;
-    return { endpoint, region: "us-east-1", bucket: this.bucket, prefix: "", forcePathStyle: true, credentials: { accessKeyId: user, secretAccessKey: password } };
+    return {
+      endpoint,
+      region: "us-east-1",
+      bucket: this.bucket,
+      prefix: "",
+      forcePathStyle: true,
+      credentials: { accessKeyId: user, secretAccessKey: password },
+    };
   }
 }

@@ -58,7 +58,11 @@ export interface UntilEffectOptions {
  * `check` may return a string saying what is still missing (e.g. "pids 12, 13
  * still running"), which the timeout error quotes after `description`.
  */
-export async function untilEffect(description: string, check: () => boolean | string | Promise<boolean | string>, options: UntilEffectOptions): Promise<EffectSeenAt> {
+export async function untilEffect(
+  description: string,
+  check: () => boolean | string | Promise<boolean | string>,
+  options: UntilEffectOptions,
+): Promise<EffectSeenAt> {
   const started = performance.now();
   for (;;) {
     const outcome = await check();
@@ -144,13 +148,15 @@ export class FaultParameterError extends Error {
 
 /** Validates a non-negative finite number parameter. */
 export function nonNegative(value: number, field: string): number {
-  if (typeof value !== "number" || !Number.isFinite(value) || value < 0) throw new FaultParameterError(field, `must be a non-negative number, got ${JSON.stringify(value)}`);
+  if (typeof value !== "number" || !Number.isFinite(value) || value < 0)
+    throw new FaultParameterError(field, `must be a non-negative number, got ${JSON.stringify(value)}`);
   return value;
 }
 
 /** Validates a probability in 0..1. */
 export function probability(value: number, field: string): number {
-  if (typeof value !== "number" || !Number.isFinite(value) || value < 0 || value > 1) throw new FaultParameterError(field, `must be between 0 and 1, got ${JSON.stringify(value)}`);
+  if (typeof value !== "number" || !Number.isFinite(value) || value < 0 || value > 1)
+    throw new FaultParameterError(field, `must be between 0 and 1, got ${JSON.stringify(value)}`);
   return value;
 }
 

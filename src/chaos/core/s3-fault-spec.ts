@@ -127,11 +127,14 @@ export function resolveS3FaultSpec(spec: S3FaultSpec): ResolvedRule {
   switch (spec.type) {
     case "error": {
       const { status, code } = spec;
-      if (!Number.isInteger(status) || status < 400 || status > 599) throw new FaultParameterError("status", `must be an HTTP error status 400..599, got ${JSON.stringify(status)}`);
-      if (typeof code !== "string" || !ERROR_CODE.test(code)) throw new FaultParameterError("code", `must be an S3 error code such as "SlowDown", got ${JSON.stringify(code)}`);
+      if (!Number.isInteger(status) || status < 400 || status > 599)
+        throw new FaultParameterError("status", `must be an HTTP error status 400..599, got ${JSON.stringify(status)}`);
+      if (typeof code !== "string" || !ERROR_CODE.test(code))
+        throw new FaultParameterError("code", `must be an S3 error code such as "SlowDown", got ${JSON.stringify(code)}`);
       if (spec.message !== undefined && typeof spec.message !== "string") throw new FaultParameterError("message", "must be a string");
       const retryAfter = spec.retryAfterSeconds ?? (status === 503 || status === 429 ? 1 : undefined);
-      if (retryAfter !== undefined && (!Number.isInteger(retryAfter) || retryAfter < 0)) throw new FaultParameterError("retryAfterSeconds", `must be whole seconds ≥ 0, got ${JSON.stringify(retryAfter)}`);
+      if (retryAfter !== undefined && (!Number.isInteger(retryAfter) || retryAfter < 0))
+        throw new FaultParameterError("retryAfterSeconds", `must be whole seconds ≥ 0, got ${JSON.stringify(retryAfter)}`);
       const message = spec.message ?? S3_MESSAGES[code] ?? `Injected ${code} (chaos S3 fault proxy).`;
       return { ...options, match: validateMatch(spec.match, "match"), fault: { type: "error", status, code, message, retryAfterSeconds: retryAfter } };
     }
@@ -145,11 +148,15 @@ export function resolveS3FaultSpec(spec: S3FaultSpec): ResolvedRule {
       return { ...options, match: validateMatch(spec.match, "match"), fault: { type: "hang" } };
     case "truncate": {
       const { keepBytes, keepFraction } = spec;
-      if ((keepBytes === undefined) === (keepFraction === undefined)) throw new FaultParameterError("keepBytes", "or keepFraction must be given, not both or neither");
-      if (keepBytes !== undefined && !Number.isInteger(nonNegative(keepBytes, "keepBytes"))) throw new FaultParameterError("keepBytes", `must be a whole number, got ${keepBytes}`);
-      if (keepFraction !== undefined && checkProbability(keepFraction, "keepFraction") === 1) throw new FaultParameterError("keepFraction", "must be below 1, or nothing is cut");
+      if ((keepBytes === undefined) === (keepFraction === undefined))
+        throw new FaultParameterError("keepBytes", "or keepFraction must be given, not both or neither");
+      if (keepBytes !== undefined && !Number.isInteger(nonNegative(keepBytes, "keepBytes")))
+        throw new FaultParameterError("keepBytes", `must be a whole number, got ${keepBytes}`);
+      if (keepFraction !== undefined && checkProbability(keepFraction, "keepFraction") === 1)
+        throw new FaultParameterError("keepFraction", "must be below 1, or nothing is cut");
       const framing = spec.framing ?? "content-length";
-      if (framing !== "content-length" && framing !== "chunked") throw new FaultParameterError("framing", `must be "content-length" or "chunked", got ${JSON.stringify(framing)}`);
+      if (framing !== "content-length" && framing !== "chunked")
+        throw new FaultParameterError("framing", `must be "content-length" or "chunked", got ${JSON.stringify(framing)}`);
       return { ...options, match: validateMatch(spec.match, "match"), fault: { type: "truncate", keepBytes, keepFraction, framing } };
     }
     case "corrupt":
@@ -162,12 +169,18 @@ export function resolveS3FaultSpec(spec: S3FaultSpec): ResolvedRule {
 /** A corrupt rule's match: always GetObject, with the `key`/`bucket` shorthand folded in. */
 function corruptMatch(spec: S3CorruptFault): Readonly<S3RequestMatch> {
   const match = validateMatch(spec.match, "match");
-  if (match.operation !== undefined && match.operation !== "GetObject") throw new FaultParameterError("match.operation", `must be GetObject (only object bodies are corrupted), got ${JSON.stringify(match.operation)}`);
+  if (match.operation !== undefined && match.operation !== "GetObject")
+    throw new FaultParameterError("match.operation", `must be GetObject (only object bodies are corrupted), got ${JSON.stringify(match.operation)}`);
   for (const field of ["key", "bucket"] as const) {
     const value = spec[field];
     if (value === undefined) continue;
     if (typeof value !== "string" || value === "") throw new FaultParameterError(field, `must be a non-empty string, got ${JSON.stringify(value)}`);
     if (match[field] !== undefined) throw new FaultParameterError(field, `and match.${field} are the same; give one`);
   }
-  return { ...match, operation: "GetObject", ...(spec.key !== undefined ? { key: spec.key } : {}), ...(spec.bucket !== undefined ? { bucket: spec.bucket } : {}) };
+  return {
+    ...match,
+    operation: "GetObject",
+    ...(spec.key !== undefined ? { key: spec.key } : {}),
+    ...(spec.bucket !== undefined ? { bucket: spec.bucket } : {}),
+  };
 }

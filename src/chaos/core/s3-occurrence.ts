@@ -25,7 +25,8 @@ export const EVERY_OCCURRENCE: Readonly<ResolvedOccurrence> = { from: 1, count: 
 /** Validates an occurrence, naming the bad field as `<field>.<name>`. */
 export function resolveOccurrence(occurrence: S3Occurrence | undefined, field: string): Readonly<ResolvedOccurrence> {
   if (occurrence === undefined) return EVERY_OCCURRENCE;
-  if (typeof occurrence !== "object" || occurrence === null) throw new FaultParameterError(field, `must be { nth } or { from, count? }, got ${JSON.stringify(occurrence)}`);
+  if (typeof occurrence !== "object" || occurrence === null)
+    throw new FaultParameterError(field, `must be { nth } or { from, count? }, got ${JSON.stringify(occurrence)}`);
   const { nth, from, count } = occurrence;
   if (nth !== undefined) {
     if (from !== undefined || count !== undefined) throw new FaultParameterError(field, "takes nth, or from with an optional count, not both");

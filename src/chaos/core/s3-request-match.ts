@@ -32,7 +32,8 @@ export function validateMatch(match: S3RequestMatch | undefined, field: string):
   nonEmpty(bucket, `${field}.bucket`);
   nonEmpty(key, `${field}.key`);
   if (keys !== undefined) {
-    if (!Array.isArray(keys) || keys.length === 0) throw new FaultParameterError(`${field}.keys`, `must be a non-empty array of keys, got ${JSON.stringify(keys)}`);
+    if (!Array.isArray(keys) || keys.length === 0)
+      throw new FaultParameterError(`${field}.keys`, `must be a non-empty array of keys, got ${JSON.stringify(keys)}`);
     keys.forEach((each, index) => nonEmpty(each, `${field}.keys[${index}]`));
   }
   if (keyPrefix !== undefined && typeof keyPrefix !== "string") throw new FaultParameterError(`${field}.keyPrefix`, "must be a string");
@@ -51,5 +52,6 @@ export function matchesRequest(match: Readonly<S3RequestMatch>, request: S3Reque
 }
 
 function nonEmpty(value: unknown, field: string): void {
-  if (value !== undefined && (typeof value !== "string" || value === "")) throw new FaultParameterError(field, `must be a non-empty string, got ${JSON.stringify(value)}`);
+  if (value !== undefined && (typeof value !== "string" || value === ""))
+    throw new FaultParameterError(field, `must be a non-empty string, got ${JSON.stringify(value)}`);
 }

@@ -42,7 +42,18 @@ export interface S3Request {
 const KNOWN = new Set<string>(S3_OPERATIONS);
 
 /** Query parameters that only filter a listing; any other parameter names a subresource. */
-const LISTING_PARAMETERS = new Set(["prefix", "delimiter", "marker", "max-keys", "encoding-type", "continuation-token", "start-after", "fetch-owner", "list-type", "x-id"]);
+const LISTING_PARAMETERS = new Set([
+  "prefix",
+  "delimiter",
+  "marker",
+  "max-keys",
+  "encoding-type",
+  "continuation-token",
+  "start-after",
+  "fetch-owner",
+  "list-type",
+  "x-id",
+]);
 
 export function describeS3Request(method: string, url: string, headers: Readonly<Record<string, string | string[] | undefined>> = {}): S3Request {
   const parsed = new URL(url, "http://s3.invalid");
@@ -56,7 +67,13 @@ export function describeS3Request(method: string, url: string, headers: Readonly
   return { method: upper, bucket, key, operation };
 }
 
-function infer(method: string, bucket: string | undefined, key: string | undefined, query: URLSearchParams, headers: Readonly<Record<string, unknown>>): S3Operation {
+function infer(
+  method: string,
+  bucket: string | undefined,
+  key: string | undefined,
+  query: URLSearchParams,
+  headers: Readonly<Record<string, unknown>>,
+): S3Operation {
   if (bucket === undefined) return method === "GET" ? "ListBuckets" : "Other";
   if (key === undefined) {
     if (method === "POST" && query.has("delete")) return "DeleteObjects";

@@ -1,7 +1,16 @@
 import type { S3Client } from "@aws-sdk/client-s3";
 import { createS3Client, type PipelineConfigInput, type S3SourceConfig } from "../../pipeline/index.ts";
 import { FaultInjector } from "./fault-injector.ts";
-import { type FaultLibrary, type ChaosEnvironment, type PipelineDatabase, type ServiceName, type PipelineLaunchRequest, type PipelineProcess, onInterrupt, type SeedObject } from "../core/index.ts";
+import {
+  type FaultLibrary,
+  type ChaosEnvironment,
+  type PipelineDatabase,
+  type ServiceName,
+  type PipelineLaunchRequest,
+  type PipelineProcess,
+  onInterrupt,
+  type SeedObject,
+} from "../core/index.ts";
 import { DependencyPinger, launchLocalPipeline, seedBucket, pipelineDatabaseName } from "../env-kit/index.ts";
 import { S3FaultProxy } from "../faults/index.ts";
 import { PostgresProxy } from "../postgres-proxy/index.ts";
@@ -188,7 +197,11 @@ export class StartedEmbeddedEnvironment implements ChaosEnvironment {
       await this.postgresFaults.stop().catch(() => undefined);
       const results = await Promise.allSettled([this.postgres.stop(), this.s3.stop()]);
       const failures = results.filter((result): result is PromiseRejectedResult => result.status === "rejected");
-      if (failures.length > 0) throw new AggregateError(failures.map((failure) => failure.reason), "could not stop the embedded environment cleanly");
+      if (failures.length > 0)
+        throw new AggregateError(
+          failures.map((failure) => failure.reason),
+          "could not stop the embedded environment cleanly",
+        );
     })();
     return this.stopping;
   }

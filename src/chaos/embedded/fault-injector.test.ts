@@ -44,7 +44,10 @@ describe("FaultInjector on an environment whose traffic goes through an external
 
   it("records every fault it injects and removes whatever is left", async () => {
     const faults = new FaultInjector(env);
-    const s3 = createS3Client({ endpoint: env.proxiedS3Endpoint, region: "us-east-1", bucket: env.bucket, prefix: "", forcePathStyle: true, credentials: { ...S3RVER_CREDENTIALS } }, 5_000);
+    const s3 = createS3Client(
+      { endpoint: env.proxiedS3Endpoint, region: "us-east-1", bucket: env.bucket, prefix: "", forcePathStyle: true, credentials: { ...S3RVER_CREDENTIALS } },
+      5_000,
+    );
     try {
       const slowDown = await faults.s3({ type: "error", status: 503, code: "SlowDown", match: { operation: "ListObjectsV2" } });
       await expect(s3.send(new ListObjectsV2Command({ Bucket: env.bucket }))).rejects.toMatchObject({ name: "SlowDown", $metadata: { httpStatusCode: 503 } });

@@ -38,8 +38,22 @@ describe("a pipeline killed with SIGKILL mid-run", () => {
   function startPipelineProcess(databaseUrl: string): ChildProcess {
     const child = spawn(
       process.execPath,
-      [CLI, "pipeline", "--database-url", databaseUrl, "--s3-endpoint", env.s3.endpoint, "--bucket", env.bucket, "--prefix", "kill/",
-        "--write-batch-files", "10", "--pair-batch-size", "100"],
+      [
+        CLI,
+        "pipeline",
+        "--database-url",
+        databaseUrl,
+        "--s3-endpoint",
+        env.s3.endpoint,
+        "--bucket",
+        env.bucket,
+        "--prefix",
+        "kill/",
+        "--write-batch-files",
+        "10",
+        "--pair-batch-size",
+        "100",
+      ],
       {
         stdio: ["ignore", "pipe", "pipe"],
         env: { ...process.env, AWS_ACCESS_KEY_ID: S3RVER_CREDENTIALS.accessKeyId, AWS_SECRET_ACCESS_KEY: S3RVER_CREDENTIALS.secretAccessKey, CI: "1" },
@@ -72,28 +86,35 @@ describe("a pipeline killed with SIGKILL mid-run", () => {
   it.each([
     ["while writing instruments", "SELECT count(*) AS n FROM source_object", (n: number) => n >= 30 && n < corpus.length],
     ["while writing similar pairs", "SELECT last_seq AS n FROM similarity_progress WHERE NOT completed", (n: number) => n >= 3],
-  ])("%s, then run again, leaves the same tables as an uninterrupted run", async (_when, probe, killNow) => {
-    const url = await freshDatabaseUrl(env, "killed");
-    const victim = startPipelineProcess(url);
-    const progressAtKill = await waitFor(async () => {
-      if (victim.exitCode !== null) throw new Error("the pipeline finished before it could be killed");
-      const n = await queryNumber(url, probe);
-      return killNow(n) ? n : undefined;
-    }, { description: "the pipeline to reach the kill point", timeoutMs: 60_000, intervalMs: 10 });
-    victim.kill("SIGKILL");
-    const exit = await exitOf(victim);
-    expect(exit.signal).toBe("SIGKILL");
-    expect(progressAtKill).toBeGreaterThan(0);
+  ])(
+    "%s, then run again, leaves the same tables as an uninterrupted run",
+    async (_when, probe, killNow) => {
+      const url = await freshDatabaseUrl(env, "killed");
+      const victim = startPipelineProcess(url);
+      const progressAtKill = await waitFor(
+        async () => {
+          if (victim.exitCode !== null) throw new Error("the pipeline finished before it could be killed");
+          const n = await queryNumber(url, probe);
+          return killNow(n) ? n : undefined;
+        },
+        { description: "the pipeline to reach the kill point", timeoutMs: 60_000, intervalMs: 10 },
+      );
+      victim.kill("SIGKILL");
+      const exit = await exitOf(victim);
+      expect(exit.signal).toBe("SIGKILL");
+      expect(progressAtKill).toBeGreaterThan(0);
 
-    const interrupted = await snapshotTables(url);
-    const golden = await snapshotTables(goldenUrl);
-    expect(interrupted).not.toEqual(golden);
+      const interrupted = await snapshotTables(url);
+      const golden = await snapshotTables(goldenUrl);
+      expect(interrupted).not.toEqual(golden);
 
-    const resumed = startPipelineProcess(url);
-    let output = "";
-    resumed.stdout?.on("data", (chunk: Buffer) => (output += chunk.toString()));
-    resumed.stderr?.on("data", (chunk: Buffer) => (output += chunk.toString()));
-    expect((await exitOf(resumed)).code, output).toBe(0);
-    expect(await snapshotTables(url)).toEqual(golden);
-  }, 120_000);
+      const resumed = startPipelineProcess(url);
+      let output = "";
+      resumed.stdout?.on("data", (chunk: Buffer) => (output += chunk.toString()));
+      resumed.stderr?.on("data", (chunk: Buffer) => (output += chunk.toString()));
+      expect((await exitOf(resumed)).code, output).toBe(0);
+      expect(await snapshotTables(url)).toEqual(golden);
+    },
+    120_000,
+  );
 });

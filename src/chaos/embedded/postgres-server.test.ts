@@ -38,11 +38,13 @@ describe("the embedded PostgreSQL server", () => {
   });
 
   it("applies the migrations once, even when several processes migrate at the same time", async () => {
-    const clients = await Promise.all([1, 2, 3].map(async () => {
-      const client = new pg.Client(server.connectionUri("scale"));
-      await client.connect();
-      return client;
-    }));
+    const clients = await Promise.all(
+      [1, 2, 3].map(async () => {
+        const client = new pg.Client(server.connectionUri("scale"));
+        await client.connect();
+        return client;
+      }),
+    );
     try {
       const applied = await Promise.all(clients.map((client) => migrate(client)));
       expect(applied.flat().sort()).toEqual(MIGRATIONS.map((m) => m.version));
@@ -108,11 +110,17 @@ describe("the embedded PostgreSQL server", () => {
         const tree = [paused.pid, ...descendantPids(paused.pid)];
         const states = tree.map((pid) => `${pid}:${processState(pid)}`);
         expect(tree.length, "postmaster, its helpers and the busy backend").toBeGreaterThan(3);
-        expect(states.filter((state) => !/:[TZ]$|:undefined$/.test(state)), `cycle ${cycle}: ${states.join(" ")}`).toEqual([]);
+        expect(
+          states.filter((state) => !/:[TZ]$|:undefined$/.test(state)),
+          `cycle ${cycle}: ${states.join(" ")}`,
+        ).toEqual([]);
         expect(paused.seenAt).toBeGreaterThanOrEqual(paused.at);
         const resumed = await server.resume();
         const after = [resumed.pid, ...descendantPids(resumed.pid)].map((pid) => `${pid}:${processState(pid)}`);
-        expect(after.filter((state) => /:T$/.test(state)), `cycle ${cycle}: ${after.join(" ")}`).toEqual([]);
+        expect(
+          after.filter((state) => /:T$/.test(state)),
+          `cycle ${cycle}: ${after.join(" ")}`,
+        ).toEqual([]);
       }
     } finally {
       await query(server.connectionUri("scale"), "SELECT pg_cancel_backend($1)", [backend]);

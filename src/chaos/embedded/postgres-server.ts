@@ -8,7 +8,6 @@ import { freePort, LogTail, ServerProcess } from "../env-kit/index.ts";
 import { locatePostgresBinaries, postgresOsIdentity, type OsIdentity, type PostgresBinaries } from "./postgres-binaries.ts";
 import { inOwnedTempDir, startOrStop, sweepOrphans } from "./orphan-sweeper.ts";
 
-
 export const POSTGRES_STARTUP_TIMEOUT_MS = 60_000;
 const SUPERUSER = "postgres";
 
@@ -89,13 +88,7 @@ export class PostgresServer extends ServerProcess {
   }
 }
 
-async function initdb(
-  binaries: PostgresBinaries,
-  identity: OsIdentity | undefined,
-  tempRoot: string,
-  dataDir: string,
-  password: string,
-): Promise<void> {
+async function initdb(binaries: PostgresBinaries, identity: OsIdentity | undefined, tempRoot: string, dataDir: string, password: string): Promise<void> {
   const passwordFile = join(tempRoot, "pwfile");
   await writeFile(passwordFile, `${password}\n`, { mode: 0o600 });
   if (identity) await chown(passwordFile, identity.uid, identity.gid);

@@ -86,7 +86,11 @@ const TREE_POLL_INTERVAL_MS = 5;
 export function processState(pid: number): string | undefined {
   if (!existsSync("/proc/self/stat")) {
     try {
-      return execFileSync("ps", ["-o", "stat=", "-p", String(pid)], { encoding: "utf8" }).trim().charAt(0) || undefined;
+      return (
+        execFileSync("ps", ["-o", "stat=", "-p", String(pid)], { encoding: "utf8" })
+          .trim()
+          .charAt(0) || undefined
+      );
     } catch {
       return undefined;
     }
@@ -113,20 +117,38 @@ function canRun(state: string | undefined): boolean {
  */
 export async function stopTree(pid: number, timeoutMs = TREE_SIGNAL_TIMEOUT_MS): Promise<number> {
   signalEach([pid], "SIGSTOP");
-  return untilTree(pid, "stopped (state T)", timeoutMs, (running) => {
-    signalEach(running, "SIGSTOP");
-  }, canRun);
+  return untilTree(
+    pid,
+    "stopped (state T)",
+    timeoutMs,
+    (running) => {
+      signalEach(running, "SIGSTOP");
+    },
+    canRun,
+  );
 }
 
 /** SIGCONTs every descendant and then `pid`, and resolves with the time at which none of them was stopped any more. */
 export async function continueTree(pid: number, timeoutMs = TREE_SIGNAL_TIMEOUT_MS): Promise<number> {
   signalEach([...descendantPids(pid), pid], "SIGCONT");
-  return untilTree(pid, "running again (no longer in state T)", timeoutMs, (stopped) => {
-    signalEach(stopped, "SIGCONT");
-  }, (state) => state === "T" || state === "t");
+  return untilTree(
+    pid,
+    "running again (no longer in state T)",
+    timeoutMs,
+    (stopped) => {
+      signalEach(stopped, "SIGCONT");
+    },
+    (state) => state === "T" || state === "t",
+  );
 }
 
-async function untilTree(pid: number, goal: string, timeoutMs: number, nudge: (pids: number[]) => void, pending: (state: string | undefined) => boolean): Promise<number> {
+async function untilTree(
+  pid: number,
+  goal: string,
+  timeoutMs: number,
+  nudge: (pids: number[]) => void,
+  pending: (state: string | undefined) => boolean,
+): Promise<number> {
   const started = performance.now();
   for (;;) {
     const left = [pid, ...descendantPids(pid)].map((each) => ({ pid: each, state: processState(each) })).filter((each) => pending(each.state));

@@ -21,7 +21,9 @@ class TinyServer extends ServerProcess {
   }
 
   protected spawnServer(): ChildProcess {
-    const script = this.broken ? `process.stderr.write("FATAL: data directory has invalid permissions\\n"); process.exit(1)` : `console.log("ready"); setInterval(() => {}, 1000)`;
+    const script = this.broken
+      ? `process.stderr.write("FATAL: data directory has invalid permissions\\n"); process.exit(1)`
+      : `console.log("ready"); setInterval(() => {}, 1000)`;
     return spawn(process.execPath, ["-e", script], { stdio: ["ignore", "pipe", "pipe"], detached: true });
   }
 
@@ -52,7 +54,9 @@ describe("ServerProcess.restart", () => {
     const failure = await server.restart().catch((error: unknown) => error);
 
     expect(failure).toBeInstanceOf(EnvironmentFailureError);
-    expect((failure as Error).message).toMatch(new RegExp(`^${ENVIRONMENT_FAILURE_PREFIX}could not start tiny again: tiny exited during startup \\(code 1, signal null\\)`));
+    expect((failure as Error).message).toMatch(
+      new RegExp(`^${ENVIRONMENT_FAILURE_PREFIX}could not start tiny again: tiny exited during startup \\(code 1, signal null\\)`),
+    );
     expect((failure as Error).message).toContain("FATAL: data directory has invalid permissions");
     expect(server.isRunning).toBe(false);
   });

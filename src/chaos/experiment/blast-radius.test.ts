@@ -7,7 +7,9 @@ const LOCAL = { isLocal: true, target: "embedded (processes on this machine)" };
 const STAGING = { isLocal: false, target: "kubernetes staging/chaos" };
 
 function action(name: string, durationMs: number | null): FaultAction {
-  const builder = fault(name, async () => createFaultHandle({ kind: "test", cause: "overload", target: "nothing", parameters: {} }, {}, async () => undefined, effectSeen("nothing to see")));
+  const builder = fault(name, async () =>
+    createFaultHandle({ kind: "test", cause: "overload", target: "nothing", parameters: {} }, {}, async () => undefined, effectSeen("nothing to see")),
+  );
   return durationMs === null ? builder : builder.for(durationMs);
 }
 

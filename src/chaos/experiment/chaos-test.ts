@@ -108,7 +108,10 @@ expect.extend({
     const integrity = journal.integrity;
     return {
       pass: integrity?.ok === true,
-      message: () => (integrity ? `integrity check failed: ${integrity.summary}` : `integrity was not checked: the experiment ${journal.status}: ${journal.reason ?? "(no reason recorded)"}`),
+      message: () =>
+        integrity
+          ? `integrity check failed: ${integrity.summary}`
+          : `integrity was not checked: the experiment ${journal.status}: ${journal.reason ?? "(no reason recorded)"}`,
     };
   },
   toHaveFailedLoudlyThenRecoveredOnRerun(journal: Journal, error: RegExp) {

@@ -49,7 +49,11 @@ describe("cluster scenarios end to end on the fake cluster", () => {
       env,
       fakeDefinition({
         id: "kubernetes-pod-kill-pipeline",
-        method: [fault("pod-kill the pipeline", ({ pipeline }) => pipeline.kill()).when(afterProgress(0.3)).for(150)],
+        method: [
+          fault("pod-kill the pipeline", ({ pipeline }) => pipeline.kill())
+            .when(afterProgress(0.3))
+            .for(150),
+        ],
         timeLimitMs: 20_000,
       }),
     );
@@ -85,7 +89,11 @@ describe("cluster scenarios end to end on the fake cluster", () => {
       env,
       fakeDefinition({
         id: "kubernetes-pod-failure-postgres",
-        method: [fault("pod-failure of Postgres", ({ faults }) => faults.stop("postgres")).when(afterProgress(0.2)).for(300)],
+        method: [
+          fault("pod-failure of Postgres", ({ faults }) => faults.stop("postgres"))
+            .when(afterProgress(0.2))
+            .for(300),
+        ],
         budget: { recoveryMs: 2_000 },
         timeLimitMs: 20_000,
       }),
@@ -107,7 +115,11 @@ describe("cluster scenarios end to end on the fake cluster", () => {
     const down = during.filter((ping) => !ping.ok);
     expect(down.length).toBeGreaterThan(5);
     // Down from the first sample to the last of the fault's window, to within the sampling's resolution (a loaded machine samples late).
-    const widestGap = Math.max(...during.slice(1).map((sample, i) => sample.at - during[i]!.at), failure.injectedAt !== null ? during[0]!.at - failure.injectedAt : 0, failure.removedAt! - during.at(-1)!.at);
+    const widestGap = Math.max(
+      ...during.slice(1).map((sample, i) => sample.at - during[i]!.at),
+      failure.injectedAt !== null ? during[0]!.at - failure.injectedAt : 0,
+      failure.removedAt! - during.at(-1)!.at,
+    );
     expect(down[0]).toBe(during[0]);
     // (The window ends when the fault's removal is seen, after the pod is back: its tail may answer.)
     expect(failure.plannedDurationMs).toBe(300);

@@ -20,7 +20,8 @@ export interface ClusterScenarioNeed {
 /** Why a cluster scenario cannot run with these variables, or undefined when it can. */
 export function clusterSkipReason(needs: readonly ClusterScenarioNeed[] = [], env: NodeJS.ProcessEnv = process.env): string | undefined {
   const missing: string[] = [];
-  if (selectedEnvironmentKind(env[ENVIRONMENT_VARIABLE]) !== "kubernetes") missing.push(`${ENVIRONMENT_VARIABLE}=kubernetes and a cluster with Chaos Mesh (see src/chaos/kubernetes/README.md)`);
+  if (selectedEnvironmentKind(env[ENVIRONMENT_VARIABLE]) !== "kubernetes")
+    missing.push(`${ENVIRONMENT_VARIABLE}=kubernetes and a cluster with Chaos Mesh (see src/chaos/kubernetes/README.md)`);
   for (const need of needs) if (!env[need.variable]?.trim()) missing.push(`${need.variable} (${need.for})`);
   return missing.length === 0 ? undefined : `needs ${missing.join(", and ")}`;
 }
@@ -32,7 +33,15 @@ export function clusterSkipReason(needs: readonly ClusterScenarioNeed[] = [], en
  *
  *     clusterTest("Equipment failure: …", async ({ experiment }) => { … });
  */
-export function clusterTest(title: string, body: TestFunction<ChaosContext>, options: { needs?: readonly ClusterScenarioNeed[]; timeoutMs?: number } = {}): void {
+export function clusterTest(
+  title: string,
+  body: TestFunction<ChaosContext>,
+  options: { needs?: readonly ClusterScenarioNeed[]; timeoutMs?: number } = {},
+): void {
   const reason = clusterSkipReason(options.needs);
-  chaosTest.skipIf(reason !== undefined)(reason === undefined ? title : `${title} — SKIPPED: ${reason}`, body, options.timeoutMs ?? CLUSTER_SCENARIO_TIMEOUT_MS);
+  chaosTest.skipIf(reason !== undefined)(
+    reason === undefined ? title : `${title} — SKIPPED: ${reason}`,
+    body,
+    options.timeoutMs ?? CLUSTER_SCENARIO_TIMEOUT_MS,
+  );
 }

@@ -106,7 +106,9 @@ export function buildJournal(record: ExperimentRecord): Journal {
       detectionMs: firstInjection === null ? null : detectionAfter(during, names, firstInjection),
       baselineThroughput: Math.round(baselineThroughput * 10) / 10,
       throughputDuringFault:
-        lowestThroughputDuringFault === undefined || baselineThroughput === 0 ? null : Math.round((lowestThroughputDuringFault / baselineThroughput) * 1000) / 1000,
+        lowestThroughputDuringFault === undefined || baselineThroughput === 0
+          ? null
+          : Math.round((lowestThroughputDuringFault / baselineThroughput) * 1000) / 1000,
       pipelineDurationMs: pipelineStartedAt !== undefined && pipelineEndedAt !== undefined ? Math.round(pipelineEndedAt - pipelineStartedAt) : null,
       pipelineProcesses: record.pipelineProcesses,
       retries: record.retries,

@@ -14,7 +14,12 @@ afterEach(() => {
 describe("experiment outcome metrics", () => {
   it("a completed run with intact tables within budget passes; an integrity failure does not", () => {
     const good = completedScenario();
-    expect(experimentOutcome(good)).toEqual({ passed: true, recoverySeconds: good.figures.recoveryMs! / 1000, budgetSeconds: good.budget.recoveryMs / 1000, integrityOk: true });
+    expect(experimentOutcome(good)).toEqual({
+      passed: true,
+      recoverySeconds: good.figures.recoveryMs! / 1000,
+      budgetSeconds: good.budget.recoveryMs / 1000,
+      integrityOk: true,
+    });
     expect(experimentOutcome(failedScenarioWithIntegrityDifference())).toMatchObject({ passed: false, integrityOk: false });
   });
 

@@ -5,11 +5,36 @@ import type { Journal } from "../core/index.ts";
 const labelNames = ["experiment", "environment"] as const;
 
 /** `chaos_experiment_passed`: 1 when the experiment completed, its tables matched the golden run and it recovered within budget. */
-const passed = new Gauge({ name: "chaos_experiment_passed", help: "1 when the last run of the experiment completed, kept integrity and recovered within budget; 0 otherwise.", labelNames, registers: [faultActivityRegistry] });
-const recovery = new Gauge({ name: "chaos_experiment_recovery_seconds", help: "Recovery time of the last run: the last fault's removal until the steady state held again.", labelNames, registers: [faultActivityRegistry] });
-const budget = new Gauge({ name: "chaos_experiment_recovery_budget_seconds", help: "The recovery budget the experiment states.", labelNames, registers: [faultActivityRegistry] });
-const integrity = new Gauge({ name: "chaos_experiment_integrity_ok", help: "1 when the last run's tables equalled the golden run's; 0 when they differed or were not checked.", labelNames, registers: [faultActivityRegistry] });
-const finished = new Gauge({ name: "chaos_experiment_last_run_timestamp_seconds", help: "When the last run of the experiment ended (Unix time).", labelNames, registers: [faultActivityRegistry] });
+const passed = new Gauge({
+  name: "chaos_experiment_passed",
+  help: "1 when the last run of the experiment completed, kept integrity and recovered within budget; 0 otherwise.",
+  labelNames,
+  registers: [faultActivityRegistry],
+});
+const recovery = new Gauge({
+  name: "chaos_experiment_recovery_seconds",
+  help: "Recovery time of the last run: the last fault's removal until the steady state held again.",
+  labelNames,
+  registers: [faultActivityRegistry],
+});
+const budget = new Gauge({
+  name: "chaos_experiment_recovery_budget_seconds",
+  help: "The recovery budget the experiment states.",
+  labelNames,
+  registers: [faultActivityRegistry],
+});
+const integrity = new Gauge({
+  name: "chaos_experiment_integrity_ok",
+  help: "1 when the last run's tables equalled the golden run's; 0 when they differed or were not checked.",
+  labelNames,
+  registers: [faultActivityRegistry],
+});
+const finished = new Gauge({
+  name: "chaos_experiment_last_run_timestamp_seconds",
+  help: "When the last run of the experiment ended (Unix time).",
+  labelNames,
+  registers: [faultActivityRegistry],
+});
 
 /** What a journal comes to as metric values (recovery in seconds, or null when not measured). */
 export function experimentOutcome(journal: Journal): { passed: boolean; recoverySeconds: number | null; budgetSeconds: number; integrityOk: boolean } {

@@ -39,14 +39,19 @@ export interface FaultObservationsByKind {
 export type ObservedFaultKind = keyof FaultObservationsByKind;
 
 /** A journal's fault record of a known kind; the trigger's evidence (e.g. `statementInFlight`) may sit beside the fault's own observations. */
-export type TypedFaultRecord<K extends ObservedFaultKind> = FaultRecord & { kind: K; observations: FaultObservationsByKind[K] & Readonly<Record<string, unknown>> };
+export type TypedFaultRecord<K extends ObservedFaultKind> = FaultRecord & {
+  kind: K;
+  observations: FaultObservationsByKind[K] & Readonly<Record<string, unknown>>;
+};
 
 /** Narrows `record` to `kind`, or throws naming the kind it has (or the Chaos Mesh object it was injected as). */
 export function ofKind<K extends ObservedFaultKind>(record: FaultRecord, kind: K): TypedFaultRecord<K> {
   if (record.kind !== kind) throw new Error(`fault "${record.name}" is of kind ${record.kind}, not ${kind}`);
   const chaosObject = record.observations.object;
   if (typeof chaosObject === "string" || record.observations.dryRun === true) {
-    throw new Error(`fault "${record.name}" (${kind}) was injected as ${typeof chaosObject === "string" ? chaosObject : "a dry run"}: its observations are not those of ${kind}`);
+    throw new Error(
+      `fault "${record.name}" (${kind}) was injected as ${typeof chaosObject === "string" ? chaosObject : "a dry run"}: its observations are not those of ${kind}`,
+    );
   }
   return record as TypedFaultRecord<K>;
 }

@@ -19,7 +19,9 @@ describe("goldenKey", () => {
   it("is the same for the same content in any order, and changes with a byte, the pipeline's options or the environment", async () => {
     const key = await goldenKey(corpus, { writeBatchFiles: 5 }, "embedded");
     expect(await goldenKey([...corpus].reverse(), { writeBatchFiles: 5 }, "embedded")).toBe(key);
-    const changed = corpus.map((object, i) => (i === 1 ? { ...object, body: Uint8Array.from([...object.body.slice(0, -1), (object.body.at(-1)! + 1) % 256]) } : object));
+    const changed = corpus.map((object, i) =>
+      i === 1 ? { ...object, body: Uint8Array.from([...object.body.slice(0, -1), (object.body.at(-1)! + 1) % 256]) } : object,
+    );
     expect(await goldenKey(changed, { writeBatchFiles: 5 }, "embedded")).not.toBe(key);
     expect(await goldenKey(corpus, { writeBatchFiles: 6 }, "embedded")).not.toBe(key);
     expect(await goldenKey(corpus, { writeBatchFiles: 5 }, "containers")).not.toBe(key);
@@ -63,7 +65,11 @@ describe("the golden output within one test run", () => {
   });
 
   it("is computed again for another corpus", async () => {
-    await runExperiment(new FakeEnvironment({ pipelines: { golden: { objectsPerSecond: 100 }, experiment: { objectsPerSecond: 100 } } }), fakeDefinition({ id: "a" }), { goldenCache });
+    await runExperiment(
+      new FakeEnvironment({ pipelines: { golden: { objectsPerSecond: 100 }, experiment: { objectsPerSecond: 100 } } }),
+      fakeDefinition({ id: "a" }),
+      { goldenCache },
+    );
     const other = new FakeEnvironment({ pipelines: { golden: { objectsPerSecond: 100 }, experiment: { objectsPerSecond: 100 } } });
     await runExperiment(other, fakeDefinition({ id: "b", corpus: fakeCorpus(7) }), { goldenCache });
     expect(other.launched).toHaveLength(2);

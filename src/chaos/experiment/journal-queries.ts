@@ -41,6 +41,9 @@ export function samplesWhileActive(journal: Journal, fault: FaultRecord, probe: 
 export function rerunOf(journal: Journal): RerunRecord {
   const notReached = whyMethodNotReached(journal);
   if (notReached !== undefined) throw new Error(notReached);
-  if (!journal.rerun) throw new Error(`the journal has no rerun: the experiment ${journal.status} ${journal.reason ? `(${journal.reason}) ` : ""}before its first run ended, or declared no \`rerun\``);
+  if (!journal.rerun)
+    throw new Error(
+      `the journal has no rerun: the experiment ${journal.status} ${journal.reason ? `(${journal.reason}) ` : ""}before its first run ended, or declared no \`rerun\``,
+    );
   return journal.rerun;
 }

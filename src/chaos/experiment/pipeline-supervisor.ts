@@ -1,4 +1,12 @@
-import { type ChaosEnvironment, type PipelineExit, type PipelineLaunchRequest, type PipelineProcess, createFaultHandle, effectSeen, type FaultHandle } from "../core/index.ts";
+import {
+  type ChaosEnvironment,
+  type PipelineExit,
+  type PipelineLaunchRequest,
+  type PipelineProcess,
+  createFaultHandle,
+  effectSeen,
+  type FaultHandle,
+} from "../core/index.ts";
 import type { ProgressTracker } from "./progress-tracker.ts";
 
 /**

@@ -11,7 +11,8 @@ function context(progress: ProgressTracker, env: ChaosEnvironment = new FakeEnvi
 /** A tracker whose first commit was at 0 and that has committed `objectsPerSecond` since, up to `at`. */
 function steady(objectsPerSecond: number, at: number, inputObjects = 10_000): ProgressTracker {
   const tracker = new ProgressTracker(inputObjects);
-  for (let t = 0; t <= at; t += 250) tracker.record(t, { objectsDone: 1 + Math.floor((t * objectsPerSecond) / 1000), pairsWritten: 0, retries: 0, quarantined: 0 });
+  for (let t = 0; t <= at; t += 250)
+    tracker.record(t, { objectsDone: 1 + Math.floor((t * objectsPerSecond) / 1000), pairsWritten: 0, retries: 0, quarantined: 0 });
   return tracker;
 }
 

@@ -60,7 +60,12 @@ export function errorRate(options: { atMostPerSecond: number; windowMs?: number 
     name: ERROR_RATE_PROBE,
     unit: "retries/s",
     whilePipelineRuns: true,
-    declaration: () => ({ name: ERROR_RATE_PROBE, unit: "retries/s", role: "hypothesis", tolerance: `<= ${options.atMostPerSecond} retries/s over ${windowMs} ms` }),
+    declaration: () => ({
+      name: ERROR_RATE_PROBE,
+      unit: "retries/s",
+      role: "hypothesis",
+      tolerance: `<= ${options.atMostPerSecond} retries/s over ${windowMs} ms`,
+    }),
     measure: async ({ progress }) => progress.rate("retries", windowMs),
     accepts: (value) => value <= options.atMostPerSecond,
   };

@@ -4,7 +4,11 @@ import type { RollbackRecord } from "../core/index.ts";
 export type RollbackStep = [name: string, step: () => Promise<void>];
 
 /** Runs every step in order, whatever failed before it, and records each; `at` stamps the relative time, `onError` sees each failure (an environment failure becomes the journal's reason). */
-export async function runRollbacks(steps: readonly RollbackStep[], at: () => number, onError: (error: unknown) => void = () => undefined): Promise<RollbackRecord[]> {
+export async function runRollbacks(
+  steps: readonly RollbackStep[],
+  at: () => number,
+  onError: (error: unknown) => void = () => undefined,
+): Promise<RollbackRecord[]> {
   const records: RollbackRecord[] = [];
   for (const [name, step] of steps) {
     try {

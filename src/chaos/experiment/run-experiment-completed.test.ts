@@ -21,7 +21,10 @@ describe("runExperiment on a fake environment, to completion", () => {
 
     expect(journal.status).toBe("completed");
     expect(journal.reason).toBeUndefined();
-    expect(journal.integrity).toMatchObject({ ok: true, summary: "identical to the golden run: 20 instrument rows, 0 pairs, 0 quarantined; all 20 objects accounted for" });
+    expect(journal.integrity).toMatchObject({
+      ok: true,
+      summary: "identical to the golden run: 20 instrument rows, 0 pairs, 0 quarantined; all 20 objects accounted for",
+    });
     const record = journal.faults[0]!;
     expect(record).toMatchObject({ name: "slow Postgres", kind: "fake/toxic", target: "postgres", cause: "equipment-failure" });
     expect(record.removedAt! - record.injectedAt!).toBeGreaterThanOrEqual(195);
@@ -40,7 +43,9 @@ describe("runExperiment on a fake environment, to completion", () => {
 
   it("restarts a killed pipeline on removal, which resumes where it stopped", async () => {
     const env = new FakeEnvironment({ pipelines: { golden: { objectsPerSecond: 100 }, experiment: { objectsPerSecond: 40 } } });
-    const kill = fault("kill -9 the pipeline", ({ pipeline }) => pipeline.kill()).when(afterProgress(0.3)).for(150);
+    const kill = fault("kill -9 the pipeline", ({ pipeline }) => pipeline.kill())
+      .when(afterProgress(0.3))
+      .for(150);
     const journal = await runExperiment(env, fakeDefinition({ method: [kill] }));
 
     expect(journal.status).toBe("completed");
@@ -64,7 +69,10 @@ describe("runExperiment on a fake environment, to completion", () => {
 
   it("completes when the last fault is removed after the pipeline finished and only pipeline probes are in the hypothesis", async () => {
     const env = new FakeEnvironment();
-    const journal = await runExperiment(env, fakeDefinition({ hypothesis: [throughput({ atLeast: 0.3, windowMs: 200 })], timeLimitMs: 2_000, method: [slowPostgres.for(500)] }));
+    const journal = await runExperiment(
+      env,
+      fakeDefinition({ hypothesis: [throughput({ atLeast: 0.3, windowMs: 200 })], timeLimitMs: 2_000, method: [slowPostgres.for(500)] }),
+    );
 
     expect(journal.faults[0]!.removedAt).not.toBeNull();
     expect({ status: journal.status, reason: journal.reason }).toEqual({ status: "completed", reason: undefined });

@@ -25,7 +25,14 @@ async function interruptMidFault(directory: string): Promise<Outcome> {
   await child.untilLine((line) => line === "injected");
   child.interrupt();
   const { code, signal } = await child.exited;
-  return { code, signal, stdout: child.stdout, stderr: child.stderr, marker: existsSync(marker) ? readFileSync(marker, "utf8") : "", journalPath: join(journals, "interrupted-experiment.json") };
+  return {
+    code,
+    signal,
+    stdout: child.stdout,
+    stderr: child.stderr,
+    marker: existsSync(marker) ? readFileSync(marker, "utf8") : "",
+    journalPath: join(journals, "interrupted-experiment.json"),
+  };
 }
 
 describe.skipIf(process.platform === "win32")("Ctrl-C during an experiment", () => {

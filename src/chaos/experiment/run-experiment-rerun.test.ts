@@ -14,7 +14,9 @@ vi.mock("../integrity/index.ts", async () => {
 
 const outage = fault("S3 down", ({ faults }) => faults.toxic("s3", { type: "timeout", stream: "downstream", attributes: { timeout: 0 } }));
 const FAILED = "pipeline failed: OperationFailedError: download songs/07.mid failed after 4 attempts: ServiceUnavailable";
-const failsThenRecovers = { experiment: { objectsPerSecond: 40, exit: { code: 1, afterMs: 250, outputTail: `progress 9/20\n${FAILED}\n` }, rerun: { objectsPerSecond: 40 } } };
+const failsThenRecovers = {
+  experiment: { objectsPerSecond: 40, exit: { code: 1, afterMs: 250, outputTail: `progress 9/20\n${FAILED}\n` }, rerun: { objectsPerSecond: 40 } },
+};
 
 describe("runExperiment with the operator's rerun", () => {
   it("records the first run's failure, removes the fault it outlasted, runs the pipeline again into the same database and checks integrity after the rerun", async () => {
@@ -47,7 +49,9 @@ describe("runExperiment with the operator's rerun", () => {
     expect(journal.reason).toContain(`the pipeline exited with code 1:\nprogress 9/20\n${FAILED}`);
     expect(rerunOf(journal).rerun).toMatchObject({ exitCode: 1 });
     expect(journal.integrity).toBeNull();
-    expect(() => expect(journal).toHaveFailedLoudlyThenRecoveredOnRerun(/ServiceUnavailable/)).toThrow(/the first run failed loudly, but the rerun exited with code 1/);
+    expect(() => expect(journal).toHaveFailedLoudlyThenRecoveredOnRerun(/ServiceUnavailable/)).toThrow(
+      /the first run failed loudly, but the rerun exited with code 1/,
+    );
   });
 
   it("does not accept a first run that succeeded as a loud failure, nor an error text that does not match", async () => {

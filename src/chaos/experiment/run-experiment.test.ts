@@ -104,7 +104,11 @@ describe("runExperiment on a fake environment", () => {
 
   it(`runs on a non-local environment named exactly by ${ALLOW_TARGET_VARIABLE}`, async () => {
     vi.stubEnv(ALLOW_TARGET_VARIABLE, "kubernetes staging/chaos");
-    const env = new FakeEnvironment({ isLocal: false, target: "kubernetes staging/chaos", pipelines: { experiment: { exit: { code: 1, afterMs: 50, outputTail: "boom" } } } });
+    const env = new FakeEnvironment({
+      isLocal: false,
+      target: "kubernetes staging/chaos",
+      pipelines: { experiment: { exit: { code: 1, afterMs: 50, outputTail: "boom" } } },
+    });
     const journal = await runCatchingUnhandled(env, fakeDefinition());
 
     expect(journal.reason).not.toContain(ALLOW_TARGET_VARIABLE);
@@ -113,7 +117,9 @@ describe("runExperiment on a fake environment", () => {
   });
 
   it("fails with the pipeline's output when it exits with code 1", async () => {
-    const env = new FakeEnvironment({ pipelines: { experiment: { exit: { code: 1, afterMs: 150, outputTail: 'error: relation "filename_instrument" does not exist' } } } });
+    const env = new FakeEnvironment({
+      pipelines: { experiment: { exit: { code: 1, afterMs: 150, outputTail: 'error: relation "filename_instrument" does not exist' } } },
+    });
     const journal = await runCatchingUnhandled(env, fakeDefinition({ method: [slowS3.for(60_000)] }));
 
     expect(journal.status).toBe("failed");

@@ -1,5 +1,17 @@
 import { setTimeout as sleep } from "node:timers/promises";
-import { type ChaosEnvironment, type PipelineDatabase, environmentFailureIn, onInterrupt, UnsupportedFaultError, type FaultLibrary, type ExperimentPhase, type ExperimentStatus, type Journal, type ProbeSample, type RollbackRecord } from "../core/index.ts";
+import {
+  type ChaosEnvironment,
+  type PipelineDatabase,
+  environmentFailureIn,
+  onInterrupt,
+  UnsupportedFaultError,
+  type FaultLibrary,
+  type ExperimentPhase,
+  type ExperimentStatus,
+  type Journal,
+  type ProbeSample,
+  type RollbackRecord,
+} from "../core/index.ts";
 import { snapshotTables } from "../integrity/index.ts";
 import { BlastRadiusError, checkBlastRadius } from "./blast-radius.ts";
 import type { ExperimentDefinition } from "./experiment-definition.ts";
@@ -92,7 +104,10 @@ class ExperimentRun {
       await this.rollback();
       await Promise.race([journalHandedOver, sleep(INTERRUPTED_JOURNAL_GRACE_MS)]);
     });
-    const timeLimit = setTimeout(() => this.halt(new ExperimentStop("aborted", `safety: the time limit of ${this.timeLimitMs} ms was reached`)), this.timeLimitMs);
+    const timeLimit = setTimeout(
+      () => this.halt(new ExperimentStop("aborted", `safety: the time limit of ${this.timeLimitMs} ms was reached`)),
+      this.timeLimitMs,
+    );
     try {
       const journal = await this.execute();
       await recordExperimentOutcome(journal);
@@ -122,7 +137,12 @@ class ExperimentRun {
 
       experiment = await this.env.createDatabase("experiment");
       tracker = new ProgressTracker(inputKeys.length);
-      const context = (): ProbeContext => ({ env: this.env, progress: tracker!, baselineThroughput: this.baselineThroughput, pipelineRunning: this.pipeline?.running ?? false });
+      const context = (): ProbeContext => ({
+        env: this.env,
+        progress: tracker!,
+        baselineThroughput: this.baselineThroughput,
+        pipelineRunning: this.pipeline?.running ?? false,
+      });
       this.steadyStateBefore = await this.tick("before", context);
       if (!this.steadyStateBefore) throw new Error("the steady state did not hold before the method: nothing was injected");
       await this.checkSafetyProbes("before", context());
@@ -139,7 +159,14 @@ class ExperimentRun {
       let exit = await Promise.race([this.pipeline.finished, this.stopped()]);
       this.pipelineEndedAt = performance.now();
       if (this.definition.rerun) {
-        const context = { faults: this.faults, faultLibrary: this.faultLibrary, pipeline: this.pipeline, databaseUrl: experiment.url, stopped: () => this.stopped(), relative: (at: number) => this.relative(at) };
+        const context = {
+          faults: this.faults,
+          faultLibrary: this.faultLibrary,
+          pipeline: this.pipeline,
+          databaseUrl: experiment.url,
+          stopped: () => this.stopped(),
+          relative: (at: number) => this.relative(at),
+        };
         exit = await this.rerun.after(context, { startedAt: this.pipelineStartedAt, endedAt: this.pipelineEndedAt, exit });
         this.pipelineEndedAt = performance.now();
       }
@@ -158,9 +185,7 @@ class ExperimentRun {
       this.steadyStateAfter = await this.tick("after", () => context).catch(() => false);
     }
     const integrity =
-      golden && experiment && this.status === "completed"
-        ? checkIntegrity(await golden.snapshot(), await snapshotTables(experiment.url), inputKeys)
-        : null;
+      golden && experiment && this.status === "completed" ? checkIntegrity(await golden.snapshot(), await snapshotTables(experiment.url), inputKeys) : null;
     return this.journal(integrity, tracker, golden);
   }
 
@@ -192,11 +217,19 @@ class ExperimentRun {
     this.rolledBack ??= (async () => {
       this.stop.abort(new ExperimentStop("aborted", "rolling back"));
       const steps: RollbackStep[] = [
-        ...this.faults.filter((entry) => entry.handle && entry.record.removedAt === null).map((entry): RollbackStep => [`remove fault: ${entry.action.name}`, () => entry.remove()]),
+        ...this.faults
+          .filter((entry) => entry.handle && entry.record.removedAt === null)
+          .map((entry): RollbackStep => [`remove fault: ${entry.action.name}`, () => entry.remove()]),
         ["remove any other fault", () => this.faultLibrary?.removeAll() ?? Promise.resolve()],
         ["stop the pipeline", () => this.pipeline?.stop() ?? Promise.resolve()],
       ];
-      this.rollbacks.push(...(await runRollbacks(steps, () => this.relative(performance.now()), (error) => this.noteEnvironmentFailure(error))));
+      this.rollbacks.push(
+        ...(await runRollbacks(
+          steps,
+          () => this.relative(performance.now()),
+          (error) => this.noteEnvironmentFailure(error),
+        )),
+      );
     })();
     return this.rolledBack;
   }
@@ -293,7 +326,10 @@ class ExperimentRun {
 
   private journal(integrity: Journal["integrity"], tracker: ProgressTracker | undefined, golden: GoldenRun | undefined): Journal {
     // An environment that failed to start or restore something is why the run failed, whatever the pipeline did after it (Ctrl-C aside).
-    const outcome = this.environmentFailure !== undefined && this.status !== "interrupted" ? { status: "failed" as const, reason: this.environmentFailure } : { status: this.status, reason: this.reason };
+    const outcome =
+      this.environmentFailure !== undefined && this.status !== "interrupted"
+        ? { status: "failed" as const, reason: this.environmentFailure }
+        : { status: this.status, reason: this.reason };
     return buildJournal({
       definition: this.definition,
       env: this.env,

@@ -62,14 +62,21 @@ export class ScheduledFault {
       ]);
       const handle = await action.inject({ faults: run.faults, env: run.env, pipeline: run.pipeline, objectKey: (key) => run.prefix + key });
       this.handle = handle;
-      Object.assign(record, { kind: handle.description.kind, cause: handle.description.cause, target: handle.description.target, parameters: handle.description.parameters });
+      Object.assign(record, {
+        kind: handle.description.kind,
+        cause: handle.description.cause,
+        target: handle.description.target,
+        parameters: handle.description.parameters,
+      });
       record.observations = Object.assign(handle.observations, evidence);
       record.injectedAt = run.relative(handle.injectedAt);
       // Injected while the experiment was being stopped, or its faults removed for a rerun: that removal may already have run.
       if (run.signal.aborted || this.removedEarly.signal.aborted) return await this.remove();
       await markFaultActive(run.experimentId, action.name, handle.description.kind, true);
       if (action.durationMs !== null) {
-        await sleep(Math.max(0, handle.injectedAt + action.durationMs - performance.now()), undefined, { signal: AbortSignal.any([run.signal, this.removedEarly.signal]) });
+        await sleep(Math.max(0, handle.injectedAt + action.durationMs - performance.now()), undefined, {
+          signal: AbortSignal.any([run.signal, this.removedEarly.signal]),
+        });
         await this.remove();
       }
     } catch (error) {

@@ -48,7 +48,13 @@ describe("ProxiedFaultLibrary.s3", () => {
   });
 
   it("returns the proxy's live handle: the faulted request with its occurrence, typed, and removal through the library", async () => {
-    const fault = await library.s3({ type: "error", status: 403, code: "AccessDenied", occurrence: { nth: 1 }, match: { operation: "GetObject", keys: ["songs/a.mid"] } });
+    const fault = await library.s3({
+      type: "error",
+      status: 403,
+      code: "AccessDenied",
+      occurrence: { nth: 1 },
+      match: { operation: "GetObject", keys: ["songs/a.mid"] },
+    });
     expectTypeOf(fault).toEqualTypeOf<S3FaultHandle>();
     const response = await fetch(`${proxy.endpoint}/midi/songs/a.mid`);
     expect(response.status).toBe(403);

@@ -1,10 +1,29 @@
-import { type ServiceName, removeAll, type FaultHandle, type FaultLibrary, type DownOptions, type PauseOptions, type S3FaultSpec, type ConnectionExhaustionOptions, type CpuPressureOptions, type MemoryPressureOptions } from "../core/index.ts";
+import {
+  type ServiceName,
+  removeAll,
+  type FaultHandle,
+  type FaultLibrary,
+  type DownOptions,
+  type PauseOptions,
+  type S3FaultSpec,
+  type ConnectionExhaustionOptions,
+  type CpuPressureOptions,
+  type MemoryPressureOptions,
+} from "../core/index.ts";
 import type { PostgresRuleSpec } from "../postgres-proxy/index.ts";
 import type { ToxiproxyApi, ToxicSpec } from "../toxiproxy/index.ts";
 import type { ProxyAddress } from "./network/connection-probe.ts";
 import { injectToxic, partition } from "./network/network-faults.ts";
 import { injectPostgresRule, type PostgresRuleTarget } from "./postgres/index.ts";
-import { cpuPressure, exhaustPostgresConnections, holdTableLock, memoryPressure, slowQueries, type SlowQueriesOptions, type TableLockOptions } from "./resource/index.ts";
+import {
+  cpuPressure,
+  exhaustPostgresConnections,
+  holdTableLock,
+  memoryPressure,
+  slowQueries,
+  type SlowQueriesOptions,
+  type TableLockOptions,
+} from "./resource/index.ts";
 import type { S3FaultHandle } from "./s3/index.ts";
 
 /** What an environment whose traffic goes through Toxiproxy and an S3 fault layer exposes to its faults. */

@@ -104,11 +104,13 @@ function resolved(kind: GremlinAttackKind, cause: DowntimeCause, target: Gremlin
 function exactTarget(target: GremlinTarget): { names: string[]; request: GremlinAttackRequest["target"] } {
   const hosts = "hosts" in target ? target.hosts : undefined;
   const containers = "containers" in target ? target.containers : undefined;
-  if ((hosts === undefined) === (containers === undefined)) throw new FaultParameterError("target", "must name either hosts or containers, by their Gremlin identifiers");
+  if ((hosts === undefined) === (containers === undefined))
+    throw new FaultParameterError("target", "must name either hosts or containers, by their Gremlin identifiers");
   const field = hosts ? "target.hosts" : "target.containers";
   const ids = [...(hosts ?? containers ?? [])];
   if (ids.length === 0) throw new FaultParameterError(field, "must name at least one identifier");
-  for (const id of ids) if (typeof id !== "string" || id.trim() === "" || id.includes(",")) throw new FaultParameterError(field, `has an invalid identifier ${JSON.stringify(id)}`);
+  for (const id of ids)
+    if (typeof id !== "string" || id.trim() === "" || id.includes(",")) throw new FaultParameterError(field, `has an invalid identifier ${JSON.stringify(id)}`);
   if (new Set(ids).size !== ids.length) throw new FaultParameterError(field, "names an identifier twice");
   const kind = hosts ? "host" : "container";
   return { names: ids.map((id) => `${kind}:${id}`), request: hosts ? { type: "Exact", hosts: { ids } } : { type: "Exact", containers: { ids } } };
@@ -116,7 +118,8 @@ function exactTarget(target: GremlinTarget): { names: string[]; request: Gremlin
 
 function traffic(options: { hostnames?: readonly string[]; ports?: readonly number[] }): string[] {
   const hostnames = [...(options.hostnames ?? [])];
-  for (const host of hostnames) if (typeof host !== "string" || !/^[\w.-]+$/.test(host)) throw new FaultParameterError("hostnames", `has an invalid hostname ${JSON.stringify(host)}`);
+  for (const host of hostnames)
+    if (typeof host !== "string" || !/^[\w.-]+$/.test(host)) throw new FaultParameterError("hostnames", `has an invalid hostname ${JSON.stringify(host)}`);
   const ports = (options.ports ?? []).map((port) => {
     if (!Number.isInteger(port) || port < 1 || port > 65_535) throw new FaultParameterError("ports", `has an invalid port ${JSON.stringify(port)}`);
     return String(port);
@@ -131,6 +134,7 @@ function length(seconds: number, max: number): number {
 }
 
 function percent(value: number, field: string): number {
-  if (!Number.isInteger(value) || value < 1 || value > 100) throw new FaultParameterError(field, `must be an integer from 1 to 100, got ${JSON.stringify(value)}`);
+  if (!Number.isInteger(value) || value < 1 || value > 100)
+    throw new FaultParameterError(field, `must be an integer from 1 to 100, got ${JSON.stringify(value)}`);
   return value;
 }

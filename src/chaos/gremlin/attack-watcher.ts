@@ -40,7 +40,8 @@ export class AttackWatcher {
     if (typeof polled === "string") return polled;
     for (const execution of polled) {
       if (hasRun(execution)) continue;
-      if (execution.stage_lifecycle === "Error" || execution.end_time) throw new GremlinAttackFailedError(this.attackId, execution.stage, execution.output ?? undefined);
+      if (execution.stage_lifecycle === "Error" || execution.end_time)
+        throw new GremlinAttackFailedError(this.attackId, execution.stage, execution.output ?? undefined);
     }
     if (polled.length < this.expectedExecutions) return `${polled.length} of ${this.expectedExecutions} executions reported`;
     const waiting = polled.filter((execution) => !hasRun(execution));
@@ -83,7 +84,13 @@ export class AttackWatcher {
       if (history.at(-1)?.stage !== execution.stage) history.push({ stage: execution.stage });
       const recorded = this.recorded.get(execution.guid) ?? 0;
       for (const state of history.slice(recorded)) {
-        this.transitions.push({ execution: execution.guid, ...(execution.client_id ? { client: execution.client_id } : {}), stage: state.stage, afterMs, ...(state.timestamp ? { reportedAt: state.timestamp } : {}) });
+        this.transitions.push({
+          execution: execution.guid,
+          ...(execution.client_id ? { client: execution.client_id } : {}),
+          stage: state.stage,
+          afterMs,
+          ...(state.timestamp ? { reportedAt: state.timestamp } : {}),
+        });
       }
       this.recorded.set(execution.guid, Math.max(recorded, history.length));
     }

@@ -45,15 +45,21 @@ export const DEFAULT_ATTACK_TIMING: AttackTiming = { pollIntervalMs: 1_000, runn
  * create request on, Ctrl-C halts it; if it fails or never runs, it is halted
  * before the error is thrown.
  */
-export async function launchAttack(client: GremlinClient, attack: ResolvedAttack, parameters: Record<string, unknown>, timing: AttackTiming = DEFAULT_ATTACK_TIMING): Promise<GremlinFaultHandle> {
+export async function launchAttack(
+  client: GremlinClient,
+  attack: ResolvedAttack,
+  parameters: Record<string, unknown>,
+  timing: AttackTiming = DEFAULT_ATTACK_TIMING,
+): Promise<GremlinFaultHandle> {
   const requestedAt = performance.now();
   const attackId = await client.createAttack(attack.request);
   const watcher = new AttackWatcher(client, attackId, requestedAt, attack.targets.length);
   let halting: Promise<void> | undefined;
-  const halt = () => (halting ??= client.haltAttack(attackId).catch((error: unknown) => {
-    halting = undefined;
-    throw error;
-  }));
+  const halt = () =>
+    (halting ??= client.haltAttack(attackId).catch((error: unknown) => {
+      halting = undefined;
+      throw error;
+    }));
   const unregister = onInterrupt(halt);
   const label = `Gremlin ${attack.kind} attack ${attackId} on ${attack.targets.join(", ")}`;
   let runningAt;
@@ -76,12 +82,17 @@ export async function launchAttack(client: GremlinClient, attack: ResolvedAttack
     { kind: `gremlin/${attack.kind}`, cause: attack.cause, target: `gremlin ${attack.targets.join(",")}`, parameters },
     observations as unknown as Record<string, unknown>,
     async () => {
-      const waitEnded = (description: string) => waitFor(async () => (await watcher.ended()) === true, { description, timeoutMs: timing.haltTimeoutMs, intervalMs: timing.pollIntervalMs });
+      const waitEnded = (description: string) =>
+        waitFor(async () => (await watcher.ended()) === true, { description, timeoutMs: timing.haltTimeoutMs, intervalMs: timing.pollIntervalMs });
       if ((await watcher.ended()) === true) return { endedBy: "length", finalStages: watcher.stages() } satisfies Partial<GremlinAttackObservations>;
       const haltRequested = performance.now();
       await halt();
       await waitEnded(`${label} to end after the halt (${watcher.stages().join(", ")})`);
-      return { endedBy: "halted", haltedAfterMs: Math.round(performance.now() - haltRequested), finalStages: watcher.stages() } satisfies Partial<GremlinAttackObservations>;
+      return {
+        endedBy: "halted",
+        haltedAfterMs: Math.round(performance.now() - haltRequested),
+        finalStages: watcher.stages(),
+      } satisfies Partial<GremlinAttackObservations>;
     },
     runningAt,
   );

@@ -56,7 +56,12 @@ export class GremlinClient {
   async createAttack(request: GremlinAttackRequest): Promise<string> {
     const text = await this.call(`create ${request.command.type} attack`, "POST", "/attacks/new", {}, request);
     const id = text.trim().replace(/^"|"$/g, "");
-    if (!/^[\w-]+$/.test(id)) throw new GremlinApiError(`create ${request.command.type} attack`, 200, `expected the attack id as text, got ${JSON.stringify(this.config.credentials.redact(text.slice(0, 80)))}`);
+    if (!/^[\w-]+$/.test(id))
+      throw new GremlinApiError(
+        `create ${request.command.type} attack`,
+        200,
+        `expected the attack id as text, got ${JSON.stringify(this.config.credentials.redact(text.slice(0, 80)))}`,
+      );
     return id;
   }
 
@@ -90,7 +95,11 @@ export class GremlinClient {
     try {
       response = await fetch(url, {
         method,
-        headers: { authorization: this.config.credentials.authorization(), accept: "application/json, text/plain", ...(body !== undefined ? { "content-type": "application/json" } : {}) },
+        headers: {
+          authorization: this.config.credentials.authorization(),
+          accept: "application/json, text/plain",
+          ...(body !== undefined ? { "content-type": "application/json" } : {}),
+        },
         body: body !== undefined ? JSON.stringify(body) : undefined,
         signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
       });

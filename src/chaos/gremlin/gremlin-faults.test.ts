@@ -59,7 +59,9 @@ describe("Gremlin attacks against the contract server", () => {
 
     await handle.remove();
     await handle.remove();
-    expect(fake.requestsTo("DELETE", "/v1/attacks/")).toEqual([expect.objectContaining({ path: `/v1/attacks/${attackId}`, query: { teamId: TEAM }, authorization: `Key ${apiKey}` })]);
+    expect(fake.requestsTo("DELETE", "/v1/attacks/")).toEqual([
+      expect.objectContaining({ path: `/v1/attacks/${attackId}`, query: { teamId: TEAM }, authorization: `Key ${apiKey}` }),
+    ]);
     expect(fake.stagesOf(attackId)).toEqual(["Halted"]);
     expect(handle.removedAt).toBeGreaterThan(handle.injectedAt);
     expect(handle.observations).toMatchObject({ endedBy: "halted", finalStages: ["web-1: Halted"] });
@@ -68,11 +70,23 @@ describe("Gremlin attacks against the contract server", () => {
   });
 
   it("sends latency and blackhole attacks to containers, sparing Gremlin's API and DNS so the halt gets through", async () => {
-    const latency = await faults.latency({ target: { containers: ["pg-container"] }, lengthSeconds: 30, delayMs: 200, hostnames: ["postgres.staging"], ports: [5432] });
+    const latency = await faults.latency({
+      target: { containers: ["pg-container"] },
+      lengthSeconds: 30,
+      delayMs: 200,
+      hostnames: ["postgres.staging"],
+      ports: [5432],
+    });
     const blackhole = await faults.blackhole({ target: { hosts: ["web-1", "web-2"] }, lengthSeconds: 20 });
     expect(fake.requestsTo("POST", "/v1/attacks/new").map((request) => request.body)).toEqual([
-      { command: { type: "latency", args: ["-l", "30", "-m", "200", "-h", "postgres.staging,^api.gremlin.com", "-p", "5432,^53"] }, target: { type: "Exact", containers: { ids: ["pg-container"] } } },
-      { command: { type: "blackhole", args: ["-l", "20", "-h", "^api.gremlin.com", "-p", "^53"] }, target: { type: "Exact", hosts: { ids: ["web-1", "web-2"] } } },
+      {
+        command: { type: "latency", args: ["-l", "30", "-m", "200", "-h", "postgres.staging,^api.gremlin.com", "-p", "5432,^53"] },
+        target: { type: "Exact", containers: { ids: ["pg-container"] } },
+      },
+      {
+        command: { type: "blackhole", args: ["-l", "20", "-h", "^api.gremlin.com", "-p", "^53"] },
+        target: { type: "Exact", hosts: { ids: ["web-1", "web-2"] } },
+      },
     ]);
     expect(blackhole.description).toMatchObject({ kind: "gremlin/blackhole", cause: "equipment-failure", target: "gremlin host:web-1,host:web-2" });
     expect(fake.stagesOf(blackhole.observations.attackId)).toEqual(["Running", "Running"]);
@@ -99,7 +113,9 @@ describe("Gremlin attacks against the contract server", () => {
     allowed = ["host:web-1"];
     const refusal = faults.cpu({ target: { hosts: ["web-1", "web-2"] }, lengthSeconds: 10 });
     await expect(refusal).rejects.toThrow(GremlinTargetRefusedError);
-    await expect(refusal).rejects.toThrow('refusing a Gremlin attack on host:web-2: it is not in GREMLIN_ALLOW_TARGETS (host:web-1); opt in with GREMLIN_ALLOW_TARGETS="host:web-1,host:web-2"');
+    await expect(refusal).rejects.toThrow(
+      'refusing a Gremlin attack on host:web-2: it is not in GREMLIN_ALLOW_TARGETS (host:web-1); opt in with GREMLIN_ALLOW_TARGETS="host:web-1,host:web-2"',
+    );
     allowed = [];
     await expect(faults.blackhole({ target: { hosts: ["web-1"] }, lengthSeconds: 10 })).rejects.toThrow("no target is opted in");
     await expect(faults.shutdown({ target: { containers: ["web-1"] } })).rejects.toThrow("container:web-1");
@@ -118,8 +134,12 @@ describe("Gremlin attacks against the contract server", () => {
     await expect(faults.latency({ target: web1, lengthSeconds: 10, delayMs: -5 })).rejects.toThrow("invalid fault parameter: delayMs");
     await expect(faults.latency({ target: web1, lengthSeconds: 10, delayMs: 5, ports: [70_000] })).rejects.toThrow("invalid fault parameter: ports");
     await expect(faults.blackhole({ target: web1, lengthSeconds: 10, hostnames: ["a b"] })).rejects.toThrow("invalid fault parameter: hostnames");
-    await expect(faults.cpu({ target: { hosts: [] }, lengthSeconds: 10 })).rejects.toThrow("invalid fault parameter: target.hosts must name at least one identifier");
-    await expect(faults.cpu({ target: { hosts: ["web-1"], containers: ["x"] } as never, lengthSeconds: 10 })).rejects.toThrow("invalid fault parameter: target must name either hosts or containers");
+    await expect(faults.cpu({ target: { hosts: [] }, lengthSeconds: 10 })).rejects.toThrow(
+      "invalid fault parameter: target.hosts must name at least one identifier",
+    );
+    await expect(faults.cpu({ target: { hosts: ["web-1"], containers: ["x"] } as never, lengthSeconds: 10 })).rejects.toThrow(
+      "invalid fault parameter: target must name either hosts or containers",
+    );
     await expect(faults.shutdown({ target: web1, delayMinutes: -1 })).rejects.toThrow("invalid fault parameter: delayMinutes");
     expect(fake.requests).toEqual([]);
   });
@@ -133,7 +153,11 @@ describe("Gremlin attacks against the contract server", () => {
 
   it("halts and stamps nothing when the attack is not Running in time", async () => {
     await startFake({ stageTimes: { stepMs: 10_000 } });
-    faults = gremlinFaults({ config: resolveGremlinConfig({ apiKey, teamId: TEAM, apiUrl: fake.url }), allowedTargets: () => allowed, timing: { ...FAST, runningTimeoutMs: 200 } });
+    faults = gremlinFaults({
+      config: resolveGremlinConfig({ apiKey, teamId: TEAM, apiUrl: fake.url }),
+      allowedTargets: () => allowed,
+      timing: { ...FAST, runningTimeoutMs: 200 },
+    });
     const late = faults.cpu({ target: { hosts: ["web-1"] }, lengthSeconds: 10 });
     await expect(late).rejects.toThrow(FaultNotInEffectError);
     await expect(late).rejects.toThrow(/to be Running did not take effect within \d+ ms: stages Pending/);

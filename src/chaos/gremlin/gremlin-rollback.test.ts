@@ -11,7 +11,11 @@ describe("a Gremlin attack in an experiment", () => {
   it("is halted by the rollback when the time limit stops the method, and the journal holds its timeline but not the key", async () => {
     const apiKey = `gk-${randomBytes(20).toString("hex")}`;
     await using fake = await FakeGremlinApi.start({ apiKey, teamId: "team-1", clients: ["web-1"] });
-    await using gremlin = gremlinFaults({ config: resolveGremlinConfig({ apiKey, teamId: "team-1", apiUrl: fake.url }), allowedTargets: () => ["host:web-1"], timing: { pollIntervalMs: 10 } });
+    await using gremlin = gremlinFaults({
+      config: resolveGremlinConfig({ apiKey, teamId: "team-1", apiUrl: fake.url }),
+      allowedTargets: () => ["host:web-1"],
+      timing: { pollIntervalMs: 10 },
+    });
     const env = new FakeEnvironment({ pipelines: { experiment: { exit: "never", objectsPerSecond: 5 } } });
     const definition: ExperimentDefinition = {
       id: "gremlin-cpu",

@@ -30,7 +30,9 @@ describe("the Gremlin API key", () => {
     const wrongKey = newKey();
     const client = new GremlinClient(resolveGremlinConfig({ apiKey: wrongKey, apiUrl: fake.url }));
 
-    const error = await client.createAttack({ command: { type: "cpu", args: ["-l", "10"] }, target: { type: "Exact", hosts: { ids: ["web-1"] } } }).catch((thrown: unknown) => thrown);
+    const error = await client
+      .createAttack({ command: { type: "cpu", args: ["-l", "10"] }, target: { type: "Exact", hosts: { ids: ["web-1"] } } })
+      .catch((thrown: unknown) => thrown);
     expect(error).toBeInstanceOf(GremlinApiError);
     expect(error).toMatchObject({ status: 401, fault: "client", retryable: false });
     // The fake did echo it: the client is what keeps it out.

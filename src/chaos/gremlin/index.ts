@@ -15,5 +15,12 @@ export {
   type ShutdownAttackOptions,
   type TimedAttackOptions,
 } from "./attack-spec.ts";
-export { DEFAULT_GREMLIN_API_URL, GREMLIN_VARIABLES, gremlinConfigFromEnv, resolveGremlinConfig, type GremlinConfig, type GremlinConfigInput } from "./gremlin-config.ts";
+export {
+  DEFAULT_GREMLIN_API_URL,
+  GREMLIN_VARIABLES,
+  gremlinConfigFromEnv,
+  resolveGremlinConfig,
+  type GremlinConfig,
+  type GremlinConfigInput,
+} from "./gremlin-config.ts";
 export { GremlinApiError, GremlinAttackFailedError, GremlinConfigError, GremlinTargetRefusedError } from "./errors.ts";

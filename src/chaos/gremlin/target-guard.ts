@@ -12,7 +12,10 @@ export function checkTargetsAllowed(targets: readonly string[], allowed: readonl
   for (const target of targets) {
     if (allowed.includes(target)) continue;
     const hint = `opt in with ${GREMLIN_VARIABLES.allowTargets}="${[...allowed, target].join(",")}"`;
-    throw new GremlinTargetRefusedError(target, allowed.length === 0 ? `no target is opted in; ${hint}` : `it is not in ${GREMLIN_VARIABLES.allowTargets} (${allowed.join(", ")}); ${hint}`);
+    throw new GremlinTargetRefusedError(
+      target,
+      allowed.length === 0 ? `no target is opted in; ${hint}` : `it is not in ${GREMLIN_VARIABLES.allowTargets} (${allowed.join(", ")}); ${hint}`,
+    );
   }
 }
 

@@ -14,10 +14,15 @@ import { GuardedCluster } from "./target/guarded-cluster.ts";
 import { kubernetesTargetFromEnv } from "./target/target-from-env.ts";
 
 const kubeconfig = process.env.KUBECONFIG_CHAOS;
-const SKIP_REASON = "skipped: no cluster; set KUBECONFIG_CHAOS to a kubeconfig (plus CHAOS_NAMESPACE and CHAOS_ALLOWED_NAMESPACES) to run against a cluster with Chaos Mesh";
+const SKIP_REASON =
+  "skipped: no cluster; set KUBECONFIG_CHAOS to a kubeconfig (plus CHAOS_NAMESPACE and CHAOS_ALLOWED_NAMESPACES) to run against a cluster with Chaos Mesh";
 
 function liveCluster(dryRun = false): GuardedCluster {
-  const target = kubernetesTargetFromEnv({ ...process.env, CHAOS_KUBECONFIG: process.env.CHAOS_KUBECONFIG ?? kubeconfig, ...(dryRun ? { CHAOS_DRY_RUN: "true" } : {}) });
+  const target = kubernetesTargetFromEnv({
+    ...process.env,
+    CHAOS_KUBECONFIG: process.env.CHAOS_KUBECONFIG ?? kubeconfig,
+    ...(dryRun ? { CHAOS_DRY_RUN: "true" } : {}),
+  });
   return new GuardedCluster(KubeClient.fromKubeconfig(target), target);
 }
 

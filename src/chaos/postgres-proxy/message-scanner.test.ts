@@ -16,7 +16,14 @@ const startup = (() => {
   return Buffer.concat([length, body]);
 })();
 const copyData = typed("d", Buffer.from("1\tone\n".repeat(300)));
-const stream = Buffer.concat([startup, queryMessage("COPY t FROM STDIN"), copyData, typed("d", Buffer.alloc(0)), typed("c", Buffer.alloc(0)), typed("S", Buffer.alloc(0))]);
+const stream = Buffer.concat([
+  startup,
+  queryMessage("COPY t FROM STDIN"),
+  copyData,
+  typed("d", Buffer.alloc(0)),
+  typed("c", Buffer.alloc(0)),
+  typed("S", Buffer.alloc(0)),
+]);
 
 /** Scans `bytes` cut into chunks at `cuts`; returns the messages, with streamed pieces joined again. */
 function scan(bytes: Buffer, cuts: number[]): { type: number; raw: Buffer; pieces: number }[] {
@@ -51,7 +58,10 @@ describe("MessageScanner", () => {
   it("gives the same messages wherever the stream is split, one cut or many", () => {
     const expected = whole.map((m) => m.raw.toString("hex"));
     for (let cut = 1; cut < stream.length; cut++) expect(scan(stream, [cut]).map((m) => m.raw.toString("hex"))).toEqual(expected);
-    const byteByByte = scan(stream, Array.from({ length: stream.length - 1 }, (_, i) => i + 1));
+    const byteByByte = scan(
+      stream,
+      Array.from({ length: stream.length - 1 }, (_, i) => i + 1),
+    );
     expect(byteByByte.map((m) => m.raw.toString("hex"))).toEqual(expected);
     expect(byteByByte.find((m) => m.type === FRONTEND.copyData)!.pieces).toBe(copyData.length - 4);
   });

@@ -46,7 +46,9 @@ describe("the protocol-aware Postgres proxy", () => {
     } finally {
       await c.end();
     }
-    const expected = createHash("md5").update(rows.map((row) => row.split("\t")[1]!.replace(/\n$/, "")).join(",")).digest("hex");
+    const expected = createHash("md5")
+      .update(rows.map((row) => row.split("\t")[1]!.replace(/\n$/, "")).join(","))
+      .digest("hex");
     const [stored] = await kit.direct<{ digest: string }>(`SELECT md5(string_agg(note, ',' ORDER BY id)) AS digest FROM ${table}`);
     expect(stored!.digest).toBe(expected);
     expect(proxy.recording().copies).toEqual({ [table]: 1 });
@@ -86,7 +88,11 @@ describe("the protocol-aware Postgres proxy", () => {
   it("matches the COMMIT of a transaction that ran a given statement, COPY included, and no other COMMIT", async () => {
     await using proxy = await kit.proxy();
     const [plain, copied] = [await kit.freshTable(), await kit.freshTable()];
-    const rule = proxy.addRule({ type: "commitAckLost", match: { kind: "commit", inTransactionWith: new RegExp(`^COPY ${copied}\\b`) }, occurrence: { nth: 2 } });
+    const rule = proxy.addRule({
+      type: "commitAckLost",
+      match: { kind: "commit", inTransactionWith: new RegExp(`^COPY ${copied}\\b`) },
+      occurrence: { nth: 2 },
+    });
     const c = await kit.client(proxy.port);
     const transaction = async (work: () => Promise<unknown>) => {
       await c.query("BEGIN");
@@ -127,7 +133,13 @@ describe("the protocol-aware Postgres proxy", () => {
     const table = await kit.freshTable();
     const rule = proxy.addRule({ type: "cutMidCopy", afterBytes: 100_000 });
     const c = await kit.client(proxy.port);
-    await failure(copyInto(c, table, Array.from({ length: 50_000 }, (_, id) => `${id}\trow ${id}\n`)));
+    await failure(
+      copyInto(
+        c,
+        table,
+        Array.from({ length: 50_000 }, (_, id) => `${id}\trow ${id}\n`),
+      ),
+    );
     await c.end().catch(() => undefined);
     expect(rule.observations.faulted).toMatchObject([{ table, bytesPassed: 100_000, atCopyEnd: false }]);
     expect(await kit.ids(table)).toEqual([]);

@@ -34,7 +34,9 @@ export class PostgresTestKit {
 
   /** A connected client, through the proxy on `port` or directly. */
   async client(port = this.server.port): Promise<ObservingClient> {
-    const connected = Object.assign(new pg.Client({ connectionString: this.server.connectionUri("postgres", port), query_timeout: 10_000 }), { lost: [] as Error[] });
+    const connected = Object.assign(new pg.Client({ connectionString: this.server.connectionUri("postgres", port), query_timeout: 10_000 }), {
+      lost: [] as Error[],
+    });
     connected.on("error", (error) => connected.lost.push(error));
     await connected.connect();
     return connected;

@@ -209,7 +209,9 @@ export class ProxySession {
         this.forward(raws, syncs);
       });
     }
-    this.sockets.toClient(errorResponseMessage("ERROR", IN_FAILED_TRANSACTION, "current transaction is aborted, commands ignored until end of transaction block"));
+    this.sockets.toClient(
+      errorResponseMessage("ERROR", IN_FAILED_TRANSACTION, "current transaction is aborted, commands ignored until end of transaction block"),
+    );
     if (syncs > 0 || !extended) this.sockets.toClient(readyForQueryMessage("E"));
     else this.discardUntilSync = true;
     return undefined;

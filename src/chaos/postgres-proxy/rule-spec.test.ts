@@ -69,7 +69,10 @@ describe("describeStatement", () => {
     expect(describeStatement("START TRANSACTION ISOLATION LEVEL SERIALIZABLE", "simple").kind).toBe("begin");
     expect(describeStatement("COMMIT", "simple").kind).toBe("commit");
     expect(describeStatement("-- note\nROLLBACK", "simple").kind).toBe("rollback");
-    expect(describeStatement("COPY filename_instrument (filename, instrument) FROM STDIN", "simple")).toMatchObject({ kind: "copy", copyTable: "filename_instrument" });
+    expect(describeStatement("COPY filename_instrument (filename, instrument) FROM STDIN", "simple")).toMatchObject({
+      kind: "copy",
+      copyTable: "filename_instrument",
+    });
     expect(describeStatement("DELETE FROM t WHERE k = ANY($1::text[]) AND n > 42 AND s = 'it''s'", "extended").normalized).toBe(
       "DELETE FROM t WHERE k = ANY(?::text[]) AND n > ? AND s = ?",
     );

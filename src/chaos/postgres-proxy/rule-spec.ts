@@ -81,9 +81,22 @@ export const POSTGRES_RULE_TYPES = ["error", "commitAckLost", "cutMidCopy", "hol
 
 /** The resolved, validated rule: every default filled in. */
 export type ResolvedRule =
-  | { readonly type: "error"; readonly match: ResolvedMatch; readonly occurrence: Occurrence; readonly sqlstate: string; readonly message: string; readonly severity: ErrorSeverity }
+  | {
+      readonly type: "error";
+      readonly match: ResolvedMatch;
+      readonly occurrence: Occurrence;
+      readonly sqlstate: string;
+      readonly message: string;
+      readonly severity: ErrorSeverity;
+    }
   | { readonly type: "commitAckLost"; readonly match: ResolvedMatch; readonly occurrence: Occurrence }
-  | { readonly type: "cutMidCopy"; readonly match: ResolvedMatch; readonly occurrence: Occurrence; readonly afterBytes: number | undefined; readonly afterMessages: number | undefined }
+  | {
+      readonly type: "cutMidCopy";
+      readonly match: ResolvedMatch;
+      readonly occurrence: Occurrence;
+      readonly afterBytes: number | undefined;
+      readonly afterMessages: number | undefined;
+    }
   | { readonly type: "hold"; readonly match: ResolvedMatch; readonly occurrence: Occurrence; readonly delayMs: number }
   | { readonly type: "reset"; readonly match: ResolvedMatch; readonly occurrence: Occurrence };
 
@@ -174,7 +187,11 @@ function resolveMatch(match: StatementMatch | undefined, required: boolean): Res
       }
     }
   }
-  return { kinds, pattern: resolvePattern(match.pattern, "match.pattern"), inTransactionWith: resolvePattern(match.inTransactionWith, "match.inTransactionWith") };
+  return {
+    kinds,
+    pattern: resolvePattern(match.pattern, "match.pattern"),
+    inTransactionWith: resolvePattern(match.inTransactionWith, "match.inTransactionWith"),
+  };
 }
 
 function resolvePattern(pattern: RegExp | undefined, field: string): RegExp | undefined {
@@ -186,11 +203,13 @@ function resolvePattern(pattern: RegExp | undefined, field: string): RegExp | un
 
 function resolveOccurrence(occurrence: Occurrence | undefined): Occurrence {
   if (occurrence === undefined) return { every: true };
-  if (typeof occurrence !== "object" || occurrence === null) throw new PostgresRuleValidationError("occurrence", "must be { nth }, { every: true } or { probability, seed }");
+  if (typeof occurrence !== "object" || occurrence === null)
+    throw new PostgresRuleValidationError("occurrence", "must be { nth }, { every: true } or { probability, seed }");
   const keys = Object.keys(occurrence).sort().join(",");
   if (keys === "nth") {
     const { nth } = occurrence as { nth: unknown };
-    if (typeof nth !== "number" || !Number.isInteger(nth) || nth < 1) throw new PostgresRuleValidationError("occurrence.nth", `must be an integer >= 1 (counting from 1); got ${String(nth)}`);
+    if (typeof nth !== "number" || !Number.isInteger(nth) || nth < 1)
+      throw new PostgresRuleValidationError("occurrence.nth", `must be an integer >= 1 (counting from 1); got ${String(nth)}`);
     return { nth };
   }
   if (keys === "every") {
@@ -202,7 +221,8 @@ function resolveOccurrence(occurrence: Occurrence | undefined): Occurrence {
     if (typeof probability !== "number" || !(probability >= 0 && probability <= 1)) {
       throw new PostgresRuleValidationError("occurrence.probability", `must be a number in [0, 1]; got ${String(probability)}`);
     }
-    if (typeof seed !== "number" || !Number.isInteger(seed)) throw new PostgresRuleValidationError("occurrence.seed", `must be an integer; got ${String(seed)}`);
+    if (typeof seed !== "number" || !Number.isInteger(seed))
+      throw new PostgresRuleValidationError("occurrence.seed", `must be an integer; got ${String(seed)}`);
     return { probability, seed };
   }
   throw new PostgresRuleValidationError("occurrence", `must have exactly nth, every, or probability and seed; got keys ${JSON.stringify(keys)}`);
@@ -210,6 +230,7 @@ function resolveOccurrence(occurrence: Occurrence | undefined): Occurrence {
 
 function optionalCount(value: number | undefined, field: string, min: number): number | undefined {
   if (value === undefined) return undefined;
-  if (typeof value !== "number" || !Number.isInteger(value) || value < min) throw new PostgresRuleValidationError(field, `must be an integer >= ${min}; got ${String(value)}`);
+  if (typeof value !== "number" || !Number.isInteger(value) || value < min)
+    throw new PostgresRuleValidationError(field, `must be an integer >= ${min}; got ${String(value)}`);
   return value;
 }

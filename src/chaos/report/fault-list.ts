@@ -29,7 +29,8 @@ export function renderRollbacks(rollbacks: readonly RollbackRecord[]): Html {
   return html`<table class="rollbacks">
 <thead><tr><th>rollback</th><th>at</th><th>result</th></tr></thead>
 <tbody>${rollbacks.map(
-    (rollback) => html`<tr><td>${rollback.name}</td><td>${formatMs(rollback.at)}</td><td class="${rollback.ok ? "pass" : "fail"}">${rollback.ok ? "ok" : `failed${rollback.error ? `: ${rollback.error}` : ""}`}</td></tr>`,
+    (rollback) =>
+      html`<tr><td>${rollback.name}</td><td>${formatMs(rollback.at)}</td><td class="${rollback.ok ? "pass" : "fail"}">${rollback.ok ? "ok" : `failed${rollback.error ? `: ${rollback.error}` : ""}`}</td></tr>`,
   )}</tbody>
 </table>`;
 }

@@ -27,36 +27,43 @@ describe("HTML report screenshot", () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  it.skipIf(chromium === null)(chromium === null ? `${TEST_NAME} — SKIPPED: neither chromium nor chromium-browser is on PATH (apt-get install chromium)` : TEST_NAME, async () => {
-    const browser = chromium as string;
-    const reportHtml = join(dir, "resilience.html");
-    const blankHtml = join(dir, "blank.html");
-    const reportPng = join(dir, "resilience.png");
-    const blankPng = join(dir, "blank.png");
-    const report = { schemaVersion: 1 as const, generatedAt: "2025-11-24T10:30:00.000Z", journals: [completedScenario(), failedScenarioWithIntegrityDifference()] };
-    await writeFile(reportHtml, renderHtmlReport(report));
-    await writeFile(blankHtml, `<!DOCTYPE html><html><head><meta charset="utf-8"><title>blank</title></head><body></body></html>`);
+  it.skipIf(chromium === null)(
+    chromium === null ? `${TEST_NAME} — SKIPPED: neither chromium nor chromium-browser is on PATH (apt-get install chromium)` : TEST_NAME,
+    async () => {
+      const browser = chromium as string;
+      const reportHtml = join(dir, "resilience.html");
+      const blankHtml = join(dir, "blank.html");
+      const reportPng = join(dir, "resilience.png");
+      const blankPng = join(dir, "blank.png");
+      const report = {
+        schemaVersion: 1 as const,
+        generatedAt: "2025-11-24T10:30:00.000Z",
+        journals: [completedScenario(), failedScenarioWithIntegrityDifference()],
+      };
+      await writeFile(reportHtml, renderHtmlReport(report));
+      await writeFile(blankHtml, `<!DOCTYPE html><html><head><meta charset="utf-8"><title>blank</title></head><body></body></html>`);
 
-    await screenshotHtml(browser, reportHtml, reportPng, WINDOW);
-    await screenshotHtml(browser, blankHtml, blankPng, WINDOW);
+      await screenshotHtml(browser, reportHtml, reportPng, WINDOW);
+      await screenshotHtml(browser, blankHtml, blankPng, WINDOW);
 
-    expect(existsSync(reportPng)).toBe(true);
-    const png = await readFile(reportPng);
-    const blank = await readFile(blankPng);
-    expect(pngDimensions(png)).toEqual(WINDOW);
-    expect(pngDimensions(blank)).toEqual(WINDOW);
+      expect(existsSync(reportPng)).toBe(true);
+      const png = await readFile(reportPng);
+      const blank = await readFile(blankPng);
+      expect(pngDimensions(png)).toEqual(WINDOW);
+      expect(pngDimensions(blank)).toEqual(WINDOW);
 
-    const shown = pixelStats(decodePng(png));
-    const empty = pixelStats(decodePng(blank));
-    // The blank page proves the measures can fail: it has one colour, no ink, no chart.
-    expect(empty.distinctColors).toBeLessThan(4);
-    expect(empty.nonBackgroundFraction).toBeLessThan(0.001);
-    expect(empty.countNear(THROUGHPUT_BLUE, 10)).toBe(0);
+      const shown = pixelStats(decodePng(png));
+      const empty = pixelStats(decodePng(blank));
+      // The blank page proves the measures can fail: it has one colour, no ink, no chart.
+      expect(empty.distinctColors).toBeLessThan(4);
+      expect(empty.nonBackgroundFraction).toBeLessThan(0.001);
+      expect(empty.countNear(THROUGHPUT_BLUE, 10)).toBe(0);
 
-    expect(png.length).toBeGreaterThan(blank.length * 5);
-    expect(shown.distinctColors).toBeGreaterThan(200);
-    expect(shown.nonBackgroundFraction).toBeGreaterThan(0.05);
-    expect(shown.countNear(THROUGHPUT_BLUE, 10), "pixels of the throughput line").toBeGreaterThan(300);
-    expect(shown.countNear(FAULT_SHADING, 3), "pixels of shaded fault windows").toBeGreaterThan(10_000);
-  });
+      expect(png.length).toBeGreaterThan(blank.length * 5);
+      expect(shown.distinctColors).toBeGreaterThan(200);
+      expect(shown.nonBackgroundFraction).toBeGreaterThan(0.05);
+      expect(shown.countNear(THROUGHPUT_BLUE, 10), "pixels of the throughput line").toBeGreaterThan(300);
+      expect(shown.countNear(FAULT_SHADING, 3), "pixels of shaded fault windows").toBeGreaterThan(10_000);
+    },
+  );
 });

@@ -21,7 +21,16 @@ describe("renderHtmlReport", () => {
       environment: { kind: "embedded", target: HOSTILE },
       probes: [{ name: `probe ${HOSTILE}`, unit: HOSTILE, tolerance: HOSTILE, role: "safety" }],
       samples: [{ probe: `probe ${HOSTILE}`, at: 100, phase: "during", value: null, ok: false, error: HOSTILE }],
-      faults: [buildFault({ name: `fault ${HOSTILE}`, target: HOSTILE, trigger: HOSTILE, parameters: { [HOSTILE]: HOSTILE }, observations: { nested: { [HOSTILE]: [HOSTILE] } }, error: HOSTILE })],
+      faults: [
+        buildFault({
+          name: `fault ${HOSTILE}`,
+          target: HOSTILE,
+          trigger: HOSTILE,
+          parameters: { [HOSTILE]: HOSTILE },
+          observations: { nested: { [HOSTILE]: [HOSTILE] } },
+          error: HOSTILE,
+        }),
+      ],
       rollbacks: [{ name: HOSTILE, at: 5, ok: false, error: HOSTILE }],
       integrity: { ...intactIntegrity(), ok: false, summary: HOSTILE, lost: [HOSTILE], lostCount: 1, unaccounted: [HOSTILE] },
     });
@@ -94,7 +103,15 @@ describe("renderHtmlReport", () => {
       durationMs: 0,
       steadyStateBefore: null,
       steadyStateAfter: null,
-      figures: { recoveryMs: null, detectionMs: null, baselineThroughput: 0, throughputDuringFault: null, pipelineDurationMs: null, pipelineProcesses: 0, retries: 0 },
+      figures: {
+        recoveryMs: null,
+        detectionMs: null,
+        baselineThroughput: 0,
+        throughputDuringFault: null,
+        pipelineDurationMs: null,
+        pipelineProcesses: 0,
+        retries: 0,
+      },
     });
     const page = renderHtmlReport(reportOf(journal));
     expect(page).toContain(`<span class="badge warn">interrupted</span>`);

@@ -13,7 +13,7 @@ describe("humanizeKey", () => {
 
 describe("renderKeyValues", () => {
   it("formats numbers, booleans, lists and nested records", () => {
-    const markup = renderKeyValues({ pid: 48213, restarted: true, codes: ["53300", 57] , toxic: { type: "latency" }, none: null }).markup;
+    const markup = renderKeyValues({ pid: 48213, restarted: true, codes: ["53300", 57], toxic: { type: "latency" }, none: null }).markup;
     expect(markup).toContain("<dd>48,213</dd>");
     expect(markup).toContain("<dd>yes</dd>");
     expect(markup).toContain("<dd>53300, 57</dd>");

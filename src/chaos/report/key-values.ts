@@ -33,7 +33,9 @@ function renderValue(value: unknown, depth: number): Html {
   if (typeof value === "boolean") return html`${value ? "yes" : "no"}`;
   if (typeof value === "string") return html`${value}`;
   if (Array.isArray(value) && value.every(isPrimitive)) {
-    return value.length === 0 ? html`<span class="muted">none</span>` : html`${value.map((item) => (typeof item === "number" ? formatNumber(item, 3) : String(item))).join(", ")}`;
+    return value.length === 0
+      ? html`<span class="muted">none</span>`
+      : html`${value.map((item) => (typeof item === "number" ? formatNumber(item, 3) : String(item))).join(", ")}`;
   }
   if (isPlainRecord(value) && depth < MAX_NESTING) return renderKeyValues(value, depth + 1);
   return html`<code>${compactJson(value)}</code>`;

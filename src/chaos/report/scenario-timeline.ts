@@ -40,9 +40,7 @@ export function scenarioTimeline(journal: Journal): ScenarioTimeline {
   const endMs = latest > startMs ? latest : startMs + 1;
 
   const faultWindows = journal.faults.flatMap((fault): FaultWindow[] =>
-    fault.injectedAt === null
-      ? []
-      : [{ name: fault.name, fromMs: fault.injectedAt, toMs: fault.removedAt ?? endMs, stillInEffect: fault.removedAt === null }],
+    fault.injectedAt === null ? [] : [{ name: fault.name, fromMs: fault.injectedAt, toMs: fault.removedAt ?? endMs, stillInEffect: fault.removedAt === null }],
   );
   const recoveryMarkers = journal.faults.flatMap((fault): RecoveryMarker[] =>
     fault.recoveredAt === null ? [] : [{ faultName: fault.name, atMs: fault.recoveredAt }],

@@ -11,9 +11,9 @@ export function renderSummaryHtmlTable(journals: readonly Journal[]): Html {
 <thead><tr><th>scenario</th><th>cause</th><th>status</th><th>recovery / budget</th><th>detection</th><th>throughput dip</th><th>integrity</th></tr></thead>
 <tbody>
 ${journals.map((journal, index) => {
-    const verdict = recoveryVerdict(journal);
-    const integrity = journal.integrity;
-    return html`<tr>
+  const verdict = recoveryVerdict(journal);
+  const integrity = journal.integrity;
+  return html`<tr>
 <td><a href="#${scenarioAnchor(journal, index)}">${journal.title || journal.id}</a><br><code class="muted">${journal.id}</code></td>
 <td>${journal.cause}</td>
 <td><span class="badge ${statusClass(journal.status)}">${journal.status}</span></td>
@@ -22,7 +22,7 @@ ${journals.map((journal, index) => {
 <td class="num">${formatThroughputDip(journal)}</td>
 <td class="${integrity === null ? "none" : integrity.ok ? "pass" : "fail"}">${integrity === null ? "not checked" : integrity.summary}</td>
 </tr>`;
-  })}
+})}
 </tbody>
 <tfoot><tr><td colspan="7">${formatTotals(reportTotals(journals))}</td></tr></tfoot>
 </table>`;

@@ -10,7 +10,14 @@ export function formatSummaryMarkdown(journals: readonly Journal[]): string {
   if (journals.length === 0) return "No chaos experiment ran.\n";
   const rows = journals.map((journal) => {
     const verdict = recoveryVerdict(journal);
-    const cells = [journal.id, journal.cause, journal.environment.kind, journal.status, `${formatRecoveryAgainstBudget(verdict)} ${recoveryVerdictWord(verdict)}`, formatIntegrity(journal)];
+    const cells = [
+      journal.id,
+      journal.cause,
+      journal.environment.kind,
+      journal.status,
+      `${formatRecoveryAgainstBudget(verdict)} ${recoveryVerdictWord(verdict)}`,
+      formatIntegrity(journal),
+    ];
     return `| ${cells.map(escapeCell).join(" | ")} |`;
   });
   return [

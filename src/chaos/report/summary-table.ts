@@ -14,7 +14,13 @@ const MAX_INTEGRITY_CHARS = 60;
 export function formatSummaryTable(journals: readonly Journal[]): string {
   const rows = journals.map((journal) => {
     const verdict = recoveryVerdict(journal);
-    return [journal.id, journal.cause, journal.status, `${formatRecoveryAgainstBudget(verdict)} ${recoveryVerdictWord(verdict)}`, truncate(formatIntegrity(journal), MAX_INTEGRITY_CHARS)];
+    return [
+      journal.id,
+      journal.cause,
+      journal.status,
+      `${formatRecoveryAgainstBudget(verdict)} ${recoveryVerdictWord(verdict)}`,
+      truncate(formatIntegrity(journal), MAX_INTEGRITY_CHARS),
+    ];
   });
   const table = [[...HEADERS], ...rows];
   const widths = HEADERS.map((_, column) => Math.max(...table.map((row) => (row[column] ?? "").length)));

@@ -24,7 +24,10 @@ describe("renderLineChart", () => {
   it("shades each fault window from its injection to its removal on the time axis", () => {
     const journal = buildJournal({
       durationMs: 10_000,
-      faults: [buildFault({ name: "first", injectedAt: 2_000, removedAt: 5_000, recoveredAt: 6_500 }), buildFault({ name: "second", injectedAt: 7_500, removedAt: 8_000, recoveredAt: null })],
+      faults: [
+        buildFault({ name: "first", injectedAt: 2_000, removedAt: 5_000, recoveredAt: 6_500 }),
+        buildFault({ name: "second", injectedAt: 7_500, removedAt: 8_000, recoveredAt: null }),
+      ],
     });
     const windows = elementsWithClass(chartOf(journal, [sample(0, 400), sample(10_000, 410)]), "rect", "fault-window");
     expect(windows).toHaveLength(2);
@@ -68,7 +71,13 @@ describe("renderLineChart", () => {
   });
 
   it("breaks the line where a probe could not measure and marks the gap", () => {
-    const markup = chartOf(buildJournal({ durationMs: 4_000 }), [sample(0, 400), sample(1_000, 410), sample(2_000, null, false), sample(3_000, 405), sample(4_000, 400)]);
+    const markup = chartOf(buildJournal({ durationMs: 4_000 }), [
+      sample(0, 400),
+      sample(1_000, 410),
+      sample(2_000, null, false),
+      sample(3_000, 405),
+      sample(4_000, 400),
+    ]);
     const [series] = elementsWithClass(markup, "path", "series");
     expect(series?.d?.match(/M/g)).toHaveLength(2);
     expect(elementsWithClass(markup, "path", "sample-unmeasured")).toHaveLength(1);

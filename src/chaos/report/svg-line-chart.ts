@@ -84,7 +84,10 @@ function renderTimeAxis(timeline: ScenarioTimeline, x: Scale, plot: Plot): Html 
     .filter((tick) => tick <= timeline.endMs);
   return joinHtml([
     html`<line class="axis" x1="${plot.left}" x2="${plot.right}" y1="${plot.bottom}" y2="${plot.bottom}"/>`,
-    ...ticks.map((tick) => html`<text class="tick x-tick" x="${px(x(tick))}" y="${plot.bottom + 14}">${inSeconds ? `${formatNumber(tick / 1000, 1)} s` : `${formatNumber(tick)} ms`}</text>`),
+    ...ticks.map(
+      (tick) =>
+        html`<text class="tick x-tick" x="${px(x(tick))}" y="${plot.bottom + 14}">${inSeconds ? `${formatNumber(tick / 1000, 1)} s` : `${formatNumber(tick)} ms`}</text>`,
+    ),
     html`<text class="axis-label" x="${plot.right}" y="${plot.bottom + 28}">time since start</text>`,
   ]);
 }

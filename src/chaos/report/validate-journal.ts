@@ -28,9 +28,11 @@ export function validateJournal(value: unknown, file: string): Journal {
   if (!isRecord(value.figures)) fail("figures", `must be an object, got ${describe(value.figures)}`);
   if (value.integrity !== null && !isRecord(value.integrity)) fail("integrity", `must be an object or null, got ${describe(value.integrity)}`);
   if (value.rerun !== undefined) {
-    if (!isRecord(value.rerun) || !isRecord(value.rerun.firstRun)) fail("rerun.firstRun", `must be an object, got ${describe(isRecord(value.rerun) ? value.rerun.firstRun : value.rerun)}`);
+    if (!isRecord(value.rerun) || !isRecord(value.rerun.firstRun))
+      fail("rerun.firstRun", `must be an object, got ${describe(isRecord(value.rerun) ? value.rerun.firstRun : value.rerun)}`);
     const rerun = value.rerun as Record<string, unknown>;
-    if (!Array.isArray(rerun.quarantinedAfterFirstRun)) fail("rerun.quarantinedAfterFirstRun", `must be an array, got ${describe(rerun.quarantinedAfterFirstRun)}`);
+    if (!Array.isArray(rerun.quarantinedAfterFirstRun))
+      fail("rerun.quarantinedAfterFirstRun", `must be an array, got ${describe(rerun.quarantinedAfterFirstRun)}`);
     if (rerun.rerun !== null && !isRecord(rerun.rerun)) fail("rerun.rerun", `must be an object or null, got ${describe(rerun.rerun)}`);
   }
   return value as unknown as Journal;

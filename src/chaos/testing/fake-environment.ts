@@ -1,4 +1,15 @@
-import type { ChaosEnvironment, PipelineDatabase, ServiceName, PipelineExit, PipelineLaunchRequest, PipelineProcess, PipelineProgress, FaultHandle, FaultLibrary, SeedObject } from "../core/index.ts";
+import type {
+  ChaosEnvironment,
+  PipelineDatabase,
+  ServiceName,
+  PipelineExit,
+  PipelineLaunchRequest,
+  PipelineProcess,
+  PipelineProgress,
+  FaultHandle,
+  FaultLibrary,
+  SeedObject,
+} from "../core/index.ts";
 import type { TableSnapshot } from "../integrity/index.ts";
 import { FakeFaultLibrary, type FakeFaultOptions } from "./fake-fault-library.ts";
 
@@ -128,10 +139,24 @@ export class FakeEnvironment implements ChaosEnvironment {
   snapshot(url: string): TableSnapshot {
     const database = databases.get(url);
     if (!database) throw new Error(`no fake database at ${url}`);
-    const keys = database.prefix === undefined ? [] : this.keysUnder(database.prefix).slice(0, database.committed).filter((key) => !database.lost.has(key));
+    const keys =
+      database.prefix === undefined
+        ? []
+        : this.keysUnder(database.prefix)
+            .slice(0, database.committed)
+            .filter((key) => !database.lost.has(key));
     const relative = (key: string) => key.slice(database.prefix!.length);
     return {
-      instruments: keys.map((key) => ({ filename: relative(key), instrumentIndex: 0, track: 0, channel: 0, program: 0, isDrum: false, name: "Acoustic Grand Piano", noteCount: 1 })),
+      instruments: keys.map((key) => ({
+        filename: relative(key),
+        instrumentIndex: 0,
+        track: 0,
+        channel: 0,
+        program: 0,
+        isDrum: false,
+        name: "Acoustic Grand Piano",
+        noteCount: 1,
+      })),
       pairs: [],
       quarantined: [],
       recordedKeys: keys,

@@ -69,11 +69,16 @@ export class FakeFaultLibrary implements FaultLibrary {
   private async inject(method: string, target: string, parameters: Record<string, unknown> = {}): Promise<FaultHandle> {
     const name = `${method} ${target}`;
     if (this.options.unsupported?.includes(method)) throw new UnsupportedFaultError(name, "fake", "the fake environment cannot do that");
-    const handle = createFaultHandle({ kind: `fake/${method}`, cause: "equipment-failure", target, parameters }, { fake: true }, async () => {
-      if (this.options.failRemoval?.includes(method)) throw new Error(`cannot undo ${name}`);
-      this.undone.push(name);
-      this.options.onUndo?.(name);
-    }, effectSeen("a fake fault has no effect to observe"));
+    const handle = createFaultHandle(
+      { kind: `fake/${method}`, cause: "equipment-failure", target, parameters },
+      { fake: true },
+      async () => {
+        if (this.options.failRemoval?.includes(method)) throw new Error(`cannot undo ${name}`);
+        this.undone.push(name);
+        this.options.onUndo?.(name);
+      },
+      effectSeen("a fake fault has no effect to observe"),
+    );
     this.injected.push(handle);
     return handle;
   }

@@ -55,24 +55,48 @@ const UPSTREAM = "127.0.0.1:9";
 
 describe("bad input answers 400 naming the field", () => {
   const cases: [string, string, string, unknown, RegExp][] = [
-    ["negative latency", "POST", "/proxies/db/toxics", { ...badToxic, attributes: { latency: -1 } }, /^bad request body: attributes\.latency must be an integer >= 0 \(milliseconds\), got -1$/],
+    [
+      "negative latency",
+      "POST",
+      "/proxies/db/toxics",
+      { ...badToxic, attributes: { latency: -1 } },
+      /^bad request body: attributes\.latency must be an integer >= 0 \(milliseconds\), got -1$/,
+    ],
     ["string jitter", "POST", "/proxies/db/toxics", { ...badToxic, attributes: { latency: 1, jitter: "5" } }, /attributes\.jitter must be an integer/],
     ["unknown toxic type", "POST", "/proxies/db/toxics", { type: "packet_loss" }, /^invalid toxic type: type "packet_loss" is not one of latency, bandwidth/],
     ["missing toxic type", "POST", "/proxies/db/toxics", { attributes: {} }, /^invalid toxic type: type nothing/],
-    ["toxicity outside 0..1", "POST", "/proxies/db/toxics", { ...badToxic, toxicity: 2 }, /^bad request body: toxicity must be a number between 0 and 1, got 2$/],
+    [
+      "toxicity outside 0..1",
+      "POST",
+      "/proxies/db/toxics",
+      { ...badToxic, toxicity: 2 },
+      /^bad request body: toxicity must be a number between 0 and 1, got 2$/,
+    ],
     ["bad stream", "POST", "/proxies/db/toxics", { ...badToxic, stream: "both" }, /^stream was invalid, can be either upstream or downstream: got "both"$/],
     ["attributes not an object", "POST", "/proxies/db/toxics", { ...badToxic, attributes: [1] }, /^bad request body: attributes must be an object, got \[1\]$/],
     ["bad toxic update", "POST", "/proxies/db/toxics/lag", { attributes: { latency: -3 } }, /attributes\.latency must be an integer >= 0/],
     ["missing upstream", "POST", "/proxies", { name: "x", listen: "127.0.0.1:0" }, /^missing required field: upstream$/],
     ["missing name", "POST", "/proxies", { upstream: UPSTREAM }, /^missing required field: name$/],
-    ["listen without a port", "POST", "/proxies", { name: "x", upstream: UPSTREAM, listen: "localhost" }, /^bad request body: listen must be host:port \(missing port\), got "localhost"$/],
+    [
+      "listen without a port",
+      "POST",
+      "/proxies",
+      { name: "x", upstream: UPSTREAM, listen: "localhost" },
+      /^bad request body: listen must be host:port \(missing port\), got "localhost"$/,
+    ],
     ["upstream port 0", "POST", "/proxies", { name: "x", upstream: "127.0.0.1:0" }, /upstream must be host:port \(port must be 1\.\.65535\)/],
     ["enabled as a string", "POST", "/proxies/db", { enabled: "false" }, /^bad request body: enabled must be true or false, got "false"$/],
     ["empty upstream in an update", "POST", "/proxies/db", { upstream: "" }, /^missing required field: upstream$/],
     ["invalid JSON", "POST", "/proxies", "{nope", /^bad request body: /],
     ["empty body", "POST", "/proxies", "", /^bad request body: empty body \(EOF\)$/],
     ["populate with an object", "POST", "/populate", { name: "x" }, /^bad request body: expected an array of proxies/],
-    ["populate entry without name", "POST", "/populate", [{ name: "ok", upstream: UPSTREAM }, { upstream: UPSTREAM }], /^missing required field: name at proxy 2$/],
+    [
+      "populate entry without name",
+      "POST",
+      "/populate",
+      [{ name: "ok", upstream: UPSTREAM }, { upstream: UPSTREAM }],
+      /^missing required field: name at proxy 2$/,
+    ],
   ];
 
   it.each(cases)("%s", async (_, method, path, body, message) => {

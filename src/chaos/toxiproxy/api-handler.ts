@@ -80,8 +80,7 @@ function send(response: ServerResponse, reply: ApiReply): void {
 }
 
 function sendError(response: ServerResponse, error: unknown): void {
-  const apiError =
-    error instanceof ToxiproxyApiError ? error : new ToxiproxyApiError((error as Error).message ?? String(error), 500);
+  const apiError = error instanceof ToxiproxyApiError ? error : new ToxiproxyApiError((error as Error).message ?? String(error), 500);
   // Like Go's http.Error, the JSON body ends with a newline.
   send(response, { status: apiError.status, text: `${JSON.stringify(apiError.toJSON())}\n` });
 }

@@ -103,11 +103,7 @@ export function toxiproxyRoutes(proxies: ProxyCollection): Route[] {
 }
 
 /** The route and params for a path, or why there is none (404 unknown path, 405 wrong method). */
-export function matchRoute(
-  routes: readonly Route[],
-  method: string,
-  segments: readonly string[],
-): { handler: Handler; params: string[] } | 404 | 405 {
+export function matchRoute(routes: readonly Route[], method: string, segments: readonly string[]): { handler: Handler; params: string[] } | 404 | 405 {
   for (const route of routes) {
     if (route.path.length !== segments.length) continue;
     const params: string[] = [];

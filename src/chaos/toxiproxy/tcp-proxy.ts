@@ -40,8 +40,7 @@ export class TcpProxy {
   async start(): Promise<void> {
     if (this.enabledState) return;
     // An empty address means every interface and a free port, as Go's net.Listen reads it.
-    const { host, port } =
-      this.listenAddress === "" ? { host: "", port: 0 } : parseHostPort(this.listenAddress, "listen", { allowPortZero: true });
+    const { host, port } = this.listenAddress === "" ? { host: "", port: 0 } : parseHostPort(this.listenAddress, "listen", { allowPortZero: true });
     const server = createServer({ allowHalfOpen: true, noDelay: true }, (socket) => this.accept(socket));
     try {
       const address = host === "" ? undefined : await resolveHost(host);

@@ -119,7 +119,11 @@ export class SocketReader {
 
   /** Takes the next `length` bytes; the timeout error says how many came. */
   async read(length: number, timeoutMs: number): Promise<Buffer> {
-    await this.until(() => this.bufferedBytes >= length, timeoutMs, () => `${this.bufferedBytes} of ${length} bytes`);
+    await this.until(
+      () => this.bufferedBytes >= length,
+      timeoutMs,
+      () => `${this.bufferedBytes} of ${length} bytes`,
+    );
     const joined = Buffer.concat(this.buffered);
     this.buffered = [joined.subarray(length)];
     this.bufferedBytes -= length;
@@ -128,7 +132,11 @@ export class SocketReader {
 
   /** Waits for the end of the stream (FIN, reset or close). */
   async untilEnd(timeoutMs: number): Promise<ReadResult> {
-    await this.until(() => this.endedAt !== undefined, timeoutMs, () => `${this.received} bytes, no end`);
+    await this.until(
+      () => this.endedAt !== undefined,
+      timeoutMs,
+      () => `${this.received} bytes, no end`,
+    );
     return { data: Buffer.concat(this.all), chunks: this.chunkCount, error: this.error, endedAt: this.endedAt ?? 0 };
   }
 

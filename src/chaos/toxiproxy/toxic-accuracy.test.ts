@@ -87,7 +87,10 @@ describe("toxic accuracy", () => {
     const baseline = await baselineRtt(echo);
     const steady = await proxyTo(echo, [{ type: "latency", attributes: { latency: 100 } }]);
     const jittery = await proxyTo(echo, [{ type: "latency", stream: "upstream", attributes: { latency: 60, jitter: 20 } }]);
-    for (const [proxy, latency, jitter] of [[steady, 100, 0], [jittery, 60, 20]] as const) {
+    for (const [proxy, latency, jitter] of [
+      [steady, 100, 0],
+      [jittery, 60, 20],
+    ] as const) {
       const client = await echoClient(proxy.listen);
       const added = (await samplesOf(7, client.rtt)).map((rtt) => rtt - baseline);
       log(`latency ${latency}±${jitter} ms: added ${added.map((ms) => ms.toFixed(1)).join(", ")} ms`);
@@ -194,9 +197,7 @@ describe("toxic accuracy", () => {
   it("slicer delivers the data intact in many small, spaced chunks", async () => {
     kit = new TcpTestKit();
     const payload = randomBytes(3000);
-    const proxy = await proxyTo(await kit.blobServer(payload), [
-      { type: "slicer", attributes: { average_size: 100, size_variation: 20, delay: 5_000 } },
-    ]);
+    const proxy = await proxyTo(await kit.blobServer(payload), [{ type: "slicer", attributes: { average_size: 100, size_variation: 20, delay: 5_000 } }]);
     const started = performance.now();
     const reader = new SocketReader(await kit.connect(proxy.listen));
     const result = await reader.untilEnd(5_000);

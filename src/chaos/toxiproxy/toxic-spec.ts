@@ -72,16 +72,7 @@ export interface ToxicAttributesByType {
 }
 
 export type ToxicType = keyof ToxicAttributesByType;
-export const TOXIC_TYPES: readonly ToxicType[] = [
-  "latency",
-  "bandwidth",
-  "slow_close",
-  "timeout",
-  "reset_peer",
-  "slicer",
-  "limit_data",
-  "noop",
-];
+export const TOXIC_TYPES: readonly ToxicType[] = ["latency", "bandwidth", "slow_close", "timeout", "reset_peer", "slicer", "limit_data", "noop"];
 
 /** Attributes a caller must give; the rest default to 0 as in Toxiproxy. */
 interface RequiredAttributes {
@@ -95,10 +86,7 @@ interface RequiredAttributes {
   noop: never;
 }
 
-export type ToxicAttributesInput<T extends ToxicType> = Pick<
-  ToxicAttributesByType[T],
-  RequiredAttributes[T] & keyof ToxicAttributesByType[T]
-> &
+export type ToxicAttributesInput<T extends ToxicType> = Pick<ToxicAttributesByType[T], RequiredAttributes[T] & keyof ToxicAttributesByType[T]> &
   Partial<ToxicAttributesByType[T]>;
 
 interface ToxicOptions {

@@ -6,14 +6,7 @@
  * field-naming message.
  */
 import { badRequestBody, ToxiproxyValidationError } from "./errors.ts";
-import {
-  TOXIC_STREAMS,
-  TOXIC_TYPES,
-  type Toxic,
-  type ToxicAttributesByType,
-  type ToxicStream,
-  type ToxicType,
-} from "./toxic-spec.ts";
+import { TOXIC_STREAMS, TOXIC_TYPES, type Toxic, type ToxicAttributesByType, type ToxicStream, type ToxicType } from "./toxic-spec.ts";
 
 interface AttributeRule {
   /** Unit named in error messages. */
@@ -50,17 +43,11 @@ export function parseToxicCreate(body: unknown): Toxic {
   const input = expectObject(body, "body", "expected a JSON object");
   const stream = input["stream"] ?? "downstream";
   if (!isToxicStream(stream)) {
-    throw new ToxiproxyValidationError(
-      "stream",
-      `stream was invalid, can be either upstream or downstream: got ${show(input["stream"])}`,
-    );
+    throw new ToxiproxyValidationError("stream", `stream was invalid, can be either upstream or downstream: got ${show(input["stream"])}`);
   }
   const type = input["type"];
   if (!isToxicType(type)) {
-    throw new ToxiproxyValidationError(
-      "type",
-      `invalid toxic type: type ${show(type)} is not one of ${TOXIC_TYPES.join(", ")}`,
-    );
+    throw new ToxiproxyValidationError("type", `invalid toxic type: type ${show(type)} is not one of ${TOXIC_TYPES.join(", ")}`);
   }
   const name = input["name"] ?? "";
   if (typeof name !== "string") throw badRequestBody("name", `name must be a string, got ${show(name)}`);
@@ -103,10 +90,7 @@ function withoutNulls(object: Record<string, unknown>): Record<string, unknown> 
   return Object.fromEntries(Object.entries(object).filter(([, value]) => value !== null));
 }
 
-function buildToxic(
-  type: ToxicType,
-  rest: { name: string; stream: ToxicStream; toxicity: number; attributes: Record<string, number> },
-): Toxic {
+function buildToxic(type: ToxicType, rest: { name: string; stream: ToxicStream; toxicity: number; attributes: Record<string, number> }): Toxic {
   // Key order follows Toxiproxy's JSON, which some snapshot tests compare.
   return { attributes: rest.attributes, name: rest.name, type, stream: rest.stream, toxicity: rest.toxicity } as Toxic;
 }
@@ -122,10 +106,7 @@ function completeAttributes(type: ToxicType, given: Record<string, unknown>): Re
 
 function checkAttribute(key: string, value: unknown, rule: AttributeRule): number {
   if (typeof value !== "number" || !Number.isSafeInteger(value) || value < rule.min) {
-    throw badRequestBody(
-      `attributes.${key}`,
-      `attributes.${key} must be an integer >= ${rule.min} (${rule.unit}), got ${show(value)}`,
-    );
+    throw badRequestBody(`attributes.${key}`, `attributes.${key} must be an integer >= ${rule.min} (${rule.unit}), got ${show(value)}`);
   }
   return value;
 }
@@ -148,6 +129,6 @@ export function expectObject(value: unknown, field: string, detail: string): Rec
 
 /** A value quoted for an error message, kept short. */
 export function show(value: unknown): string {
-  const text = value === undefined ? "nothing" : JSON.stringify(value) ?? String(value);
+  const text = value === undefined ? "nothing" : (JSON.stringify(value) ?? String(value));
   return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }

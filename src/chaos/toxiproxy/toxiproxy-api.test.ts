@@ -44,7 +44,15 @@ describe("client-side validation", () => {
     ["a listen address without port", () => api.createProxy({ name: "db", upstream: "db:5432", listen: "localhost" }), "listen"],
     ["an upstream port out of range", () => api.createProxy({ name: "db", upstream: "db:99999" }), "upstream"],
     ["enabled that is not a boolean", () => api.updateProxy("db", { enabled: "yes" as never }), "enabled"],
-    ["a duplicate name in populate", () => api.populate([{ name: "a", upstream: "a:1" }, { name: "a", upstream: "a:1" }]), "[1].name"],
+    [
+      "a duplicate name in populate",
+      () =>
+        api.populate([
+          { name: "a", upstream: "a:1" },
+          { name: "a", upstream: "a:1" },
+        ]),
+      "[1].name",
+    ],
     ["a populate entry without upstream", () => api.populate([{ name: "a" } as never]), "[0].upstream"],
     ["an update to a negative rate", () => api.updateToxic("db", "t", { type: "bandwidth", attributes: { rate: -1 } }), "attributes.rate"],
     ["an update to toxicity below 0", () => api.updateToxic("db", "t", { type: "latency", toxicity: -0.1 }), "toxicity"],
@@ -147,7 +155,10 @@ describe("against the server", () => {
   it("reports an unreachable server as a retryable ToxiproxyConnectionError", async () => {
     const gone = await startToxiproxyServer({ port: 0 });
     await gone.stop();
-    const error = await gone.api().version().catch((caught: unknown) => caught);
+    const error = await gone
+      .api()
+      .version()
+      .catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(ToxiproxyConnectionError);
     expect(error).toMatchObject({ retryable: true, message: expect.stringContaining(gone.url) });
   });

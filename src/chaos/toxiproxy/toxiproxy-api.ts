@@ -6,14 +6,7 @@
  */
 import { ToxiproxyApiError, ToxiproxyConnectionError, missingField } from "./errors.ts";
 import { removalHandle, type RemovalHandle, type ToxicHandle } from "./removal-handle.ts";
-import {
-  checkProxyUpdate,
-  parsePopulate,
-  parseProxyCreate,
-  type ProxyConfig,
-  type ProxyState,
-  type ProxyUpdate,
-} from "./proxy-spec.ts";
+import { checkProxyUpdate, parsePopulate, parseProxyCreate, type ProxyConfig, type ProxyState, type ProxyUpdate } from "./proxy-spec.ts";
 import type { Toxic, ToxicSpec, ToxicUpdate } from "./toxic-spec.ts";
 import { checkToxicUpdate, parseToxicCreate } from "./toxic-validation.ts";
 

@@ -10,7 +10,9 @@ const SEED = 1337;
 
 describe(`readInstruments under ${MUTATIONS} seeded mutations of real files`, () => {
   const sources = [
-    ...fixtureCorpus().files.map((path) => new Uint8Array(readFileSync(path))).filter((bytes) => bytes.length > 100),
+    ...fixtureCorpus()
+      .files.map((path) => new Uint8Array(readFileSync(path)))
+      .filter((bytes) => bytes.length > 100),
     ...generateSyntheticCorpus({ seed: SEED, songs: 5 }).map((song) => song.bytes),
   ];
 

@@ -63,12 +63,6 @@ export class MidiBytesReader {
   hasId(id: string): boolean {
     const b = this.bytes;
     const p = this.pos;
-    return (
-      p + 4 <= this.length &&
-      b[p] === id.charCodeAt(0) &&
-      b[p + 1] === id.charCodeAt(1) &&
-      b[p + 2] === id.charCodeAt(2) &&
-      b[p + 3] === id.charCodeAt(3)
-    );
+    return p + 4 <= this.length && b[p] === id.charCodeAt(0) && b[p + 1] === id.charCodeAt(1) && b[p + 2] === id.charCodeAt(2) && b[p + 3] === id.charCodeAt(3);
   }
 }

@@ -43,7 +43,9 @@ describe.skipIf(unavailable !== undefined)(title, () => {
   it("agrees on every file of the real corpus", { timeout: REFERENCE_TIMEOUT_MS }, () => {
     const corpus = realCorpus();
     const { agree, refusedByBoth, problems } = compareAll(corpus.files);
-    console.log(`pretty_midi parity, real corpus (${corpus.source}: ${corpus.root}): ${agree} of ${corpus.files.length} files agree, ${refusedByBoth} refused by both`);
+    console.log(
+      `pretty_midi parity, real corpus (${corpus.source}: ${corpus.root}): ${agree} of ${corpus.files.length} files agree, ${refusedByBoth} refused by both`,
+    );
     expect(problems).toEqual([]);
     expect(agree).toBe(corpus.files.length);
   });
@@ -58,7 +60,9 @@ describe.skipIf(unavailable !== undefined)(title, () => {
     for (const { key, bytes } of midoCornerCases()) write(`corner-${key}.mid`, bytes);
     for (const song of generateSyntheticCorpus({ seed: 99, songs: 150 })) write(song.key, song.bytes);
     for (const file of corruptMidiFiles()) write(`corrupt-${file.name}`, file.bytes);
-    const sources = realCorpus().files.slice(0, 200).map((path) => new Uint8Array(readFileSync(path)));
+    const sources = realCorpus()
+      .files.slice(0, 200)
+      .map((path) => new Uint8Array(readFileSync(path)));
     for (const input of fuzzInputs(sources, { seed: 5150, count: 600 })) write(`fuzz-${input.index}.mid`, input.bytes);
     const { agree, refusedByBoth, problems } = compareAll(paths);
     console.log(`pretty_midi parity, generated and mutated: ${agree} of ${paths.length} files agree, ${refusedByBoth} refused by both`);

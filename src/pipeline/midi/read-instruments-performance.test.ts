@@ -16,7 +16,9 @@ describe("readInstruments cost", () => {
   });
 
   it("reads 30,000 one-note tracks without per-track clearing costs", () => {
-    const tracks = Array.from({ length: 30_000 }, (_, i) => chunk("MTrk", [0x00, 0x90 | (i % 16), 60, 100, 0x01, 0x80 | (i % 16), 60, 0, 0x00, 0xff, 0x2f, 0x00]));
+    const tracks = Array.from({ length: 30_000 }, (_, i) =>
+      chunk("MTrk", [0x00, 0x90 | (i % 16), 60, 100, 0x01, 0x80 | (i % 16), 60, 0, 0x00, 0xff, 0x2f, 0x00]),
+    );
     const bytes = concatBytes([headerChunk(1, tracks.length, 480), ...tracks]);
     const started = performance.now();
     const instruments = readInstruments(bytes);

@@ -38,21 +38,34 @@ describe("readInstruments", () => {
   it("drops tracks without closed notes (conductor, empty, controller-only, never released)", () => {
     const conductor = [meta.tempo(0, 500_000), meta.timeSignature(0, 4, 2)];
     const empty = [meta.trackName(0, "empty")];
-    const controllers: TrackEvent[] = [{ delta: 0, type: "control", channel: 3, control: 7, value: 100 }, { delta: 5, type: "pitch-bend", channel: 3, value: 9000 }];
+    const controllers: TrackEvent[] = [
+      { delta: 0, type: "control", channel: 3, control: 7, value: 100 },
+      { delta: 5, type: "pitch-bend", channel: 3, value: 9000 },
+    ];
     const unreleased = [on(0, 4, 60), on(10, 4, 62)];
     const played = [program(0, 5, 33), on(0, 5, 40), off(100, 5, 40)];
     expect(read([conductor, empty, controllers, unreleased, played])).toEqual([[4, 5, 33, 1]]);
   });
 
   it("keeps instruments of different tracks apart even on the same channel and program", () => {
-    expect(read([[on(0, 0, 60), off(10, 0, 60)], [on(0, 0, 60), off(10, 0, 60)]])).toEqual([
+    expect(
+      read([
+        [on(0, 0, 60), off(10, 0, 60)],
+        [on(0, 0, 60), off(10, 0, 60)],
+      ]),
+    ).toEqual([
       [0, 0, 0, 1],
       [1, 0, 0, 1],
     ]);
   });
 
   it("resets every channel to program 0 at the start of each track", () => {
-    expect(read([[program(0, 2, 50), on(0, 2, 60), off(10, 2, 60)], [on(0, 2, 60), off(10, 2, 60)]])).toEqual([
+    expect(
+      read([
+        [program(0, 2, 50), on(0, 2, 60), off(10, 2, 60)],
+        [on(0, 2, 60), off(10, 2, 60)],
+      ]),
+    ).toEqual([
       [0, 2, 50, 1],
       [1, 2, 0, 1],
     ]);
@@ -109,7 +122,10 @@ describe("readInstruments", () => {
   });
 
   it("reads only as many tracks as the header declares", () => {
-    const song = writeMidi([[on(0, 0, 60), off(10, 0, 60)], [on(0, 1, 60), off(10, 1, 60)]]);
+    const song = writeMidi([
+      [on(0, 0, 60), off(10, 0, 60)],
+      [on(0, 1, 60), off(10, 1, 60)],
+    ]);
     expect(summary(readInstruments(concatBytes([headerChunk(1, 1, 480), song.subarray(14)])))).toEqual([[0, 0, 0, 1]]);
   });
 

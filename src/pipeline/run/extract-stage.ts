@@ -32,7 +32,14 @@ export interface ExtractionSummary {
  */
 export async function runExtraction(context: RunContext): Promise<ExtractionSummary> {
   const { config, metrics } = context;
-  const summary: ExtractionSummary = { objectsListed: 0, objectsSkipped: 0, objectsWritten: 0, objectsQuarantined: 0, quarantinedByReason: {}, instrumentRows: 0 };
+  const summary: ExtractionSummary = {
+    objectsListed: 0,
+    objectsSkipped: 0,
+    objectsWritten: 0,
+    objectsQuarantined: 0,
+    quarantinedByReason: {},
+    instrumentRows: 0,
+  };
   /** Objects to process again that the ledger already held when they were listed (changed, or their download failed). */
   const recordedWhenListed = new Set<string>();
   const batcher = new OutcomeBatcher(config.writeBatchFiles, async (batch) => {
@@ -90,7 +97,10 @@ async function objectsToProcess(context: RunContext, objects: SourceObject[], re
     async () => {
       const client = await context.pool.connect();
       try {
-        return await recordedObjects(client, objects.map((object) => object.key));
+        return await recordedObjects(
+          client,
+          objects.map((object) => object.key),
+        );
       } finally {
         client.release();
       }

@@ -17,7 +17,10 @@ describe("OutcomeBatcher", () => {
     const { started, write } = manualWrites();
     const batcher = new OutcomeBatcher(2, write);
     for (let i = 0; i < 4; i++) await batcher.add(outcome(i));
-    expect(started.map((w) => w.keys)).toEqual([["k0", "k1"], ["k2", "k3"]]);
+    expect(started.map((w) => w.keys)).toEqual([
+      ["k0", "k1"],
+      ["k2", "k3"],
+    ]);
 
     await batcher.add(outcome(4));
     let thirdAccepted = false;

@@ -48,14 +48,19 @@ export async function runPipeline(input: PipelineConfigInput | PipelineConfig, o
     signal: options.signal,
   };
   try {
-    await withRetry("migrate schema", config.retry, async () => {
-      const client = await pool.connect();
-      try {
-        await migrate(client);
-      } finally {
-        client.release();
-      }
-    }, { signal: options.signal });
+    await withRetry(
+      "migrate schema",
+      config.retry,
+      async () => {
+        const client = await pool.connect();
+        try {
+          await migrate(client);
+        } finally {
+          client.release();
+        }
+      },
+      { signal: options.signal },
+    );
     await recordRun(context, "running");
     let extraction: ExtractionSummary | undefined;
     let similarity: SimilaritySummary | undefined;

@@ -46,7 +46,13 @@ export async function runSimilarity(context: RunContext): Promise<SimilaritySumm
   const { shard } = config;
   const checkpoint = checkpointFor(inputFingerprint(songs, context), shard);
   const { fingerprint } = checkpoint;
-  const progress = await inTransaction(context.pool, "claim similarity progress", config.retry, (client) => claimSimilarityProgress(client, checkpoint), retryHooksFor(context, "write-pairs"));
+  const progress = await inTransaction(
+    context.pool,
+    "claim similarity progress",
+    config.retry,
+    (client) => claimSimilarityProgress(client, checkpoint),
+    retryHooksFor(context, "write-pairs"),
+  );
   if (progress.completed) return { shard, songs: songs.length, pairsWritten: 0, resumedAfterBatch: progress.lastSeq, upToDate: true };
 
   let pairsWritten = 0;
@@ -57,14 +63,26 @@ export async function runSimilarity(context: RunContext): Promise<SimilaritySumm
     next();
     if (done) break;
     const rows = await metrics.timeStage("write-pairs", () =>
-      inTransaction(context.pool, `write pair batch ${batch.seq}`, config.retry, (client) => writePairBatch(client, fingerprint, batch), retryHooksFor(context, "write-pairs")),
+      inTransaction(
+        context.pool,
+        `write pair batch ${batch.seq}`,
+        config.retry,
+        (client) => writePairBatch(client, fingerprint, batch),
+        retryHooksFor(context, "write-pairs"),
+      ),
     );
     metrics.markWrite();
     metrics.rowsWritten.inc({ table: "filepair_similarity_score" }, rows);
     pairsWritten += rows;
     context.emit({ type: "batch-written", step: "write-pairs", files: 0, rows });
   }
-  await inTransaction(context.pool, "complete similarity", config.retry, (client) => completeSimilarityProgress(client, fingerprint), retryHooksFor(context, "write-pairs"));
+  await inTransaction(
+    context.pool,
+    "complete similarity",
+    config.retry,
+    (client) => completeSimilarityProgress(client, fingerprint),
+    retryHooksFor(context, "write-pairs"),
+  );
   return { shard, songs: songs.length, pairsWritten, resumedAfterBatch: progress.lastSeq, upToDate: false };
 }
 

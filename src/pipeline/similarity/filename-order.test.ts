@@ -5,7 +5,7 @@ const fullwidthBang = "\uFF01.mid"; // U+FF01, UTF-8 EF BC 81
 const emoji = "\u{1F600}.mid"; // U+1F600, UTF-16 D83D DE00, UTF-8 F0 9F 98 80
 
 describe("filename order", () => {
-  it("is UTF-8 byte order, which is what Postgres uses under COLLATE \"C\"", () => {
+  it('is UTF-8 byte order, which is what Postgres uses under COLLATE "C"', () => {
     expect(FILENAME_COLLATION).toBe("C");
     const names = ["b.mid", "a.mid", "é.mid", "Z.mid", emoji, fullwidthBang, "a.midi"];
     const sorted = sortByFilename(names.map((filename) => ({ filename }))).map(({ filename }) => filename);

@@ -21,7 +21,16 @@ describe("instrumentTokens", () => {
   });
 
   it("returns sorted distinct tokens, empty for no instruments", () => {
-    expect(instrumentTokens([{ program: 127, isDrum: false }, { program: 5, isDrum: false }, { program: 5, isDrum: false }], "default")).toEqual([5, 127]);
+    expect(
+      instrumentTokens(
+        [
+          { program: 127, isDrum: false },
+          { program: 5, isDrum: false },
+          { program: 5, isDrum: false },
+        ],
+        "default",
+      ),
+    ).toEqual([5, 127]);
     expect(instrumentTokens([], "default")).toEqual([]);
   });
 

@@ -16,10 +16,7 @@ export const MAX_TOKEN = DRUM_TOKEN;
 const TOKEN_MODES: readonly TokenMode[] = ["default", "scale-compat"];
 
 /** The distinct tokens of a song's instruments, ascending. */
-export function instrumentTokens(
-  instruments: ReadonlyArray<{ program: number; isDrum: boolean }>,
-  mode: TokenMode,
-): number[] {
+export function instrumentTokens(instruments: ReadonlyArray<{ program: number; isDrum: boolean }>, mode: TokenMode): number[] {
   if (!TOKEN_MODES.includes(mode)) {
     throw new Error(`token mode must be one of ${TOKEN_MODES.join(", ")}, got ${JSON.stringify(mode)}`);
   }

@@ -1,12 +1,21 @@
 import { describe, expect, it } from "vitest";
 import { bruteForcePairs, sortPairs } from "./brute-force-pairs.ts";
-import { countSimilarPairs, DEFAULT_SIMILARITY_OPTIONS, type SimilarityOptions, type SimilarPair, similarPairBatches, type SongTokens, sortByFilename } from "./index.ts";
+import {
+  countSimilarPairs,
+  DEFAULT_SIMILARITY_OPTIONS,
+  type SimilarityOptions,
+  type SimilarPair,
+  similarPairBatches,
+  type SongTokens,
+  sortByFilename,
+} from "./index.ts";
 import { minHashFamily, minHashSignatures } from "./minhash.ts";
 import { randomInt, seededRandom } from "./seeded-random.ts";
 import { syntheticCorpus } from "./synthetic-corpus.ts";
 
 const lsh = (overrides: Partial<SimilarityOptions> = {}): SimilarityOptions => ({ ...DEFAULT_SIMILARITY_OPTIONS, mode: "lsh", ...overrides });
-const allPairs = (songs: readonly SongTokens[], options: SimilarityOptions): SimilarPair[] => [...similarPairBatches(songs, options)].flatMap((batch) => batch.pairs);
+const allPairs = (songs: readonly SongTokens[], options: SimilarityOptions): SimilarPair[] =>
+  [...similarPairBatches(songs, options)].flatMap((batch) => batch.pairs);
 const key = (pair: SimilarPair): string => `${pair.filenameA}\u0000${pair.filenameB}`;
 
 /** Spark's rule, written out: a candidate shares all `rows` MinHash values of at least one band. */
@@ -72,7 +81,9 @@ describe("similarPairBatches, LSH mode", () => {
       expect(lshCount.pairs).toBe(lshPairs.length);
       const setRecall = lshCount.setPairs / exactCount.setPairs;
       const pairRecall = lshPairs.length / exactPairs.size;
-      recalls.push(`corpus ${corpusSeed}: set pairs ${lshCount.setPairs}/${exactCount.setPairs} = ${setRecall.toFixed(5)}, song pairs ${pairRecall.toFixed(5)}`);
+      recalls.push(
+        `corpus ${corpusSeed}: set pairs ${lshCount.setPairs}/${exactCount.setPairs} = ${setRecall.toFixed(5)}, song pairs ${pairRecall.toFixed(5)}`,
+      );
       expect(setRecall).toBeGreaterThanOrEqual(0.995);
       expect(pairRecall).toBeGreaterThanOrEqual(0.999);
     }

@@ -18,10 +18,7 @@ import type { TokenSetGroups } from "./token-set-groups.ts";
  *
  * Memory: one signature per set, O(sets x bands x rows).
  */
-export function* lshPartners(
-  groups: TokenSetGroups,
-  options: Pick<SimilarityOptions, "bands" | "rows" | "seed" | "maxDistance">,
-): Generator<number[]> {
+export function* lshPartners(groups: TokenSetGroups, options: Pick<SimilarityOptions, "bands" | "rows" | "seed" | "maxDistance">): Generator<number[]> {
   const { bands, rows } = options;
   const signatures = minHashSignatures(groups.tokens, minHashFamily(bands * rows, options.seed));
   const width = bands * rows;

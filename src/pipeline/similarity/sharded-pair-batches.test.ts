@@ -36,7 +36,10 @@ describe("similarPairBatches over N shards", () => {
         const firstSongs = parts.map((pairs) => new Set(pairs.map((pair) => pair.filenameA)));
         const everyFirst = firstSongs.flatMap((set) => [...set]);
         expect(new Set(everyFirst).size, where).toBe(everyFirst.length);
-        expect(parts.map((pairs) => pairs.length), where).toEqual(pairsPerShard(songs, opts, count));
+        expect(
+          parts.map((pairs) => pairs.length),
+          where,
+        ).toEqual(pairsPerShard(songs, opts, count));
       }
     }
   });

@@ -15,7 +15,9 @@ import { randomInt, seededRandom } from "./seeded-random.ts";
 
 const exact = (overrides: Partial<SimilarityOptions> = {}): SimilarityOptions => ({ ...DEFAULT_SIMILARITY_OPTIONS, mode: "exact", ...overrides });
 const lsh = (overrides: Partial<SimilarityOptions> = {}): SimilarityOptions => ({ ...DEFAULT_SIMILARITY_OPTIONS, mode: "lsh", ...overrides });
-const allBatches = (songs: readonly SongTokens[], options: SimilarityOptions, resumeAfterSeq?: number): PairBatch[] => [...similarPairBatches(songs, options, resumeAfterSeq)];
+const allBatches = (songs: readonly SongTokens[], options: SimilarityOptions, resumeAfterSeq?: number): PairBatch[] => [
+  ...similarPairBatches(songs, options, resumeAfterSeq),
+];
 const allPairs = (songs: readonly SongTokens[], options: SimilarityOptions): SimilarPair[] => allBatches(songs, options).flatMap((batch) => batch.pairs);
 const key = (pair: SimilarPair): string => `${pair.filenameA}\u0000${pair.filenameB}`;
 
@@ -109,7 +111,12 @@ describe("similarPairBatches, output contract", () => {
   const songs = sortByFilename(
     Array.from({ length: 120 }, (_, i) => ({
       filename: ["\u{1F600}", "\uFF01", "é", "a", "Z"][i % 5]! + String(i).padStart(3, "0") + ".mid",
-      tokens: [[0, 33, 128], [0, 25, 33, 128], [0, 25, 33, 48, 128], [1, 2, 3]][i % 4]!,
+      tokens: [
+        [0, 33, 128],
+        [0, 25, 33, 128],
+        [0, 25, 33, 48, 128],
+        [1, 2, 3],
+      ][i % 4]!,
     })),
   );
 

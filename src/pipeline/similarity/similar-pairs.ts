@@ -105,12 +105,7 @@ function partnersBySet(groups: TokenSetGroups, options: SimilarityOptions): Gene
   return options.mode === "exact" ? prefixFilterPartners(groups, options.maxDistance) : lshPartners(groups, options);
 }
 
-function* batches(
-  songs: readonly SongTokens[],
-  groups: TokenSetGroups,
-  options: SimilarityOptions,
-  resumeAfterSeq: number,
-): Generator<PairBatch> {
+function* batches(songs: readonly SongTokens[], groups: TokenSetGroups, options: SimilarityOptions, resumeAfterSeq: number): Generator<PairBatch> {
   const { batchSize } = options;
   const { members, sizes, bits } = groups;
   let skip = resumeAfterSeq * batchSize;

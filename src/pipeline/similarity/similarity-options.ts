@@ -80,5 +80,5 @@ function fail(field: keyof SimilarityOptions, requirement: string, value: unknow
 }
 
 function describe(value: unknown): string {
-  return typeof value === "number" || value === undefined ? String(value) : JSON.stringify(value) ?? String(value);
+  return typeof value === "number" || value === undefined ? String(value) : (JSON.stringify(value) ?? String(value));
 }

@@ -28,8 +28,63 @@ export const DEFAULT_CORPUS_SHAPE: Omit<SyntheticCorpusShape, "songs"> = {
 
 /** GM programs (and the drum token) most used in pop MIDI files, most popular first; the rest follow by number. */
 const POPULAR_TOKENS = [
-  DRUM_TOKEN, 0, 33, 48, 25, 29, 30, 27, 52, 24, 4, 26, 32, 35, 34, 49, 50, 61, 56, 65, 73, 81, 89, 5, 1, 16, 19, 11,
-  71, 68, 57, 60, 66, 80, 88, 53, 62, 2, 3, 6, 17, 18, 21, 22, 28, 31, 36, 38, 39, 40, 42, 45, 46, 47, 54, 55, 58,
+  DRUM_TOKEN,
+  0,
+  33,
+  48,
+  25,
+  29,
+  30,
+  27,
+  52,
+  24,
+  4,
+  26,
+  32,
+  35,
+  34,
+  49,
+  50,
+  61,
+  56,
+  65,
+  73,
+  81,
+  89,
+  5,
+  1,
+  16,
+  19,
+  11,
+  71,
+  68,
+  57,
+  60,
+  66,
+  80,
+  88,
+  53,
+  62,
+  2,
+  3,
+  6,
+  17,
+  18,
+  21,
+  22,
+  28,
+  31,
+  36,
+  38,
+  39,
+  40,
+  42,
+  45,
+  46,
+  47,
+  54,
+  55,
+  58,
 ];
 /** Relative weight of set sizes 1..15: most files have 5..8 instruments. */
 const SIZE_WEIGHTS = [5, 6, 8, 9, 10, 11, 11, 10, 8, 6, 5, 4, 3, 2, 2];
@@ -50,7 +105,10 @@ export function describeCorpusShape(shape: SyntheticCorpusShape): string {
 export function syntheticCorpus(shape: SyntheticCorpusShape): SongTokens[] {
   const random = seededRandom(shape.seed);
   const tokenOrder = [...POPULAR_TOKENS, ...Array.from({ length: MAX_TOKEN + 1 }, (_, t) => t).filter((t) => !POPULAR_TOKENS.includes(t))];
-  const drawToken = weightedSampler(tokenOrder.map((_, rank) => (rank + 1) ** -TOKEN_ZIPF), random);
+  const drawToken = weightedSampler(
+    tokenOrder.map((_, rank) => (rank + 1) ** -TOKEN_ZIPF),
+    random,
+  );
   const drawSize = weightedSampler(SIZE_WEIGHTS, random);
   const freshSet = (size: number): Set<number> => {
     const set = new Set<number>();
@@ -58,7 +116,10 @@ export function syntheticCorpus(shape: SyntheticCorpusShape): SongTokens[] {
     return set;
   };
   const arrangements = Array.from({ length: shape.arrangements }, () => [...freshSet(drawSize() + 1)]);
-  const drawArrangement = weightedSampler(arrangements.map((_, rank) => 1 / (rank + 1)), random);
+  const drawArrangement = weightedSampler(
+    arrangements.map((_, rank) => 1 / (rank + 1)),
+    random,
+  );
 
   const songs: SongTokens[] = [];
   for (let i = 0; i < shape.songs; i++) {
@@ -68,7 +129,7 @@ export function syntheticCorpus(shape: SyntheticCorpusShape): SongTokens[] {
       tokens = new Set(arrangements[drawArrangement()]!);
       if (roll >= shape.copyShare) {
         if (tokens.size > 1 && random() < 0.5) tokens.delete([...tokens][randomInt(random, tokens.size)]!);
-        else for (const size = tokens.size; tokens.size === size && size <= MAX_TOKEN; ) tokens.add(tokenOrder[drawToken()]!);
+        else for (const size = tokens.size; tokens.size === size && size <= MAX_TOKEN;) tokens.add(tokenOrder[drawToken()]!);
       }
     } else {
       tokens = freshSet(drawSize() + 1);
@@ -96,7 +157,11 @@ function weightedSampler(weights: readonly number[], random: () => number): () =
 }
 
 function lakhStyleName(random: () => number): string {
-  const hex = Array.from({ length: 4 }, () => randomInt(random, 2 ** 32).toString(16).padStart(8, "0")).join("");
+  const hex = Array.from({ length: 4 }, () =>
+    randomInt(random, 2 ** 32)
+      .toString(16)
+      .padStart(8, "0"),
+  ).join("");
   return `${hex[0]}/${hex}.mid`;
 }
 

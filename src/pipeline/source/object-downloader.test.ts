@@ -20,11 +20,13 @@ function scriptedClient(answers: Array<() => unknown>): { client: S3Client; call
   return { client, calls: () => calls };
 }
 
-const response = (bytes: Uint8Array, contentLength = body.byteLength, etag = `"${md5}"`) => () => ({
-  Body: { transformToByteArray: async () => bytes },
-  ContentLength: contentLength,
-  ETag: etag,
-});
+const response =
+  (bytes: Uint8Array, contentLength = body.byteLength, etag = `"${md5}"`) =>
+  () => ({
+    Body: { transformToByteArray: async () => bytes },
+    ContentLength: contentLength,
+    ETag: etag,
+  });
 
 describe("downloadObject", () => {
   const object = { key: "songs/a.mid", etag: md5, size: body.byteLength };

@@ -20,10 +20,9 @@ export async function* listObjects(
       `list s3://${bucket}/${prefix}`,
       policy,
       () =>
-        client.send(
-          new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix || undefined, ContinuationToken: token, MaxKeys: PAGE_SIZE }),
-          { abortSignal: hooks.signal },
-        ),
+        client.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix || undefined, ContinuationToken: token, MaxKeys: PAGE_SIZE }), {
+          abortSignal: hooks.signal,
+        }),
       hooks,
     );
     const objects: SourceObject[] = [];

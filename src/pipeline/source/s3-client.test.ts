@@ -20,7 +20,14 @@ describe("createS3Client", () => {
     await new Promise<void>((resolve) => server!.listen(0, "127.0.0.1", resolve));
     const { port } = server.address() as AddressInfo;
     const client = createS3Client(
-      { endpoint: `http://127.0.0.1:${port}`, region: "us-east-1", bucket: "midi", prefix: "", forcePathStyle: true, credentials: { accessKeyId: "test", secretAccessKey: "test" } },
+      {
+        endpoint: `http://127.0.0.1:${port}`,
+        region: "us-east-1",
+        bucket: "midi",
+        prefix: "",
+        forcePathStyle: true,
+        credentials: { accessKeyId: "test", secretAccessKey: "test" },
+      },
       REQUEST_TIMEOUT_MS,
     );
     try {

@@ -41,7 +41,12 @@ export interface BatchWriteResult {
  *
  * See {@link BatchWriteOptions} for the two ways a batch saves round trips.
  */
-export async function writeExtractionBatch(client: pg.ClientBase, runId: string, outcomes: readonly FileOutcome[], options: BatchWriteOptions = {}): Promise<BatchWriteResult> {
+export async function writeExtractionBatch(
+  client: pg.ClientBase,
+  runId: string,
+  outcomes: readonly FileOutcome[],
+  options: BatchWriteOptions = {},
+): Promise<BatchWriteResult> {
   const unique = new Map(outcomes.map((outcome) => [outcome.key, outcome]));
   if (options.unrecorded) return copyOutcomes(client, runId, [...unique.values()], 0, options.commit ?? false);
   const keys = [...unique.keys()];
@@ -67,7 +72,13 @@ export async function writeExtractionBatch(client: pg.ClientBase, runId: string,
   return copyOutcomes(client, runId, fresh, unique.size - fresh.length, options.commit ?? false);
 }
 
-async function copyOutcomes(client: pg.ClientBase, runId: string, fresh: readonly FileOutcome[], alreadyRecorded: number, commit: boolean): Promise<BatchWriteResult> {
+async function copyOutcomes(
+  client: pg.ClientBase,
+  runId: string,
+  fresh: readonly FileOutcome[],
+  alreadyRecorded: number,
+  commit: boolean,
+): Promise<BatchWriteResult> {
   const written = fresh.filter((outcome) => outcome.kind === "written");
   const quarantined = fresh.filter((outcome) => outcome.kind === "quarantined");
   const statements: string[] = [];
@@ -92,7 +103,10 @@ async function copyOutcomes(client: pg.ClientBase, runId: string, fresh: readonl
 }
 
 /** The ledger entries of `keys`: which objects a resumed run can skip. */
-export async function recordedObjects(client: pg.ClientBase, keys: readonly string[]): Promise<Map<string, { etag: string; outcome: string; stage: string | null }>> {
+export async function recordedObjects(
+  client: pg.ClientBase,
+  keys: readonly string[],
+): Promise<Map<string, { etag: string; outcome: string; stage: string | null }>> {
   const { rows } = await client.query<{ key: string; etag: string; outcome: string; stage: string | null }>(
     `SELECT s.key, s.etag, s.outcome, q.stage
        FROM source_object s LEFT JOIN quarantined_object q ON q.key = s.key

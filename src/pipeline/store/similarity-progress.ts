@@ -34,9 +34,15 @@ export interface SimilarityProgress {
 export async function claimSimilarityProgress(client: pg.ClientBase, checkpoint: SimilarityCheckpoint): Promise<SimilarityProgress> {
   const { fingerprint, inputFingerprint, shardIndex, shardCount } = checkpoint;
   await client.query("LOCK TABLE similarity_progress IN EXCLUSIVE MODE");
-  const { rows } = await client.query<{ shard_index: number; shard_count: number; input_fingerprint: string; fingerprint: string; last_seq: number; pairs_written: string; completed: boolean }>(
-    "SELECT shard_index, shard_count, input_fingerprint, fingerprint, last_seq, pairs_written, completed FROM similarity_progress",
-  );
+  const { rows } = await client.query<{
+    shard_index: number;
+    shard_count: number;
+    input_fingerprint: string;
+    fingerprint: string;
+    last_seq: number;
+    pairs_written: string;
+    completed: boolean;
+  }>("SELECT shard_index, shard_count, input_fingerprint, fingerprint, last_seq, pairs_written, completed FROM similarity_progress");
   const own = rows.find((row) => row.fingerprint === fingerprint);
   if (own) return { fingerprint, lastSeq: own.last_seq, pairsWritten: Number(own.pairs_written), completed: own.completed };
   const sameLayout = rows.some((row) => row.input_fingerprint === inputFingerprint && row.shard_count === shardCount);
@@ -65,10 +71,11 @@ export async function lockSimilarityProgress(client: pg.ClientBase, fingerprint:
 }
 
 export async function advanceSimilarityProgress(client: pg.ClientBase, fingerprint: string, seq: number, pairs: number): Promise<void> {
-  await client.query(
-    "UPDATE similarity_progress SET last_seq = $2, pairs_written = pairs_written + $3, updated_at = now() WHERE fingerprint = $1",
-    [fingerprint, seq, pairs],
-  );
+  await client.query("UPDATE similarity_progress SET last_seq = $2, pairs_written = pairs_written + $3, updated_at = now() WHERE fingerprint = $1", [
+    fingerprint,
+    seq,
+    pairs,
+  ]);
 }
 
 /** Serializes completions of similarity shards (any constant no other lock of this schema uses). */

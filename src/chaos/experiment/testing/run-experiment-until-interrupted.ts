@@ -22,7 +22,11 @@ const injected = setInterval(() => {
 }, 10);
 const journal = await runExperiment(
   env,
-  fakeDefinition({ id: "interrupted-experiment", timeLimitMs: 60_000, method: [fault("freeze Postgres", ({ faults }) => faults.pause("postgres")).for(50_000)] }),
+  fakeDefinition({
+    id: "interrupted-experiment",
+    timeLimitMs: 60_000,
+    method: [fault("freeze Postgres", ({ faults }) => faults.pause("postgres")).for(50_000)],
+  }),
   { onJournal: async (finished) => process.stdout.write(`journal written: ${await writeJournal(finished, journalDirectory)}\n`) },
 );
 void journal;

@@ -34,13 +34,20 @@ describe("network faults between the pipeline and its services", () => {
   }
 
   const s3 = () =>
-    createS3Client({ endpoint: env.proxiedS3Endpoint, region: "us-east-1", bucket: env.bucket, prefix: "", forcePathStyle: true, credentials: { ...S3RVER_CREDENTIALS } }, 10_000);
+    createS3Client(
+      { endpoint: env.proxiedS3Endpoint, region: "us-east-1", bucket: env.bucket, prefix: "", forcePathStyle: true, credentials: { ...S3RVER_CREDENTIALS } },
+      10_000,
+    );
 
   it("latency on the Postgres proxy slows an already open connection by the requested amount", async () => {
     client = await connect();
     try {
       const baseline = await roundTripMs(client);
-      await using fault = await injectToxic(env.network.api, env.network.proxyName("postgres"), { type: "latency", stream: "downstream", attributes: { latency: 150, jitter: 0 } });
+      await using fault = await injectToxic(env.network.api, env.network.proxyName("postgres"), {
+        type: "latency",
+        stream: "downstream",
+        attributes: { latency: 150, jitter: 0 },
+      });
       const samples = [await roundTripMs(client), await roundTripMs(client), await roundTripMs(client)];
       expect(Math.min(...samples)).toBeGreaterThanOrEqual(150);
       expect(Math.min(...samples)).toBeLessThan(150 + baseline + 250);
@@ -54,7 +61,11 @@ describe("network faults between the pipeline and its services", () => {
 
   it("bandwidth on the S3 proxy throttles a download to about the rate", async () => {
     const rateKBps = 512;
-    await using fault = await injectToxic(env.network.api, env.network.proxyName("s3"), { type: "bandwidth", stream: "downstream", attributes: { rate: rateKBps } });
+    await using fault = await injectToxic(env.network.api, env.network.proxyName("s3"), {
+      type: "bandwidth",
+      stream: "downstream",
+      attributes: { rate: rateKBps },
+    });
     const started = performance.now();
     const response = await s3().send(new GetObjectCommand({ Bucket: env.bucket, Key: "big.bin" }));
     const bytes = await response.Body!.transformToByteArray();
@@ -83,7 +94,11 @@ describe("network faults between the pipeline and its services", () => {
 
   it("reset_peer resets the Postgres connection", async () => {
     const c = await connect();
-    await using fault = await injectToxic(env.network.api, env.network.proxyName("postgres"), { type: "reset_peer", stream: "downstream", attributes: { timeout: 0 } });
+    await using fault = await injectToxic(env.network.api, env.network.proxyName("postgres"), {
+      type: "reset_peer",
+      stream: "downstream",
+      attributes: { timeout: 0 },
+    });
     const error = await c.query("SELECT 1").catch((e: unknown) => e);
     expect(String((error as Error).message) + String((error as { code?: string }).code)).toMatch(/ECONNRESET|Connection terminated/);
     expect(fault.description.kind).toBe("toxic/reset_peer");
@@ -108,6 +123,8 @@ describe("network faults between the pipeline and its services", () => {
     await expect(
       injectToxic(env.network.api, env.network.proxyName("postgres"), { type: "latency", stream: "downstream", toxicity: 2, attributes: { latency: 5 } }),
     ).rejects.toThrow(/toxicity/);
-    await expect(injectToxic(env.network.api, "no-such-proxy", { type: "latency", stream: "downstream", attributes: { latency: 5 } })).rejects.toThrow(/not found/i);
+    await expect(injectToxic(env.network.api, "no-such-proxy", { type: "latency", stream: "downstream", attributes: { latency: 5 } })).rejects.toThrow(
+      /not found/i,
+    );
   });
 });

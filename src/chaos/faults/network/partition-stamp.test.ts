@@ -32,7 +32,16 @@ async function lateProxy(lateMs: number | undefined) {
       return { name: "late", listen: `127.0.0.1:${port}`, upstream: "127.0.0.1:1", enabled: false, toxics: [] };
     },
   } as unknown as ToxiproxyApi;
-  return { api, address: { host: "127.0.0.1", port }, downSince, close: () => new Promise<void>((resolve) => { for (const socket of sockets) socket.destroy(); server.close(() => resolve()); }) };
+  return {
+    api,
+    address: { host: "127.0.0.1", port },
+    downSince,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const socket of sockets) socket.destroy();
+        server.close(() => resolve());
+      }),
+  };
 }
 
 function connectOutcome(port: number): Promise<string> {

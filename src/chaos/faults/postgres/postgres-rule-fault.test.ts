@@ -31,7 +31,11 @@ describe("Postgres protocol faults on the pipeline's path (Toxiproxy, then the p
 
   it("a lost COMMIT acknowledgement: the client loses its connection, and removal records that the transaction committed", async () => {
     const handle = await faults.postgres({ type: "commitAckLost", match: { kind: "commit", inTransactionWith: /^INSERT INTO noted\b/ } });
-    expect(handle.description).toMatchObject({ kind: "postgres/commit-ack-lost", target: "postgres (protocol proxy)", parameters: { match: { kind: "commit", inTransactionWith: "/^INSERT INTO noted\\b/" } } });
+    expect(handle.description).toMatchObject({
+      kind: "postgres/commit-ack-lost",
+      target: "postgres (protocol proxy)",
+      parameters: { match: { kind: "commit", inTransactionWith: "/^INSERT INTO noted\\b/" } },
+    });
     const error = await withClient(env.proxiedDatabaseUrl(), async (c) => {
       await c.query("BEGIN");
       await c.query("INSERT INTO noted VALUES (1)");

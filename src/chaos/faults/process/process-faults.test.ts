@@ -90,9 +90,15 @@ describe("process faults on the embedded environment", () => {
     for (let cycle = 0; cycle < 10; cycle++) {
       const fault = await pauseProcess(env.postgres);
       const tree = [env.postgres.pid!, ...descendantPids(env.postgres.pid!)];
-      expect(tree.map((pid) => `${pid}:${stateOf(pid)}`).filter((state) => !/:(T|Z|gone)$/.test(state)), `cycle ${cycle}`).toEqual([]);
+      expect(
+        tree.map((pid) => `${pid}:${stateOf(pid)}`).filter((state) => !/:(T|Z|gone)$/.test(state)),
+        `cycle ${cycle}`,
+      ).toEqual([]);
       await fault.remove();
-      expect(tree.map((pid) => `${pid}:${stateOf(pid)}`).filter((state) => state.endsWith(":T")), `cycle ${cycle}`).toEqual([]);
+      expect(
+        tree.map((pid) => `${pid}:${stateOf(pid)}`).filter((state) => state.endsWith(":T")),
+        `cycle ${cycle}`,
+      ).toEqual([]);
     }
     expect(await selectOne(env.proxiedDatabaseUrl())).toBe(1);
   });

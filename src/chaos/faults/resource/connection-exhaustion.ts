@@ -38,7 +38,8 @@ export async function exhaustPostgresConnections(options: ConnectionExhaustionOp
     const { rows } = await sessions[0]!.client.query<{ max_connections: string }>("SHOW max_connections");
     const maxConnections = Number(rows[0]!.max_connections);
     while (refusal === undefined) {
-      if (sessions.length > maxConnections + OVERSHOOT_LIMIT) throw new Error(`opened ${sessions.length} sessions but max_connections is ${maxConnections} and nothing refused: is a pooler in between?`);
+      if (sessions.length > maxConnections + OVERSHOOT_LIMIT)
+        throw new Error(`opened ${sessions.length} sessions but max_connections is ${maxConnections} and nothing refused: is a pooler in between?`);
       const batch = await Promise.allSettled(Array.from({ length: CONNECT_BATCH }, () => openSession(uri, "chaos:connection-exhaustion")));
       for (const result of batch) {
         if (result.status === "fulfilled") sessions.push(result.value);
@@ -46,7 +47,8 @@ export async function exhaustPostgresConnections(options: ConnectionExhaustionOp
         else throw result.reason;
       }
     }
-    if (reserve >= sessions.length) throw new FaultParameterError("reserve", `must leave at least one of the ${sessions.length} available slots taken, got ${reserve}`);
+    if (reserve >= sessions.length)
+      throw new FaultParameterError("reserve", `must leave at least one of the ${sessions.length} available slots taken, got ${reserve}`);
     await Promise.all(sessions.splice(sessions.length - reserve, reserve).map((session) => closeSession(session.client)));
     return hold(sessions, maxConnections, refusal, { reserve, durationMs });
   } catch (error) {
@@ -76,9 +78,10 @@ function hold(sessions: FaultSession[], maxConnections: number, refusal: Error, 
   );
   // Live counts go into the handle's own record: that is the one readers hold, whether or not createFaultHandle copied ours.
   const live = handle.observations as unknown as ConnectionExhaustionObservations;
-  for (const session of sessions) void session.ended.then(() => {
-    if (!releasing) live.held--;
-  });
+  for (const session of sessions)
+    void session.ended.then(() => {
+      if (!releasing) live.held--;
+    });
   duration.arm(handle, parameters.durationMs);
   return handle;
 }

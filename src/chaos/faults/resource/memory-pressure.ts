@@ -54,7 +54,9 @@ export async function memoryPressure(options: MemoryPressureOptions): Promise<Fa
   const mebibytes = memoryMebibytes(options.mebibytes);
   const durationMs = optionalDurationMs(options.durationMs);
   const started = performance.now();
-  const child = (await PressureChild.startReady(1, HOLD_MEMORY_SCRIPT, [String(mebibytes), durationMs === undefined ? "" : String(durationMs)], ALLOCATION_TIMEOUT_MS))[0]!;
+  const child = (
+    await PressureChild.startReady(1, HOLD_MEMORY_SCRIPT, [String(mebibytes), durationMs === undefined ? "" : String(durationMs)], ALLOCATION_TIMEOUT_MS)
+  )[0]!;
   const ready = await child.message("ready", 0);
   const rssBytes = (await residentBytes(child.pid)) ?? Number(ready.rssBytes);
   const heldSince = performance.now();

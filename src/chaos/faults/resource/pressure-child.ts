@@ -89,7 +89,10 @@ export class PressureChild {
     for (;;) {
       const found = this.messages.find((message) => message.type === type);
       if (found) return found;
-      if (this.closed) throw new Error(`pressure child ${this.pid} exited before "${type}" (code ${this.child.exitCode}, signal ${this.child.signalCode}): ${this.stderrTail}`);
+      if (this.closed)
+        throw new Error(
+          `pressure child ${this.pid} exited before "${type}" (code ${this.child.exitCode}, signal ${this.child.signalCode}): ${this.stderrTail}`,
+        );
       const leftMs = deadline - performance.now();
       if (leftMs <= 0) throw new Error(`pressure child ${this.pid} sent no "${type}" within ${timeoutMs} ms: ${this.stderrTail}`);
       await new Promise<void>((resolve) => {

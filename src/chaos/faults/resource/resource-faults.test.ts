@@ -14,7 +14,8 @@ import { processExists, residentBytes } from "./proc-status.ts";
 const MEBIBYTE_BYTES = 1024 * 1024;
 const MAX_CONNECTIONS = 40;
 const REFERENCE_QUERY = "SELECT sum(hashtext(g::text)) FROM (SELECT generate_series(1, 1000000) AS g) AS rows";
-const INSERT_SOURCE_OBJECT = "INSERT INTO source_object (key, etag, size, outcome, instruments, run_id) VALUES ($1, 'etag', 1, 'written', 1, gen_random_uuid())";
+const INSERT_SOURCE_OBJECT =
+  "INSERT INTO source_object (key, etag, size, outcome, instruments, run_id) VALUES ($1, 'etag', 1, 'written', 1, gen_random_uuid())";
 
 async function connect(uri: string): Promise<pg.Client> {
   const client = new pg.Client({ connectionString: uri, connectionTimeoutMillis: 5_000 });
@@ -91,7 +92,10 @@ describe("overload and resource faults", () => {
       try {
         await expect(connect(uri)).rejects.toMatchObject({ code: "53300" });
         await admitted[0]!.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'chaos:connection-exhaustion' LIMIT 3");
-        await waitFor(async () => fault.observations.held === MAX_CONNECTIONS - 5, { description: "held to drop by the 3 terminated sessions", timeoutMs: 5_000 });
+        await waitFor(async () => fault.observations.held === MAX_CONNECTIONS - 5, {
+          description: "held to drop by the 3 terminated sessions",
+          timeoutMs: 5_000,
+        });
       } finally {
         await Promise.all(admitted.map((client) => client.end()));
       }
@@ -150,7 +154,9 @@ describe("overload and resource faults", () => {
         const baselineMs = await referenceQueryMs(client);
         // Three busy backends per core leave the reference under a third of a core: a 3x slowdown with ample room for noise.
         await using fault = await slowQueries({ connectionUri: uri, sessions: 3 * availableParallelism() });
-        const started = await client.query("SELECT count(*)::int AS n FROM pg_stat_activity WHERE pid = ANY($1) AND query LIKE '%hashtext%'", [fault.observations.backendPids]);
+        const started = await client.query("SELECT count(*)::int AS n FROM pg_stat_activity WHERE pid = ANY($1) AND query LIKE '%hashtext%'", [
+          fault.observations.backendPids,
+        ]);
         expect(started.rows[0].n, "backends that had started the heavy query when the fault was stamped").toBe(3 * availableParallelism());
         const loadedMs = await referenceQueryMs(client);
         expect(loadedMs).toBeGreaterThan(1.5 * baselineMs);

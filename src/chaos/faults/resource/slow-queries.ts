@@ -88,7 +88,10 @@ export async function slowQueries(options: SlowQueriesOptions): Promise<FaultHan
   let injectedAt;
   try {
     const seenRunning = new Set<number>();
-    injectedAt = await untilEffect("slow queries", () => allSeenActive(control, backendPids, seenRunning), { timeoutMs: QUERIES_RUNNING_TIMEOUT_MS, intervalMs: 10 });
+    injectedAt = await untilEffect("slow queries", () => allSeenActive(control, backendPids, seenRunning), {
+      timeoutMs: QUERIES_RUNNING_TIMEOUT_MS,
+      intervalMs: 10,
+    });
   } catch (error) {
     await stop();
     throw error;
@@ -114,7 +117,11 @@ export async function slowQueries(options: SlowQueriesOptions): Promise<FaultHan
  * them); otherwise which have not.
  */
 async function allSeenActive(control: FaultSession, pids: readonly number[], seen: Set<number>): Promise<true | string> {
-  const active = { text: "SELECT pid FROM pg_stat_activity WHERE pid = ANY($1::int[]) AND state = 'active'", values: [pids], query_timeout: SESSION_CLOSE_TIMEOUT_MS };
+  const active = {
+    text: "SELECT pid FROM pg_stat_activity WHERE pid = ANY($1::int[]) AND state = 'active'",
+    values: [pids],
+    query_timeout: SESSION_CLOSE_TIMEOUT_MS,
+  };
   const { rows } = await control.client.query<{ pid: number }>(active);
   for (const row of rows) seen.add(row.pid);
   const idle = pids.filter((pid) => !seen.has(pid));
@@ -122,7 +129,12 @@ async function allSeenActive(control: FaultSession, pids: readonly number[], see
 }
 
 /** Runs the heavy query until told to stop; says how the loop ended. */
-async function runHeavyLoop(session: FaultSession, rows: number, live: SlowQueriesObservations, stopping: () => boolean): Promise<"stopped" | "cancelled" | "lost"> {
+async function runHeavyLoop(
+  session: FaultSession,
+  rows: number,
+  live: SlowQueriesObservations,
+  stopping: () => boolean,
+): Promise<"stopped" | "cancelled" | "lost"> {
   while (!stopping()) {
     const started = performance.now();
     try {

@@ -54,7 +54,11 @@ export async function holdTableLock(options: TableLockOptions): Promise<FaultHan
   const qualified = schema === undefined ? pg.escapeIdentifier(table) : `${pg.escapeIdentifier(schema)}.${pg.escapeIdentifier(table)}`;
 
   // The server's own idle-in-transaction timeout would otherwise end the fault early and silently.
-  const session = await openSession(uri, "chaos:table-lock", `SET idle_in_transaction_session_timeout = 0; SET statement_timeout = 0; SET lock_timeout = ${Math.round(acquireTimeoutMs)}`);
+  const session = await openSession(
+    uri,
+    "chaos:table-lock",
+    `SET idle_in_transaction_session_timeout = 0; SET statement_timeout = 0; SET lock_timeout = ${Math.round(acquireTimeoutMs)}`,
+  );
   const started = performance.now();
   try {
     await session.client.query("BEGIN");
@@ -68,7 +72,13 @@ export async function holdTableLock(options: TableLockOptions): Promise<FaultHan
   let releasing = false;
   const handle = createFaultHandle(
     { kind: "postgres/lock-contention", cause: "overload", target: "postgres", parameters: { table, schema, mode, acquireTimeoutMs, durationMs } },
-    { table: schema === undefined ? table : `${schema}.${table}`, mode, backendPid: session.backendPid, acquiredAfterMs: acquiredAt - started, sessionLost: false },
+    {
+      table: schema === undefined ? table : `${schema}.${table}`,
+      mode,
+      backendPid: session.backendPid,
+      acquiredAfterMs: acquiredAt - started,
+      sessionLost: false,
+    },
     async () => {
       duration.disarm();
       releasing = true;

@@ -3,7 +3,21 @@
  * consulted in injection order; each counts the requests it matched and
  * lists the ones it actually faulted, live, in its handle's observations.
  */
-import { createFaultHandle, effectSeen, removeAll, type DowntimeCause, type FaultHandle, matchesRequest, resolveS3FaultSpec, selectsOccurrence, type ResolvedFault, type ResolvedRule, type S3FaultSpec, type S3Operation, type S3Request } from "../../core/index.ts";
+import {
+  createFaultHandle,
+  effectSeen,
+  removeAll,
+  type DowntimeCause,
+  type FaultHandle,
+  matchesRequest,
+  resolveS3FaultSpec,
+  selectsOccurrence,
+  type ResolvedFault,
+  type ResolvedRule,
+  type S3FaultSpec,
+  type S3Operation,
+  type S3Request,
+} from "../../core/index.ts";
 
 /** At most this many faulted requests are listed per rule (journals and reports carry the list); `requestsFaulted` counts them all. */
 export const MAX_FAULTED_LISTED = 200;

@@ -6,7 +6,18 @@ import type { IncomingHttpHeaders } from "node:http";
  * the message; `expect` too, as this proxy already answered 100-continue.
  * SigV4 never signs any of them, so dropping them keeps signatures valid.
  */
-const HOP_BY_HOP = new Set(["connection", "keep-alive", "proxy-connection", "proxy-authenticate", "proxy-authorization", "te", "trailer", "transfer-encoding", "upgrade", "expect"]);
+const HOP_BY_HOP = new Set([
+  "connection",
+  "keep-alive",
+  "proxy-connection",
+  "proxy-authenticate",
+  "proxy-authorization",
+  "te",
+  "trailer",
+  "transfer-encoding",
+  "upgrade",
+  "expect",
+]);
 
 /** Request headers to send upstream: all end-to-end ones, the client's Host and Authorization included, so the signature still matches. */
 export function forwardedRequestHeaders(headers: IncomingHttpHeaders): IncomingHttpHeaders {
@@ -47,5 +58,10 @@ export function contentLength(headers: IncomingHttpHeaders): number | undefined 
 }
 
 function connectionTokens(value: string | undefined): Set<string> {
-  return new Set((value ?? "").split(",").map((token) => token.trim().toLowerCase()).filter((token) => token !== ""));
+  return new Set(
+    (value ?? "")
+      .split(",")
+      .map((token) => token.trim().toLowerCase())
+      .filter((token) => token !== ""),
+  );
 }

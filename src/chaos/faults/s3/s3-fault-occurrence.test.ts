@@ -14,7 +14,11 @@ const TINY_RETRIES: RetryPolicy = { maxAttempts: 4, baseDelayMs: 1, maxDelayMs: 
 
 const md5 = (bytes: Uint8Array): string => createHash("md5").update(bytes).digest("hex");
 const sourceObject = (object: { key: string; body: Uint8Array }) => ({ key: object.key, etag: md5(object.body), size: object.body.byteLength });
-const rejection = (promise: Promise<unknown>): Promise<any> => promise.then(() => expect.fail("expected a rejection"), (error: unknown) => error);
+const rejection = (promise: Promise<unknown>): Promise<any> =>
+  promise.then(
+    () => expect.fail("expected a rejection"),
+    (error: unknown) => error,
+  );
 const clientFor = (endpoint: string, requestTimeoutMs = REQUEST_TIMEOUT_MS): S3Client =>
   createS3Client({ endpoint, region: "us-east-1", bucket: BUCKET, prefix: "", forcePathStyle: true, credentials: { ...S3RVER_CREDENTIALS } }, requestTimeoutMs);
 
@@ -77,10 +81,17 @@ describe("S3FaultProxy faults by occurrence, through the SDK against a real S3 s
   });
 
   it("fails runs of occurrences: the 1st to 3rd GetObject of one key (the downloader gets it on the 4th attempt), then the 2nd and 3rd of any", async () => {
-    const fault = proxy.injectErrors({ status: 503, code: "SlowDown", occurrence: { from: 1, count: 3 }, match: { operation: "GetObject", key: SONGS[1]!.key } });
+    const fault = proxy.injectErrors({
+      status: 503,
+      code: "SlowDown",
+      occurrence: { from: 1, count: 3 },
+      match: { operation: "GetObject", key: SONGS[1]!.key },
+    });
     const reasons: string[] = [];
     expect(md5(await get(SONGS[0]!.key))).toBe(md5(SONGS[0]!.body));
-    const downloaded = await downloadObject(client, BUCKET, sourceObject(SONGS[1]!), REQUEST_TIMEOUT_MS, TINY_RETRIES, { onRetry: (reason) => reasons.push(reason) });
+    const downloaded = await downloadObject(client, BUCKET, sourceObject(SONGS[1]!), REQUEST_TIMEOUT_MS, TINY_RETRIES, {
+      onRetry: (reason) => reasons.push(reason),
+    });
     expect(md5(downloaded.bytes)).toBe(md5(SONGS[1]!.body));
     expect(reasons).toEqual(["throttled", "throttled", "throttled"]);
     expect(fault.observations.faulted.map((request) => [request.key, request.occurrence])).toEqual([1, 2, 3].map((n) => [SONGS[1]!.key, n]));
@@ -97,7 +108,8 @@ describe("S3FaultProxy faults by occurrence, through the SDK against a real S3 s
     const pages: string[][] = [];
     const error = await rejection(
       (async () => {
-        for await (const page of paginateListObjectsV2({ client, pageSize: 1 }, { Bucket: BUCKET, Prefix: "songs/" })) pages.push((page.Contents ?? []).map((item) => item.Key!));
+        for await (const page of paginateListObjectsV2({ client, pageSize: 1 }, { Bucket: BUCKET, Prefix: "songs/" }))
+          pages.push((page.Contents ?? []).map((item) => item.Key!));
       })(),
     );
     expect(error).toMatchObject({ name: "SlowDown", $metadata: { httpStatusCode: 503 } });
@@ -105,14 +117,16 @@ describe("S3FaultProxy faults by occurrence, through the SDK against a real S3 s
     expect(fault.observations.faulted).toEqual([expect.objectContaining({ operation: "ListObjectsV2", key: undefined, occurrence: 2 })]);
 
     const again: string[] = [];
-    for await (const page of paginateListObjectsV2({ client, pageSize: 1 }, { Bucket: BUCKET, Prefix: "songs/" })) again.push(...(page.Contents ?? []).map((item) => item.Key!));
+    for await (const page of paginateListObjectsV2({ client, pageSize: 1 }, { Bucket: BUCKET, Prefix: "songs/" }))
+      again.push(...(page.Contents ?? []).map((item) => item.Key!));
     expect(again).toEqual(SONGS.map((song) => song.key));
 
     // The pipeline's pages hold 1,000 keys, so its first (and only) page is the one failed here; it is retried with the same request.
     const reasons: string[] = [];
     const first = proxy.injectErrors({ status: 500, code: "InternalError", occurrence: { nth: 1 }, match: { operation: "ListObjectsV2" } });
     const listed: string[] = [];
-    for await (const page of listObjects(client, BUCKET, "songs/", TINY_RETRIES, { onRetry: (reason) => reasons.push(reason) })) listed.push(...page.map((object) => object.key));
+    for await (const page of listObjects(client, BUCKET, "songs/", TINY_RETRIES, { onRetry: (reason) => reasons.push(reason) }))
+      listed.push(...page.map((object) => object.key));
     expect(listed).toEqual(SONGS.map((song) => song.key));
     expect(reasons).toEqual(["server-error"]);
     expect(first.observations.requestsFaulted).toBe(1);
@@ -121,18 +135,21 @@ describe("S3FaultProxy faults by occurrence, through the SDK against a real S3 s
   it.each([
     [403, "AccessDenied"],
     [404, "NoSuchKey"],
-  ])("makes given objects unreadable with %i %s: the SDK names the error, the downloader fails at once as permanent, other objects read", async (status, code) => {
-    const unreadable = [SONGS[1]!, SONGS[3]!];
-    const fault = proxy.injectErrors({ status, code, match: { operation: "GetObject", keys: unreadable.map((song) => song.key) } });
-    for (const song of unreadable) expect(await rejection(get(song.key))).toMatchObject({ name: code, $metadata: { httpStatusCode: status } });
-    expect(md5(await get(SONGS[0]!.key))).toBe(md5(SONGS[0]!.body));
-    expect(md5(await get(SONGS[2]!.key))).toBe(md5(SONGS[2]!.body));
+  ])(
+    "makes given objects unreadable with %i %s: the SDK names the error, the downloader fails at once as permanent, other objects read",
+    async (status, code) => {
+      const unreadable = [SONGS[1]!, SONGS[3]!];
+      const fault = proxy.injectErrors({ status, code, match: { operation: "GetObject", keys: unreadable.map((song) => song.key) } });
+      for (const song of unreadable) expect(await rejection(get(song.key))).toMatchObject({ name: code, $metadata: { httpStatusCode: status } });
+      expect(md5(await get(SONGS[0]!.key))).toBe(md5(SONGS[0]!.body));
+      expect(md5(await get(SONGS[2]!.key))).toBe(md5(SONGS[2]!.body));
 
-    const failed = await rejection(downloadObject(client, BUCKET, sourceObject(unreadable[0]!), REQUEST_TIMEOUT_MS, TINY_RETRIES));
-    expect(failed).toMatchObject({ name: "OperationFailedError", attempts: 1, retryable: false, cause: { name: code } });
-    expect(transientReason(failed.cause)).toBeUndefined();
-    expect(fault.observations.faulted.map((request) => request.key)).toEqual([unreadable[0]!.key, unreadable[1]!.key, unreadable[0]!.key]);
-  });
+      const failed = await rejection(downloadObject(client, BUCKET, sourceObject(unreadable[0]!), REQUEST_TIMEOUT_MS, TINY_RETRIES));
+      expect(failed).toMatchObject({ name: "OperationFailedError", attempts: 1, retryable: false, cause: { name: code } });
+      expect(transientReason(failed.cause)).toBeUndefined();
+      expect(fault.observations.faulted.map((request) => request.key)).toEqual([unreadable[0]!.key, unreadable[1]!.key, unreadable[0]!.key]);
+    },
+  );
 
   it("holds a GetObject past the client's requestTimeout: the SDK times out, the proxy records the abandonment, the next one passes", async () => {
     const TIMEOUT_MS = 1_000;
@@ -181,7 +198,8 @@ describe("S3FaultProxy faults by occurrence, through the SDK against a real S3 s
       const fault = proxy.hangRequests({ occurrence: { nth: 1 }, match: { operation: "ListObjectsV2" } });
       const reasons: string[] = [];
       const listed: string[] = [];
-      for await (const page of listObjects(impatient, BUCKET, "songs/", TINY_RETRIES, { onRetry: (reason) => reasons.push(reason) })) listed.push(...page.map((object) => object.key));
+      for await (const page of listObjects(impatient, BUCKET, "songs/", TINY_RETRIES, { onRetry: (reason) => reasons.push(reason) }))
+        listed.push(...page.map((object) => object.key));
       expect(listed).toEqual(SONGS.map((song) => song.key));
       expect(reasons).toEqual(["timeout"]);
       await waitFor(async () => fault.observations.requestsAbandoned === 1, { description: "the abandonment to be recorded", timeoutMs: 2_000, intervalMs: 5 });
@@ -207,7 +225,9 @@ describe("S3FaultProxy faults by occurrence, through the SDK against a real S3 s
 
     const once = proxy.corruptObject({ key: SONGS[3]!.key, occurrence: { nth: 1 } });
     const reasons: string[] = [];
-    const downloaded = await downloadObject(client, BUCKET, sourceObject(SONGS[3]!), REQUEST_TIMEOUT_MS, TINY_RETRIES, { onRetry: (reason) => reasons.push(reason) });
+    const downloaded = await downloadObject(client, BUCKET, sourceObject(SONGS[3]!), REQUEST_TIMEOUT_MS, TINY_RETRIES, {
+      onRetry: (reason) => reasons.push(reason),
+    });
     expect(md5(downloaded.bytes)).toBe(md5(SONGS[3]!.body));
     expect(reasons).toEqual(["body-integrity"]);
     expect(once.observations).toMatchObject({ requestsMatched: 2, requestsFaulted: 1 });
@@ -216,7 +236,9 @@ describe("S3FaultProxy faults by occurrence, through the SDK against a real S3 s
   it("cuts only the 1st body short: the downloader retries the reset connection once", async () => {
     const fault = proxy.truncateBodies({ keepBytes: 100, occurrence: { nth: 1 }, match: { operation: "GetObject" } });
     const reasons: string[] = [];
-    const downloaded = await downloadObject(client, BUCKET, sourceObject(SONGS[0]!), REQUEST_TIMEOUT_MS, TINY_RETRIES, { onRetry: (reason) => reasons.push(reason) });
+    const downloaded = await downloadObject(client, BUCKET, sourceObject(SONGS[0]!), REQUEST_TIMEOUT_MS, TINY_RETRIES, {
+      onRetry: (reason) => reasons.push(reason),
+    });
     expect(md5(downloaded.bytes)).toBe(md5(SONGS[0]!.body));
     expect(reasons).toEqual(["connection-reset"]);
     expect(fault.observations).toMatchObject({ requestsMatched: 2, requestsFaulted: 1, requestsAbandoned: 0 });

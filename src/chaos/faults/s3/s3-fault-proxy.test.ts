@@ -17,9 +17,16 @@ const TINY_RETRIES: RetryPolicy = { maxAttempts: 4, baseDelayMs: 1, maxDelayMs: 
 
 const md5 = (bytes: Uint8Array): string => createHash("md5").update(bytes).digest("hex");
 const sourceObject = (object: { key: string; body: Uint8Array }) => ({ key: object.key, etag: md5(object.body), size: object.body.byteLength });
-const rejection = (promise: Promise<unknown>): Promise<any> => promise.then(() => expect.fail("expected a rejection"), (error: unknown) => error);
+const rejection = (promise: Promise<unknown>): Promise<any> =>
+  promise.then(
+    () => expect.fail("expected a rejection"),
+    (error: unknown) => error,
+  );
 const clientFor = (endpoint: string): S3Client =>
-  createS3Client({ endpoint, region: "us-east-1", bucket: BUCKET, prefix: "", forcePathStyle: true, credentials: { ...S3RVER_CREDENTIALS } }, REQUEST_TIMEOUT_MS);
+  createS3Client(
+    { endpoint, region: "us-east-1", bucket: BUCKET, prefix: "", forcePathStyle: true, credentials: { ...S3RVER_CREDENTIALS } },
+    REQUEST_TIMEOUT_MS,
+  );
 
 describe("S3FaultProxy in front of a real S3 server", () => {
   let server: S3Server | undefined;
@@ -83,7 +90,9 @@ describe("S3FaultProxy in front of a real S3 server", () => {
     expect(raw.status).toBe(503);
     expect(raw.headers.get("content-type")).toBe("application/xml");
     expect(raw.headers.get("retry-after")).toBe("1");
-    expect(await raw.text()).toMatch(/<Error><Code>SlowDown<\/Code><Message>Please reduce your request rate\.<\/Message>.*<RequestId>[0-9A-F]{16}<\/RequestId><\/Error>$/);
+    expect(await raw.text()).toMatch(
+      /<Error><Code>SlowDown<\/Code><Message>Please reduce your request rate\.<\/Message>.*<RequestId>[0-9A-F]{16}<\/RequestId><\/Error>$/,
+    );
     expect(fault.observations).toMatchObject({ requestsMatched: 2, requestsFaulted: 2 });
     expect(fault.description).toMatchObject({ kind: "s3/error", cause: "overload", parameters: { status: 503, code: "SlowDown" } });
 
@@ -153,7 +162,11 @@ describe("S3FaultProxy in front of a real S3 server", () => {
     expect(md5(recovered.bytes)).toBe(md5(SMALL.body));
     expect(reasons).toEqual(["timeout", "timeout"]);
     expect(fault.observations).toMatchObject({ requestsMatched: 2, requestsFaulted: 2 });
-    await waitFor(async () => fault.observations.requestsAbandoned === 2, { description: "both held requests to be seen abandoned", timeoutMs: 2_000, intervalMs: 5 });
+    await waitFor(async () => fault.observations.requestsAbandoned === 2, {
+      description: "both held requests to be seen abandoned",
+      timeoutMs: 2_000,
+      intervalMs: 5,
+    });
   });
 
   it("cuts a body short under its Content-Length: the SDK's body read fails with ECONNRESET, the downloader retries until removal", async () => {

@@ -9,7 +9,16 @@
 import { Agent, createServer, request as httpRequest, type ClientRequest, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { setTimeout as sleep } from "node:timers/promises";
-import { type S3CorruptFault, type S3ErrorFault, type S3FaultSpec, type S3HangFault, type S3LatencyFault, type S3TruncateFault, describeS3Request, type S3Request } from "../../core/index.ts";
+import {
+  type S3CorruptFault,
+  type S3ErrorFault,
+  type S3FaultSpec,
+  type S3HangFault,
+  type S3LatencyFault,
+  type S3TruncateFault,
+  describeS3Request,
+  type S3Request,
+} from "../../core/index.ts";
 import { BodyFaultStream, type BodyFaultPlan } from "./body-fault-stream.ts";
 import { FaultRuleSet, type AppliedFault, type FiringOf, type S3FaultHandle } from "./fault-rule-set.ts";
 import { contentLength, forwardedRequestHeaders, relayedResponseHeaders, withoutHeader } from "./http-forwarding.ts";
@@ -236,12 +245,9 @@ function untilAborted(signal: AbortSignal, done: Promise<unknown>): Promise<void
   return new Promise<void>((resolve, reject) => {
     const onAbort = (): void => reject(signal.reason);
     signal.addEventListener("abort", onAbort, { once: true });
-    done.then(
-      () => {
-        signal.removeEventListener("abort", onAbort);
-        resolve();
-      },
-      reject,
-    );
+    done.then(() => {
+      signal.removeEventListener("abort", onAbort);
+      resolve();
+    }, reject);
   });
 }

@@ -67,6 +67,8 @@ describe("what the pipeline does with each S3 fault by occurrence (embedded envi
     expect(second.extraction).toMatchObject({ objectsSkipped: corpus.length - 2, objectsWritten: 2, objectsQuarantined: 0 });
     const afterSecond = await snapshotTables(databaseUrl);
     expect(afterSecond.quarantined).toEqual([]);
-    expect(new Set(afterSecond.instruments.map((row) => row.filename))).toEqual(new Set(corpus.filter((song) => song.expected.length > 0).map((song) => song.key)));
+    expect(new Set(afterSecond.instruments.map((row) => row.filename))).toEqual(
+      new Set(corpus.filter((song) => song.expected.length > 0).map((song) => song.key)),
+    );
   });
 });

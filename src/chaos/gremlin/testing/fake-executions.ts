@@ -21,7 +21,11 @@ const FINAL_STAGES = new Set(["Successful", "Halted", ...ERROR_STAGES]);
 
 /** The stages an attack created at `now` goes through on its own. */
 export function attackTimeline(now: number, times: StageTimes, lengthMs: number, clientActive: boolean): FakeExecution["timeline"] {
-  if (!clientActive) return [{ stage: "Pending", at: now }, { stage: "TargetNotFound", at: now + times.stepMs }];
+  if (!clientActive)
+    return [
+      { stage: "Pending", at: now },
+      { stage: "TargetNotFound", at: now + times.stepMs },
+    ];
   const running = now + 3 * times.stepMs;
   return [
     { stage: "Pending", at: now },
@@ -37,7 +41,13 @@ export function attackTimeline(now: number, times: StageTimes, lengthMs: number,
 export function executionView(execution: FakeExecution, now: number) {
   const reached = execution.timeline.filter((state) => state.at <= now);
   const current = reached.at(-1)!;
-  const lifecycle = ERROR_STAGES.has(current.stage) ? "Error" : FINAL_STAGES.has(current.stage) ? "Complete" : ["Running", "TearingDown", "HaltDistributed"].includes(current.stage) ? "Active" : "NotStarted";
+  const lifecycle = ERROR_STAGES.has(current.stage)
+    ? "Error"
+    : FINAL_STAGES.has(current.stage)
+      ? "Complete"
+      : ["Running", "TearingDown", "HaltDistributed"].includes(current.stage)
+        ? "Active"
+        : "NotStarted";
   return {
     guid: execution.guid,
     client_id: execution.client,

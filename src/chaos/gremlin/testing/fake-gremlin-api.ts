@@ -53,7 +53,9 @@ export class FakeGremlinApi implements AsyncDisposable {
 
   static async start(options: FakeGremlinOptions): Promise<FakeGremlinApi> {
     let fake: FakeGremlinApi;
-    const server = createServer((request, response) => void fake.handle(request, response).catch((error: unknown) => send(response, 500, { message: String(error) })));
+    const server = createServer(
+      (request, response) => void fake.handle(request, response).catch((error: unknown) => send(response, 500, { message: String(error) })),
+    );
     fake = new FakeGremlinApi(server, options);
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
     return fake;
@@ -81,14 +83,22 @@ export class FakeGremlinApi implements AsyncDisposable {
   private async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const url = new URL(request.url ?? "/", "http://fake");
     const body = await readJson(request);
-    const recorded: RecordedRequest = { method: request.method ?? "", path: url.pathname, query: Object.fromEntries(url.searchParams), authorization: request.headers.authorization, body };
+    const recorded: RecordedRequest = {
+      method: request.method ?? "",
+      path: url.pathname,
+      query: Object.fromEntries(url.searchParams),
+      authorization: request.headers.authorization,
+      body,
+    };
     this.requests.push(recorded);
     if (this.failNext > 0) {
       this.failNext--;
       return send(response, 503, { message: "service unavailable" });
     }
-    if (recorded.authorization !== `Key ${this.options.apiKey}`) return send(response, 401, { message: `invalid authorization header: ${recorded.authorization ?? "(none)"}` });
-    if (this.options.teamId !== undefined && recorded.query.teamId !== this.options.teamId) return send(response, 400, { message: "teamId is required and must name your team" });
+    if (recorded.authorization !== `Key ${this.options.apiKey}`)
+      return send(response, 401, { message: `invalid authorization header: ${recorded.authorization ?? "(none)"}` });
+    if (this.options.teamId !== undefined && recorded.query.teamId !== this.options.teamId)
+      return send(response, 400, { message: "teamId is required and must name your team" });
 
     const attackPath = /^\/v1\/attacks\/([\w-]+)$/.exec(url.pathname);
     if (request.method === "POST" && url.pathname === "/v1/attacks/new") return this.create(body, response);
@@ -105,7 +115,12 @@ export class FakeGremlinApi implements AsyncDisposable {
     const id = randomUUID();
     const now = Date.now();
     const lengthMs = command.type === "shutdown" ? this.times.stepMs : Number(command.args[command.args.indexOf("-l") + 1]) * 1000;
-    const executions = ids.map((client): FakeExecution => ({ guid: randomUUID(), client, targetType: target.hosts ? "Host" : "Container", timeline: attackTimeline(now, this.times, lengthMs, this.options.clients.includes(client)) }));
+    const executions = ids.map((client): FakeExecution => ({
+      guid: randomUUID(),
+      client,
+      targetType: target.hosts ? "Host" : "Container",
+      timeline: attackTimeline(now, this.times, lengthMs, this.options.clients.includes(client)),
+    }));
     this.attacks.set(id, { id, command, executions });
     response.writeHead(201, { "content-type": "text/plain" });
     response.end(id);
@@ -114,7 +129,11 @@ export class FakeGremlinApi implements AsyncDisposable {
   private executions(taskId: string | undefined, response: ServerResponse): void {
     const attack = taskId ? this.attacks.get(taskId) : undefined;
     if (!attack) return send(response, 200, []);
-    send(response, 200, attack.executions.map((execution) => executionView(execution, Date.now())));
+    send(
+      response,
+      200,
+      attack.executions.map((execution) => executionView(execution, Date.now())),
+    );
   }
 
   private halt(attackId: string, response: ServerResponse): void {
@@ -123,14 +142,19 @@ export class FakeGremlinApi implements AsyncDisposable {
     const now = Date.now();
     for (const execution of attack.executions) {
       if (executionView(execution, now).end_time) continue;
-      execution.timeline = [...execution.timeline.filter((state) => state.at <= now), { stage: "HaltDistributed", at: now }, { stage: "Halted", at: now + this.times.haltMs }];
+      execution.timeline = [
+        ...execution.timeline.filter((state) => state.at <= now),
+        { stage: "HaltDistributed", at: now },
+        { stage: "Halted", at: now + this.times.haltMs },
+      ];
     }
     response.writeHead(200).end();
   }
 }
 
 function invalidAttack(body: unknown): string | undefined {
-  const attack = body as { command?: { type?: unknown; args?: unknown }; target?: { type?: unknown; hosts?: { ids?: unknown }; containers?: { ids?: unknown } } } | undefined;
+  const attack = body as
+    { command?: { type?: unknown; args?: unknown }; target?: { type?: unknown; hosts?: { ids?: unknown }; containers?: { ids?: unknown } } } | undefined;
   if (typeof attack?.command?.type !== "string") return "command.type is required";
   if (!Array.isArray(attack.command.args) || !attack.command.args.every((arg) => typeof arg === "string")) return "command.args must be a list of strings";
   if (attack.command.type !== "shutdown" && !attack.command.args.includes("-l")) return "command.args must give a length (-l)";

@@ -17,7 +17,20 @@ const EXAMPLES: [string, () => ChaosMeshObject][] = [
   ["pod-kill, one pod, grace 0", () => podChaos({ ...base, action: "pod-kill", mode: "one", gracePeriodSeconds: 0 })],
   ["pod-failure for 30 s, fixed 2 pods", () => podChaos({ ...base, action: "pod-failure", mode: "fixed", value: 2, durationMs: 30_000 })],
   ["container-kill, 50 %", () => podChaos({ ...base, action: "container-kill", containerNames: ["postgres"], mode: "fixed-percent", value: 50 })],
-  ["delay 100±10 ms pipeline -> postgres, labels", () => networkChaos({ ...base, labels: { "chaos-control.io/run": "r1" }, action: "delay", latencyMs: 100, jitterMs: 10, correlationPercent: 25, direction: "to", target: pipeline })],
+  [
+    "delay 100±10 ms pipeline -> postgres, labels",
+    () =>
+      networkChaos({
+        ...base,
+        labels: { "chaos-control.io/run": "r1" },
+        action: "delay",
+        latencyMs: 100,
+        jitterMs: 10,
+        correlationPercent: 25,
+        direction: "to",
+        target: pipeline,
+      }),
+  ],
   ["delay 0.5 ms both ways", () => networkChaos({ ...base, action: "delay", latencyMs: 0.5, direction: "both" })],
   ["loss 30 %", () => networkChaos({ ...base, action: "loss", lossPercent: 30, mode: "random-max-percent", value: 80 })],
   ["duplicate 5 %", () => networkChaos({ ...base, action: "duplicate", duplicatePercent: 5 })],
@@ -28,57 +41,104 @@ const EXAMPLES: [string, () => ChaosMeshObject][] = [
   ["stress cpu 2 workers at 80 %", () => stressChaos({ ...base, cpu: { workers: 2, loadPercent: 80 }, durationMs: 60_000 })],
   ["stress memory 256 MiB", () => stressChaos({ ...base, memory: { mebibytes: 256 }, containerNames: ["postgres"] })],
   ["stress cpu and 50 % memory", () => stressChaos({ ...base, cpu: { workers: 1 }, memory: { workers: 2, sizePercent: 50 } })],
-  ["io latency 20 ms on the data volume", () => ioChaos({ ...base, action: "latency", volumePath: "/var/lib/postgresql/data", path: "/var/lib/postgresql/data/**/*", delayMs: 20, percent: 50, methods: ["read", "write", "fsync"] })],
+  [
+    "io latency 20 ms on the data volume",
+    () =>
+      ioChaos({
+        ...base,
+        action: "latency",
+        volumePath: "/var/lib/postgresql/data",
+        path: "/var/lib/postgresql/data/**/*",
+        delayMs: 20,
+        percent: 50,
+        methods: ["read", "write", "fsync"],
+      }),
+  ],
   ["io fault EIO", () => ioChaos({ ...base, action: "fault", volumePath: "/data", errno: 5, containerNames: ["minio"] })],
-  ["http 503 SlowDown with body", () => httpChaos({ ...base, port: 9000, target: "Response", path: "/midi/*", method: "GET", fault: { type: "replace", code: 503, body: "<Error><Code>SlowDown</Code></Error>", headers: { "Content-Type": "application/xml" } } })],
+  [
+    "http 503 SlowDown with body",
+    () =>
+      httpChaos({
+        ...base,
+        port: 9000,
+        target: "Response",
+        path: "/midi/*",
+        method: "GET",
+        fault: { type: "replace", code: 503, body: "<Error><Code>SlowDown</Code></Error>", headers: { "Content-Type": "application/xml" } },
+      }),
+  ],
   ["http abort", () => httpChaos({ ...base, port: 9000, target: "Request", fault: { type: "abort" }, durationMs: 10_000 })],
   ["http delay 250 ms", () => httpChaos({ ...base, port: 9000, target: "Request", fault: { type: "delay", delayMs: 250 } })],
 ];
 
-describe.skipIf(!crdsAvailable)(`Chaos Mesh objects against the CRD schemas in ${CRD_DIR}${crdsAvailable ? "" : " (skipped: CRD files not found; set CHAOS_MESH_CRD_DIR)"}`, () => {
-  const validator = new CrdValidator();
+describe.skipIf(!crdsAvailable)(
+  `Chaos Mesh objects against the CRD schemas in ${CRD_DIR}${crdsAvailable ? "" : " (skipped: CRD files not found; set CHAOS_MESH_CRD_DIR)"}`,
+  () => {
+    const validator = new CrdValidator();
 
-  it.each(EXAMPLES)("%s is valid", (_name, build) => {
-    const object = build();
-    expect(validator.errors(object)).toEqual([]);
-    expect(object.apiVersion).toBe("chaos-mesh.org/v1alpha1");
-  });
+    it.each(EXAMPLES)("%s is valid", (_name, build) => {
+      const object = build();
+      expect(validator.errors(object)).toEqual([]);
+      expect(object.apiVersion).toBe("chaos-mesh.org/v1alpha1");
+    });
 
-  it("rejects deliberately wrong objects, so the check can fail", () => {
-    const valid = networkChaos({ ...base, action: "delay", latencyMs: 100 });
-    expect(validator.errors(valid)).toEqual([]);
-    expect(validator.errors({ ...valid, spec: { ...valid.spec, mode: "some" } })).toEqual([expect.stringMatching(/^\/spec\/mode: must be equal to one of the allowed values/)]);
-    expect(validator.errors({ ...valid, spec: { ...valid.spec, delay: { latency: "100 ms" } } })).toEqual([expect.stringContaining("/spec/delay/latency: must match pattern")]);
-    expect(validator.errors({ ...valid, spec: { ...valid.spec, delay: { latencyMs: 100 } } })).toEqual(
-      expect.arrayContaining([expect.stringContaining("must have required property 'latency'"), expect.stringContaining("(latencyMs)")]),
-    );
-    const { selector: _selector, ...withoutSelector } = podChaos({ ...base, action: "pod-kill" }).spec;
-    expect(validator.errors({ apiVersion: "chaos-mesh.org/v1alpha1", kind: "PodChaos", spec: withoutSelector } as never)).toEqual([expect.stringContaining("required property 'selector'")]);
-    const http = httpChaos({ ...base, port: 9000, target: "Response", fault: { type: "replace", code: 503 } });
-    expect(validator.errors({ ...http, spec: { ...http.spec, port: 2 ** 40 } })).toEqual([expect.stringContaining("/spec/port: must match format \"int32\"")]);
-  });
+    it("rejects deliberately wrong objects, so the check can fail", () => {
+      const valid = networkChaos({ ...base, action: "delay", latencyMs: 100 });
+      expect(validator.errors(valid)).toEqual([]);
+      expect(validator.errors({ ...valid, spec: { ...valid.spec, mode: "some" } })).toEqual([
+        expect.stringMatching(/^\/spec\/mode: must be equal to one of the allowed values/),
+      ]);
+      expect(validator.errors({ ...valid, spec: { ...valid.spec, delay: { latency: "100 ms" } } })).toEqual([
+        expect.stringContaining("/spec/delay/latency: must match pattern"),
+      ]);
+      expect(validator.errors({ ...valid, spec: { ...valid.spec, delay: { latencyMs: 100 } } })).toEqual(
+        expect.arrayContaining([expect.stringContaining("must have required property 'latency'"), expect.stringContaining("(latencyMs)")]),
+      );
+      const { selector: _selector, ...withoutSelector } = podChaos({ ...base, action: "pod-kill" }).spec;
+      expect(validator.errors({ apiVersion: "chaos-mesh.org/v1alpha1", kind: "PodChaos", spec: withoutSelector } as never)).toEqual([
+        expect.stringContaining("required property 'selector'"),
+      ]);
+      const http = httpChaos({ ...base, port: 9000, target: "Response", fault: { type: "replace", code: 503 } });
+      expect(validator.errors({ ...http, spec: { ...http.spec, port: 2 ** 40 } })).toEqual([expect.stringContaining('/spec/port: must match format "int32"')]);
+    });
 
-  it("a stress of 8193 workers fails the schema, which is why the builder caps it", () => {
-    const object = stressChaos({ ...base, cpu: { workers: 8192 } });
-    expect(validator.errors(object)).toEqual([]);
-    expect(validator.errors({ ...object, spec: { ...object.spec, stressors: { cpu: { workers: 8193 } } } })).toEqual([expect.stringContaining("must be <= 8192")]);
-  });
-});
+    it("a stress of 8193 workers fails the schema, which is why the builder caps it", () => {
+      const object = stressChaos({ ...base, cpu: { workers: 8192 } });
+      expect(validator.errors(object)).toEqual([]);
+      expect(validator.errors({ ...object, spec: { ...object.spec, stressors: { cpu: { workers: 8193 } } } })).toEqual([
+        expect.stringContaining("must be <= 8192"),
+      ]);
+    });
+  },
+);
 
 describe("Chaos Mesh object builders", () => {
   it("write Go durations and percentages as Chaos Mesh reads them", () => {
     const delay = networkChaos({ ...base, action: "delay", latencyMs: 1.5, jitterMs: 0, durationMs: 90_000 });
     expect(delay.spec).toMatchObject({ action: "delay", mode: "all", direction: "to", duration: "90000ms", delay: { latency: "1500us", jitter: "0ms" } });
     expect(networkChaos({ ...base, action: "loss", lossPercent: 100 }).spec.loss).toEqual({ loss: "100" });
-    expect(networkChaos({ ...base, action: "bandwidth", rateBytesPerSecond: 125_000 }).spec.bandwidth).toEqual({ rate: "125000bps", limit: 20_971_520, buffer: 10_000 });
-    expect(podChaos({ ...base, action: "pod-kill", mode: "fixed", value: 2 }).spec).toEqual({ action: "pod-kill", mode: "fixed", value: "2", selector: postgres.selector });
+    expect(networkChaos({ ...base, action: "bandwidth", rateBytesPerSecond: 125_000 }).spec.bandwidth).toEqual({
+      rate: "125000bps",
+      limit: 20_971_520,
+      buffer: 10_000,
+    });
+    expect(podChaos({ ...base, action: "pod-kill", mode: "fixed", value: 2 }).spec).toEqual({
+      action: "pod-kill",
+      mode: "fixed",
+      value: "2",
+      selector: postgres.selector,
+    });
     expect(httpChaos({ ...base, port: 9000, target: "Response", fault: { type: "replace", body: "hi" } }).spec.replace).toEqual({ body: "aGk=" });
   });
 
   it.each<[string, () => unknown, string]>([
     ["a name with capitals", () => podChaos({ ...base, name: "Kill", action: "pod-kill" }), "name"],
     ["no namespaces to select in", () => podChaos({ ...base, selector: { namespaces: [] }, action: "pod-kill" }), "selector.namespaces"],
-    ["a bad label value", () => podChaos({ ...base, selector: { namespaces: ["chaos"], labelSelectors: { app: "a b" } }, action: "pod-kill" }), "selector.labelSelectors.app"],
+    [
+      "a bad label value",
+      () => podChaos({ ...base, selector: { namespaces: ["chaos"], labelSelectors: { app: "a b" } }, action: "pod-kill" }),
+      "selector.labelSelectors.app",
+    ],
     ["fixed mode without value", () => podChaos({ ...base, mode: "fixed", action: "pod-kill" }), "value"],
     ["a value with mode all", () => podChaos({ ...base, mode: "all", value: 3, action: "pod-kill" }), "value"],
     ["a percentage above 100", () => podChaos({ ...base, mode: "fixed-percent", value: 150, action: "pod-kill" }), "value"],
@@ -88,7 +148,11 @@ describe("Chaos Mesh object builders", () => {
     ["a negative latency", () => networkChaos({ ...base, action: "delay", latencyMs: -5 }), "latencyMs"],
     ["a loss above 100 %", () => networkChaos({ ...base, action: "loss", lossPercent: 120 }), "lossPercent"],
     ["a bad direction", () => networkChaos({ ...base, action: "partition", direction: "sideways" as never }), "direction"],
-    ["a target without namespaces", () => networkChaos({ ...base, action: "partition", target: { selector: { namespaces: [] } } }), "target.selector.namespaces"],
+    [
+      "a target without namespaces",
+      () => networkChaos({ ...base, action: "partition", target: { selector: { namespaces: [] } } }),
+      "target.selector.namespaces",
+    ],
     ["a zero bandwidth", () => networkChaos({ ...base, action: "bandwidth", rateBytesPerSecond: 0 }), "rateBytesPerSecond"],
     ["a zero duration", () => networkChaos({ ...base, action: "partition", durationMs: 0 }), "durationMs"],
     ["no stressor", () => stressChaos({ ...base }), "cpu"],

@@ -86,14 +86,16 @@ export function buildSelection(input: PodSelectionInput, field = ""): ChaosSelec
   const at = (name: string) => (field ? `${field}.${name}` : name);
   const { selector } = input;
   if (typeof selector !== "object" || selector === null) throw new FaultParameterError(at("selector"), "is required");
-  if (!Array.isArray(selector.namespaces) || selector.namespaces.length === 0) throw new FaultParameterError(at("selector.namespaces"), "must name at least one namespace");
+  if (!Array.isArray(selector.namespaces) || selector.namespaces.length === 0)
+    throw new FaultParameterError(at("selector.namespaces"), "must name at least one namespace");
   const namespaces = selector.namespaces.map((namespace, index) => dnsLabel(namespace, at(`selector.namespaces[${index}]`)));
   const labelSelectors = labelMap(selector.labelSelectors, at("selector.labelSelectors"));
   const mode = input.mode ?? "all";
   if (!SELECTION_MODES.includes(mode)) throw new FaultParameterError(at("mode"), `must be one of ${SELECTION_MODES.join(", ")}, got ${JSON.stringify(mode)}`);
   const built: ChaosSelection = { mode, selector: { namespaces, ...(labelSelectors && Object.keys(labelSelectors).length > 0 ? { labelSelectors } : {}) } };
   if (mode === "one" || mode === "all") {
-    if (input.value !== undefined) throw new FaultParameterError(at("value"), `is only allowed with mode fixed, fixed-percent or random-max-percent, not ${mode}`);
+    if (input.value !== undefined)
+      throw new FaultParameterError(at("value"), `is only allowed with mode fixed, fixed-percent or random-max-percent, not ${mode}`);
   } else {
     if (input.value === undefined) throw new FaultParameterError(at("value"), `is required with mode ${mode}`);
     built.value = String(mode === "fixed" ? integerIn(input.value, 1, Number.MAX_SAFE_INTEGER, at("value")) : integerIn(input.value, 1, 100, at("value")));

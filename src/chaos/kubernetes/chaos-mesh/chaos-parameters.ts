@@ -23,7 +23,8 @@ export function labelMap(value: Readonly<Record<string, string>> | undefined, fi
   if (typeof value !== "object" || value === null) throw new FaultParameterError(field, "must be an object of label keys to values");
   for (const [key, labelValue] of Object.entries(value)) {
     const [prefix, name] = key.includes("/") ? [key.slice(0, key.indexOf("/")), key.slice(key.indexOf("/") + 1)] : [undefined, key];
-    if (prefix !== undefined && (prefix.length > 253 || !DNS_SUBDOMAIN.test(prefix))) throw new FaultParameterError(`${field}.${key}`, "has an invalid prefix (must be a DNS subdomain)");
+    if (prefix !== undefined && (prefix.length > 253 || !DNS_SUBDOMAIN.test(prefix)))
+      throw new FaultParameterError(`${field}.${key}`, "has an invalid prefix (must be a DNS subdomain)");
     if (name.length > MAX_LABEL_CHARS || !LABEL_NAME.test(name)) throw new FaultParameterError(`${field}.${key}`, "is not a valid label key");
     if (typeof labelValue !== "string" || labelValue.length > MAX_LABEL_CHARS || (labelValue !== "" && !LABEL_NAME.test(labelValue))) {
       throw new FaultParameterError(`${field}.${key}`, `has an invalid label value ${JSON.stringify(labelValue)}`);
@@ -34,13 +35,15 @@ export function labelMap(value: Readonly<Record<string, string>> | undefined, fi
 
 /** A whole number within bounds. */
 export function integerIn(value: number, min: number, max: number, field: string): number {
-  if (!Number.isInteger(value) || value < min || value > max) throw new FaultParameterError(field, `must be a whole number in ${min}..${max}, got ${JSON.stringify(value)}`);
+  if (!Number.isInteger(value) || value < min || value > max)
+    throw new FaultParameterError(field, `must be a whole number in ${min}..${max}, got ${JSON.stringify(value)}`);
   return value;
 }
 
 /** A percentage 0..100 as Chaos Mesh writes it (a decimal string). */
 export function percentString(value: number, field: string): string {
-  if (typeof value !== "number" || !Number.isFinite(value) || value < 0 || value > 100) throw new FaultParameterError(field, `must be a percentage 0..100, got ${JSON.stringify(value)}`);
+  if (typeof value !== "number" || !Number.isFinite(value) || value < 0 || value > 100)
+    throw new FaultParameterError(field, `must be a percentage 0..100, got ${JSON.stringify(value)}`);
   return String(value);
 }
 

@@ -40,10 +40,20 @@ export type HTTPChaos = ChaosMeshObject<"HTTPChaos", HTTPChaosSpec>;
 /** An HTTPChaos object. */
 export function httpChaos(input: HTTPChaosInput): HTTPChaos {
   const { metadata, selection, duration } = buildCommon(input);
-  if (input.target !== "Request" && input.target !== "Response") throw new FaultParameterError("target", `must be Request or Response, got ${JSON.stringify(input.target)}`);
-  if (input.path !== undefined && (typeof input.path !== "string" || !input.path.startsWith("/"))) throw new FaultParameterError("path", `must start with "/", got ${JSON.stringify(input.path)}`);
-  if (input.method !== undefined && !/^[A-Z]+$/.test(input.method)) throw new FaultParameterError("method", `must be an upper-case HTTP method, got ${JSON.stringify(input.method)}`);
-  const spec: HTTPChaosSpec = { ...selection, port: integerIn(input.port, 1, 65_535, "port"), target: input.target, duration, path: input.path, method: input.method };
+  if (input.target !== "Request" && input.target !== "Response")
+    throw new FaultParameterError("target", `must be Request or Response, got ${JSON.stringify(input.target)}`);
+  if (input.path !== undefined && (typeof input.path !== "string" || !input.path.startsWith("/")))
+    throw new FaultParameterError("path", `must start with "/", got ${JSON.stringify(input.path)}`);
+  if (input.method !== undefined && !/^[A-Z]+$/.test(input.method))
+    throw new FaultParameterError("method", `must be an upper-case HTTP method, got ${JSON.stringify(input.method)}`);
+  const spec: HTTPChaosSpec = {
+    ...selection,
+    port: integerIn(input.port, 1, 65_535, "port"),
+    target: input.target,
+    duration,
+    path: input.path,
+    method: input.method,
+  };
   const { fault } = input;
   switch (fault?.type) {
     case "abort":
@@ -54,7 +64,8 @@ export function httpChaos(input: HTTPChaosInput): HTTPChaos {
       break;
     case "replace": {
       if (fault.code !== undefined && input.target !== "Response") throw new FaultParameterError("target", "must be Response to replace the status code");
-      if (fault.code === undefined && fault.body === undefined && fault.headers === undefined) throw new FaultParameterError("fault", "replace needs a code, a body or headers");
+      if (fault.code === undefined && fault.body === undefined && fault.headers === undefined)
+        throw new FaultParameterError("fault", "replace needs a code, a body or headers");
       spec.replace = withoutUndefined({
         code: fault.code === undefined ? undefined : integerIn(fault.code, 100, 599, "fault.code"),
         body: fault.body === undefined ? undefined : Buffer.from(fault.body).toString("base64"),

@@ -4,9 +4,38 @@ import { absolutePath, goDuration, integerIn, nonEmptyStrings } from "./chaos-pa
 
 /** File-system calls IOChaos can intercept. */
 export type IoMethod =
-  | "lookup" | "forget" | "getattr" | "setattr" | "readlink" | "mknod" | "mkdir" | "unlink" | "rmdir" | "symlink" | "rename" | "link" | "open"
-  | "read" | "write" | "flush" | "release" | "fsync" | "opendir" | "readdir" | "releasedir" | "fsyncdir" | "statfs" | "setxattr" | "getxattr"
-  | "listxattr" | "removexattr" | "access" | "create" | "getlk" | "setlk" | "bmap";
+  | "lookup"
+  | "forget"
+  | "getattr"
+  | "setattr"
+  | "readlink"
+  | "mknod"
+  | "mkdir"
+  | "unlink"
+  | "rmdir"
+  | "symlink"
+  | "rename"
+  | "link"
+  | "open"
+  | "read"
+  | "write"
+  | "flush"
+  | "release"
+  | "fsync"
+  | "opendir"
+  | "readdir"
+  | "releasedir"
+  | "fsyncdir"
+  | "statfs"
+  | "setxattr"
+  | "getxattr"
+  | "listxattr"
+  | "removexattr"
+  | "access"
+  | "create"
+  | "getlk"
+  | "setlk"
+  | "bmap";
 
 /** Options of every IOChaos. */
 interface IoCommonInput extends ChaosCommonInput {

@@ -1,5 +1,14 @@
 import { FaultParameterError } from "../../core/index.ts";
-import { buildCommon, buildSelection, chaosObject, withoutUndefined, type ChaosCommonInput, type ChaosMeshObject, type ChaosSelection, type PodSelectionInput } from "./chaos-object.ts";
+import {
+  buildCommon,
+  buildSelection,
+  chaosObject,
+  withoutUndefined,
+  type ChaosCommonInput,
+  type ChaosMeshObject,
+  type ChaosSelection,
+  type PodSelectionInput,
+} from "./chaos-object.ts";
 import { goDuration, integerIn, percentString } from "./chaos-parameters.ts";
 
 /**
@@ -92,7 +101,10 @@ export function networkChaos(input: NetworkChaosInput): NetworkChaos {
       spec.loss = withoutUndefined({ loss: percentString(input.lossPercent, "lossPercent"), correlation: correlation(input.correlationPercent) });
       break;
     case "duplicate":
-      spec.duplicate = withoutUndefined({ duplicate: percentString(input.duplicatePercent, "duplicatePercent"), correlation: correlation(input.correlationPercent) });
+      spec.duplicate = withoutUndefined({
+        duplicate: percentString(input.duplicatePercent, "duplicatePercent"),
+        correlation: correlation(input.correlationPercent),
+      });
       break;
     case "corrupt":
       spec.corrupt = withoutUndefined({ corrupt: percentString(input.corruptPercent, "corruptPercent"), correlation: correlation(input.correlationPercent) });
@@ -107,7 +119,10 @@ export function networkChaos(input: NetworkChaosInput): NetworkChaos {
       };
       break;
     default:
-      throw new FaultParameterError("action", `must be delay, loss, duplicate, corrupt, partition or bandwidth, got ${JSON.stringify((input as { action: unknown }).action)}`);
+      throw new FaultParameterError(
+        "action",
+        `must be delay, loss, duplicate, corrupt, partition or bandwidth, got ${JSON.stringify((input as { action: unknown }).action)}`,
+      );
   }
   return chaosObject("NetworkChaos", metadata, spec);
 }

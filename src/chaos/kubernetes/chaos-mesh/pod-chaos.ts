@@ -29,10 +29,12 @@ export type PodChaos = ChaosMeshObject<"PodChaos", PodChaosSpec>;
 
 /** A PodChaos object; pod-failure needs a duration (Chaos Mesh requires one), container-kill container names. */
 export function podChaos(input: PodChaosInput): PodChaos {
-  if (!POD_CHAOS_ACTIONS.includes(input.action)) throw new FaultParameterError("action", `must be one of ${POD_CHAOS_ACTIONS.join(", ")}, got ${JSON.stringify(input.action)}`);
+  if (!POD_CHAOS_ACTIONS.includes(input.action))
+    throw new FaultParameterError("action", `must be one of ${POD_CHAOS_ACTIONS.join(", ")}, got ${JSON.stringify(input.action)}`);
   const { metadata, selection, duration } = buildCommon(input);
   if (input.action === "pod-failure" && duration === undefined) throw new FaultParameterError("durationMs", "is required for pod-failure");
-  if (input.gracePeriodSeconds !== undefined && input.action !== "pod-kill") throw new FaultParameterError("gracePeriodSeconds", `only applies to pod-kill, not ${input.action}`);
+  if (input.gracePeriodSeconds !== undefined && input.action !== "pod-kill")
+    throw new FaultParameterError("gracePeriodSeconds", `only applies to pod-kill, not ${input.action}`);
   const containerNames = nonEmptyStrings(input.containerNames, "containerNames");
   if (input.action === "container-kill" && containerNames === undefined) throw new FaultParameterError("containerNames", "is required for container-kill");
   return chaosObject("PodChaos", metadata, {

@@ -30,7 +30,9 @@ describe("KubeClient against the fake API server", () => {
   it("reads the kubeconfig's context and refuses one it does not have, naming the field", () => {
     expect(client.context).toBe("fake-cluster");
     expect(() => KubeClient.fromKubeconfig({ kubeconfigPath: fake.kubeconfigPath, context: "prod" })).toThrow(KubernetesConfigError);
-    expect(() => KubeClient.fromKubeconfig({ kubeconfigPath: fake.kubeconfigPath, context: "prod" })).toThrow(/context "prod" is not in the kubeconfig \(has: fake-cluster\)/);
+    expect(() => KubeClient.fromKubeconfig({ kubeconfigPath: fake.kubeconfigPath, context: "prod" })).toThrow(
+      /context "prod" is not in the kubeconfig \(has: fake-cluster\)/,
+    );
   });
 
   it("reads namespaces with their labels; a missing one is undefined", async () => {
@@ -39,11 +41,22 @@ describe("KubeClient against the fake API server", () => {
   });
 
   it("creates, gets, lists, watches and deletes custom objects, waiting out the finalizer", async () => {
-    const object = podChaos({ name: "kill-1", namespace: "chaos", action: "pod-kill", selector: { namespaces: ["chaos"], labelSelectors: { app: "postgres" } } });
+    const object = podChaos({
+      name: "kill-1",
+      namespace: "chaos",
+      action: "pod-kill",
+      selector: { namespaces: ["chaos"], labelSelectors: { app: "postgres" } },
+    });
     const created = await client.createCustomObject(PODCHAOS, "chaos", object);
     expect(created.metadata?.resourceVersion).toBeDefined();
     const events: WatchEvent<{ status?: { conditions?: { type: string; status: string }[] } }>[] = [];
-    const watch = await client.watchCustomObject<{ status?: { conditions?: { type: string; status: string }[] } }>(PODCHAOS, "chaos", "kill-1", created.metadata?.resourceVersion, (event) => events.push(event));
+    const watch = await client.watchCustomObject<{ status?: { conditions?: { type: string; status: string }[] } }>(
+      PODCHAOS,
+      "chaos",
+      "kill-1",
+      created.metadata?.resourceVersion,
+      (event) => events.push(event),
+    );
     try {
       expect((await client.listCustomObjects(PODCHAOS, "chaos")).map((item) => item.metadata?.name)).toEqual(["kill-1"]);
       await expect.poll(() => events.some((event) => event.object.status?.conditions?.some((c) => c.type === "AllInjected" && c.status === "True"))).toBe(true);

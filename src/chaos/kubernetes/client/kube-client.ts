@@ -26,7 +26,14 @@ export interface CustomResource {
 export interface KubeObject {
   apiVersion?: string;
   kind?: string;
-  metadata?: { name?: string; namespace?: string; resourceVersion?: string; labels?: Record<string, string>; annotations?: Record<string, string>; [key: string]: unknown };
+  metadata?: {
+    name?: string;
+    namespace?: string;
+    resourceVersion?: string;
+    labels?: Record<string, string>;
+    annotations?: Record<string, string>;
+    [key: string]: unknown;
+  };
   [key: string]: unknown;
 }
 
@@ -58,7 +65,15 @@ export class KubeClient {
     else config.loadFromDefault();
     if (options.context) {
       if (!config.getContexts().some((context) => context.name === options.context)) {
-        throw new KubernetesConfigError("context", `${JSON.stringify(options.context)} is not in the kubeconfig (has: ${config.getContexts().map((context) => context.name).join(", ") || "none"})`);
+        throw new KubernetesConfigError(
+          "context",
+          `${JSON.stringify(options.context)} is not in the kubeconfig (has: ${
+            config
+              .getContexts()
+              .map((context) => context.name)
+              .join(", ") || "none"
+          })`,
+        );
       }
       config.setCurrentContext(options.context);
     }
@@ -86,7 +101,9 @@ export class KubeClient {
   }
 
   getCustomObject<T = KubeObject>(resource: CustomResource, namespace: string, name: string): Promise<T | undefined> {
-    return apiCallOrMissing(`get ${resource.plural} ${namespace}/${name}`, () => this.customObjects.getNamespacedCustomObject({ ...resource, namespace, name })) as Promise<T | undefined>;
+    return apiCallOrMissing(`get ${resource.plural} ${namespace}/${name}`, () =>
+      this.customObjects.getNamespacedCustomObject({ ...resource, namespace, name }),
+    ) as Promise<T | undefined>;
   }
 
   async listCustomObjects<T = KubeObject>(resource: CustomResource, namespace: string, labelSelector?: string): Promise<T[]> {
@@ -98,12 +115,20 @@ export class KubeClient {
 
   /** Asks for deletion; false when the object was already gone. Finalizers may keep it a while: see GET. */
   async deleteCustomObject(resource: CustomResource, namespace: string, name: string): Promise<boolean> {
-    const deleted = await apiCallOrMissing(`delete ${resource.plural} ${namespace}/${name}`, () => this.customObjects.deleteNamespacedCustomObject({ ...resource, namespace, name }));
+    const deleted = await apiCallOrMissing(`delete ${resource.plural} ${namespace}/${name}`, () =>
+      this.customObjects.deleteNamespacedCustomObject({ ...resource, namespace, name }),
+    );
     return deleted !== undefined;
   }
 
   /** Watches one custom object by name from `resourceVersion` on. */
-  watchCustomObject<T>(resource: CustomResource, namespace: string, name: string, resourceVersion: string | undefined, onEvent: (event: WatchEvent<T>) => void): Promise<WatchSubscription> {
+  watchCustomObject<T>(
+    resource: CustomResource,
+    namespace: string,
+    name: string,
+    resourceVersion: string | undefined,
+    onEvent: (event: WatchEvent<T>) => void,
+  ): Promise<WatchSubscription> {
     const path = `/apis/${resource.group}/${resource.version}/namespaces/${namespace}/${resource.plural}`;
     return watchPath(this.config, path, { fieldSelector: `metadata.name=${name}`, resourceVersion, allowWatchBookmarks: false }, onEvent);
   }
@@ -155,7 +180,9 @@ export class KubeClient {
 
   /** Deletes a Job and (in the background) its pods; false when it was already gone. */
   async deleteJob(namespace: string, name: string): Promise<boolean> {
-    const deleted = await apiCallOrMissing(`delete job ${namespace}/${name}`, () => this.batch.deleteNamespacedJob({ namespace, name, propagationPolicy: "Background" }));
+    const deleted = await apiCallOrMissing(`delete job ${namespace}/${name}`, () =>
+      this.batch.deleteNamespacedJob({ namespace, name, propagationPolicy: "Background" }),
+    );
     return deleted !== undefined;
   }
 
@@ -174,7 +201,9 @@ export class KubeClient {
 
   /** GET through the API server's pod proxy: `/api/v1/namespaces/{ns}/pods/{pod}:{port}/proxy/{path}`. */
   podProxyGet(namespace: string, pod: string, port: number, path: string): Promise<string> {
-    return apiCall(`GET ${path} of pod ${namespace}/${pod}:${port}`, () => this.core.connectGetNamespacedPodProxyWithPath({ namespace, name: `${pod}:${port}`, path }));
+    return apiCall(`GET ${path} of pod ${namespace}/${pod}:${port}`, () =>
+      this.core.connectGetNamespacedPodProxyWithPath({ namespace, name: `${pod}:${port}`, path }),
+    );
   }
 
   /** The last `lines` lines of a pod's log; "" when it cannot be read (e.g. the pod is gone). */

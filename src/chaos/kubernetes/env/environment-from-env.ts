@@ -39,7 +39,11 @@ export function kubernetesEnvironmentInputFromEnv(env: NodeJS.ProcessEnv = proce
   const port = read(ENVIRONMENT_VARIABLES.s3PortInCluster);
   const accessKeyId = read(ENVIRONMENT_VARIABLES.s3AccessKeyId);
   const secretAccessKey = read(ENVIRONMENT_VARIABLES.s3SecretAccessKey);
-  if ((accessKeyId === undefined) !== (secretAccessKey === undefined)) throw new KubernetesConfigError(accessKeyId ? ENVIRONMENT_VARIABLES.s3SecretAccessKey : ENVIRONMENT_VARIABLES.s3AccessKeyId, "must be set together with its pair");
+  if ((accessKeyId === undefined) !== (secretAccessKey === undefined))
+    throw new KubernetesConfigError(
+      accessKeyId ? ENVIRONMENT_VARIABLES.s3SecretAccessKey : ENVIRONMENT_VARIABLES.s3AccessKeyId,
+      "must be set together with its pair",
+    );
   try {
     const input: KubernetesEnvironmentInput = {
       target: { ...target, allowedNamespaces: [...target.allowedNamespaces], workloads: { ...target.workloads } },

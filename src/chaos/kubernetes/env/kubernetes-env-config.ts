@@ -51,7 +51,14 @@ export interface KubernetesEnvironmentInput {
 export interface KubernetesEnvironmentConfig {
   target: KubernetesTarget;
   database: { url: string; inClusterUrl: string };
-  s3: { endpoint: string | undefined; inClusterEndpoint: string | undefined; bucket: string; region: string; credentials: { accessKeyId: string; secretAccessKey: string } | undefined; inClusterPort: number | undefined };
+  s3: {
+    endpoint: string | undefined;
+    inClusterEndpoint: string | undefined;
+    bucket: string;
+    region: string;
+    credentials: { accessKeyId: string; secretAccessKey: string } | undefined;
+    inClusterPort: number | undefined;
+  };
   pipeline: {
     image: string | undefined;
     imagePullPolicy: "Always" | "IfNotPresent" | "Never";
@@ -69,7 +76,8 @@ export function resolveKubernetesEnvironmentConfig(input: KubernetesEnvironmentI
   const endpoint = optionalHttpUrl(input.s3?.endpoint, "s3.endpoint");
   if (typeof input.s3?.bucket !== "string" || input.s3.bucket === "") throw new KubernetesConfigError("s3.bucket", "is required");
   const credentials = input.s3.credentials;
-  if (credentials !== undefined && (!credentials.accessKeyId || !credentials.secretAccessKey)) throw new KubernetesConfigError("s3.credentials", "needs both accessKeyId and secretAccessKey");
+  if (credentials !== undefined && (!credentials.accessKeyId || !credentials.secretAccessKey))
+    throw new KubernetesConfigError("s3.credentials", "needs both accessKeyId and secretAccessKey");
   const pipeline = input.pipeline ?? {};
   return {
     target,

@@ -13,7 +13,13 @@ function input(fake: FakeKubeApi, overrides: Partial<KubernetesEnvironmentInput[
   return {
     target: { kubeconfigPath: fake.kubeconfigPath, namespace: "chaos", allowedNamespaces: ["chaos", "unmarked"], log: (line) => logs.push(line), ...overrides },
     database: { url: DATABASE_URL, inClusterUrl: "postgres://scale:pw-not-logged@scale-postgresql.chaos.svc:5432/postgres" },
-    s3: { endpoint: "http://127.0.0.1:19000", inClusterEndpoint: "http://minio.chaos.svc:9000", bucket: "midi", credentials: { accessKeyId: "minio", secretAccessKey: "minio-secret" }, inClusterPort: 9000 },
+    s3: {
+      endpoint: "http://127.0.0.1:19000",
+      inClusterEndpoint: "http://minio.chaos.svc:9000",
+      bucket: "midi",
+      credentials: { accessKeyId: "minio", secretAccessKey: "minio-secret" },
+      inClusterPort: 9000,
+    },
     pipeline: { image: "registry.example/chaos-control:test", metricsPort: 9464, startTimeoutMs: 5_000 },
   };
 }
@@ -25,7 +31,14 @@ describe("KubernetesEnvironment on the fake API server", () => {
     expect(env).toMatchObject({ kind: "kubernetes", isLocal: false, target: "kubernetes fake-cluster/chaos", bucket: "midi" });
     expect(env.pipelineConfig("lakh/", { database: "run_1" })).toEqual({
       databaseUrl: "postgres://scale:pw-not-logged@127.0.0.1:1/run_1",
-      s3: { endpoint: "http://127.0.0.1:19000", region: "us-east-1", bucket: "midi", prefix: "lakh/", forcePathStyle: true, credentials: { accessKeyId: "minio", secretAccessKey: "minio-secret" } },
+      s3: {
+        endpoint: "http://127.0.0.1:19000",
+        region: "us-east-1",
+        bucket: "midi",
+        prefix: "lakh/",
+        forcePathStyle: true,
+        credentials: { accessKeyId: "minio", secretAccessKey: "minio-secret" },
+      },
     });
   });
 
@@ -38,9 +51,13 @@ describe("KubernetesEnvironment on the fake API server", () => {
   it("names the bad field of its configuration", async () => {
     await using fake = await FakeKubeApi.start(DEFAULT_FAKE_OPTIONS);
     const bad = input(fake);
-    await expect(KubernetesEnvironment.start({ ...bad, database: { url: "mysql://x" } })).rejects.toThrow(new KubernetesConfigError("database.url", "must be a postgres:// connection string"));
+    await expect(KubernetesEnvironment.start({ ...bad, database: { url: "mysql://x" } })).rejects.toThrow(
+      new KubernetesConfigError("database.url", "must be a postgres:// connection string"),
+    );
     await expect(KubernetesEnvironment.start({ ...bad, s3: { ...bad.s3, inClusterPort: 0 } })).rejects.toThrow(/s3.inClusterPort/);
-    await expect(KubernetesEnvironment.start({ ...bad, target: { ...bad.target, allowedNamespaces: [] } })).rejects.toThrow(/allowedNamespaces must list at least one namespace/);
+    await expect(KubernetesEnvironment.start({ ...bad, target: { ...bad.target, allowedNamespaces: [] } })).rejects.toThrow(
+      /allowedNamespaces must list at least one namespace/,
+    );
   });
 
   it("launches the pipeline as a Job, reads its progress through the pod proxy, and kill() deletes the pod at once", async () => {
@@ -49,12 +66,30 @@ describe("KubernetesEnvironment on the fake API server", () => {
     const process = await env.launchPipeline({ prefix: "lakh/", database: "run_1", writeBatchFiles: 5, requestTimeoutMs: 2_000 });
     expect(process.id).toMatch(/^pod scale-run-1-[0-9a-f]{6}-[0-9a-f]{5}$/);
 
-    const [job] = fake.requestsMatching("POST", "/jobs").map((request) => request.body as { spec: { backoffLimit: number; template: { metadata: { labels: Record<string, string> }; spec: { containers: { args: string[]; image: string; envFrom: unknown[] }[] } } } });
+    const [job] = fake.requestsMatching("POST", "/jobs").map(
+      (request) =>
+        request.body as {
+          spec: {
+            backoffLimit: number;
+            template: { metadata: { labels: Record<string, string> }; spec: { containers: { args: string[]; image: string; envFrom: unknown[] }[] } };
+          };
+        },
+    );
     expect(job!.spec.backoffLimit).toBe(0);
     expect(job!.spec.template.metadata.labels).toMatchObject({ "app.kubernetes.io/name": "scale" });
     const container = job!.spec.template.spec.containers[0]!;
     expect(container.image).toBe("registry.example/chaos-control:test");
-    expect(container.args).toEqual(["--prefix=lakh/", "--bucket=midi", "--region=us-east-1", "--s3-endpoint=http://minio.chaos.svc:9000", "--metrics-port=9464", "--metrics-host=0.0.0.0", "--write-batch-files=5", "--request-timeout-ms=2000", "--json"]);
+    expect(container.args).toEqual([
+      "--prefix=lakh/",
+      "--bucket=midi",
+      "--region=us-east-1",
+      "--s3-endpoint=http://minio.chaos.svc:9000",
+      "--metrics-port=9464",
+      "--metrics-host=0.0.0.0",
+      "--write-batch-files=5",
+      "--request-timeout-ms=2000",
+      "--json",
+    ]);
     expect(JSON.stringify(job)).not.toContain("pw-not-logged");
     expect(JSON.stringify(job)).not.toContain("minio-secret");
     const [secret] = fake.requestsMatching("POST", "/secrets").map((request) => request.body as { stringData: Record<string, string> });
@@ -135,7 +170,10 @@ describe("KubernetesEnvironment on the fake API server", () => {
     try {
       await using fake = await FakeKubeApi.start(DEFAULT_FAKE_OPTIONS);
       const config = input(fake);
-      await using env = await KubernetesEnvironment.start({ ...config, s3: { ...config.s3, endpoint: `http://127.0.0.1:${(s3.address() as AddressInfo).port}` } });
+      await using env = await KubernetesEnvironment.start({
+        ...config,
+        s3: { ...config.s3, endpoint: `http://127.0.0.1:${(s3.address() as AddressInfo).port}` },
+      });
       expect(await env.ping("s3", 2_000)).toBeGreaterThan(0);
       expect(heads).toEqual(["HEAD /midi/.chaos-control/ping"]);
       await expect(env.ping("postgres", 1_000)).rejects.toThrow(/ECONNREFUSED|connect/);

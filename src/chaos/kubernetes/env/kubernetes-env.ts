@@ -3,7 +3,15 @@ import type { S3Client } from "@aws-sdk/client-s3";
 import pg from "pg";
 import { createS3Client, type PipelineConfigInput, type S3SourceConfig } from "../../../pipeline/index.ts";
 import { seedBucket, DependencyPinger, pipelineDatabaseName } from "../../env-kit/index.ts";
-import { type ChaosEnvironment, type PipelineDatabase, type ServiceName, onInterrupt, type PipelineLaunchRequest, type PipelineProcess, type SeedObject } from "../../core/index.ts";
+import {
+  type ChaosEnvironment,
+  type PipelineDatabase,
+  type ServiceName,
+  onInterrupt,
+  type PipelineLaunchRequest,
+  type PipelineProcess,
+  type SeedObject,
+} from "../../core/index.ts";
 import { KubeClient } from "../client/kube-client.ts";
 import { KubernetesFaultLibrary } from "../faults/kubernetes-fault-library.ts";
 import { GuardedCluster } from "../target/guarded-cluster.ts";
@@ -73,16 +81,27 @@ export class KubernetesEnvironment implements ChaosEnvironment {
   }
 
   async launchPipeline(request: PipelineLaunchRequest): Promise<PipelineProcess> {
-    const name = `scale-${request.database.toLowerCase().replace(/[^a-z0-9]/g, "-").replace(/^-+|-+$/g, "").slice(0, 40)}-${randomBytes(3).toString("hex")}`.replace(/--+/g, "-");
+    const name = `scale-${request.database
+      .toLowerCase()
+      .replace(/[^a-z0-9]/g, "-")
+      .replace(/^-+|-+$/g, "")
+      .slice(0, 40)}-${randomBytes(3).toString("hex")}`.replace(/--+/g, "-");
     const labels = { ...this.config.target.workloads.pipeline.labels, "app.kubernetes.io/managed-by": "chaos-control" };
     const objects = pipelineJobObjects(this.config, request, name, labels, withDatabase(this.config.database.inClusterUrl, request.database));
-    const process = await KubernetesPipelineProcess.launch(this.cluster, objects, { metricsPort: this.config.pipeline.metricsPort, startTimeoutMs: this.config.pipeline.startTimeoutMs });
+    const process = await KubernetesPipelineProcess.launch(this.cluster, objects, {
+      metricsPort: this.config.pipeline.metricsPort,
+      startTimeoutMs: this.config.pipeline.startTimeoutMs,
+    });
     this.processes.add(process);
     return process;
   }
 
   createFaults(): KubernetesFaultLibrary {
-    return new KubernetesFaultLibrary({ cluster: this.cluster, databaseUrl: this.config.database.url, ...(this.config.s3.inClusterPort !== undefined ? { s3Port: this.config.s3.inClusterPort } : {}) });
+    return new KubernetesFaultLibrary({
+      cluster: this.cluster,
+      databaseUrl: this.config.database.url,
+      ...(this.config.s3.inClusterPort !== undefined ? { s3Port: this.config.s3.inClusterPort } : {}),
+    });
   }
 
   ping(service: ServiceName, timeoutMs: number): Promise<number> {
@@ -97,9 +116,15 @@ export class KubernetesEnvironment implements ChaosEnvironment {
       const results = await Promise.allSettled([...[...this.processes].map((process) => process.stop()), this.cluster.tracker.removeAll()]);
       this.pinger?.close();
       this.s3?.destroy();
-      const dropped = await Promise.allSettled(this.databases.map((name) => this.withAdminClient((client) => client.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(name)} WITH (FORCE)`))));
+      const dropped = await Promise.allSettled(
+        this.databases.map((name) => this.withAdminClient((client) => client.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(name)} WITH (FORCE)`))),
+      );
       const failures = [...results, ...dropped].filter((result): result is PromiseRejectedResult => result.status === "rejected");
-      if (failures.length > 0) throw new AggregateError(failures.map((failure) => failure.reason), "could not stop the Kubernetes environment cleanly");
+      if (failures.length > 0)
+        throw new AggregateError(
+          failures.map((failure) => failure.reason),
+          "could not stop the Kubernetes environment cleanly",
+        );
     })();
     return this.stopping;
   }

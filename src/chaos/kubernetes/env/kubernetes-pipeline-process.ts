@@ -76,7 +76,11 @@ export class KubernetesPipelineProcess implements PipelineProcess {
   async kill(): Promise<{ id: string; signal: string }> {
     this.killedWith ??= "SIGKILL";
     await this.cluster.deletePod(this.namespace, this.podName, 0);
-    await waitFor(async () => (await this.cluster.client.readPod(this.namespace, this.podName)) === undefined, { description: `${this.id} to be gone`, timeoutMs: GONE_TIMEOUT_MS, intervalMs: 100 });
+    await waitFor(async () => (await this.cluster.client.readPod(this.namespace, this.podName)) === undefined, {
+      description: `${this.id} to be gone`,
+      timeoutMs: GONE_TIMEOUT_MS,
+      intervalMs: 100,
+    });
     return { id: this.id, signal: "SIGKILL" };
   }
 
@@ -85,13 +89,20 @@ export class KubernetesPipelineProcess implements PipelineProcess {
       if (!this.ended) {
         this.killedWith ??= "SIGTERM";
         await this.cluster.deletePod(this.namespace, this.podName, STOP_GRACE_SECONDS).catch(() => undefined);
-        const finished = await Promise.race([this.exited.then(() => true), new Promise<boolean>((resolve) => setTimeout(() => resolve(false), STOP_GRACE_SECONDS * 1000 + STOP_MARGIN_MS).unref())]);
+        const finished = await Promise.race([
+          this.exited.then(() => true),
+          new Promise<boolean>((resolve) => setTimeout(() => resolve(false), STOP_GRACE_SECONDS * 1000 + STOP_MARGIN_MS).unref()),
+        ]);
         if (!finished) await this.kill().catch(() => undefined);
       }
       this.ended = true;
       const results = await Promise.allSettled([...this.owned].reverse().map((object) => object.remove()));
       const failures = results.filter((result): result is PromiseRejectedResult => result.status === "rejected");
-      if (failures.length > 0) throw new AggregateError(failures.map((failure) => failure.reason), `could not delete the objects of ${this.id}`);
+      if (failures.length > 0)
+        throw new AggregateError(
+          failures.map((failure) => failure.reason),
+          `could not delete the objects of ${this.id}`,
+        );
     })();
     return this.stopping;
   }
@@ -104,7 +115,9 @@ export class KubernetesPipelineProcess implements PipelineProcess {
 /** The pod a pipeline process runs in, when it is a Kubernetes Job's (throws a readable error for any other process). */
 export function pipelinePodName(process: PipelineProcess | undefined): string {
   if (process instanceof KubernetesPipelineProcess) return process.podName;
-  throw new Error(`the pipeline does not run as a Kubernetes Job's pod here (${process === undefined ? "no process is running" : process.id}): this needs CHAOS_ENV=kubernetes`);
+  throw new Error(
+    `the pipeline does not run as a Kubernetes Job's pod here (${process === undefined ? "no process is running" : process.id}): this needs CHAOS_ENV=kubernetes`,
+  );
 }
 
 /** What launch returns in dry-run: the objects were printed, nothing runs. */

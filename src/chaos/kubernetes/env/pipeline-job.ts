@@ -18,7 +18,13 @@ export interface PipelineJobObjects {
  * none), backoffLimit 0 so a killed pod ends the Job instead of being retried
  * behind the experiment's back.
  */
-export function pipelineJobObjects(config: KubernetesEnvironmentConfig, request: PipelineLaunchRequest, name: string, labels: Record<string, string>, databaseUrl: string): PipelineJobObjects {
+export function pipelineJobObjects(
+  config: KubernetesEnvironmentConfig,
+  request: PipelineLaunchRequest,
+  name: string,
+  labels: Record<string, string>,
+  databaseUrl: string,
+): PipelineJobObjects {
   const { namespace } = config.target;
   const { pipeline, s3 } = config;
   if (!pipeline.image) throw new Error("pipeline.image is not configured: launching the pipeline as a Job needs the project's image");
@@ -28,7 +34,10 @@ export function pipelineJobObjects(config: KubernetesEnvironmentConfig, request:
     kind: "Secret",
     metadata: { name: secretName, namespace, labels },
     type: "Opaque",
-    stringData: { DATABASE_URL: databaseUrl, ...(s3.credentials ? { AWS_ACCESS_KEY_ID: s3.credentials.accessKeyId, AWS_SECRET_ACCESS_KEY: s3.credentials.secretAccessKey } : {}) },
+    stringData: {
+      DATABASE_URL: databaseUrl,
+      ...(s3.credentials ? { AWS_ACCESS_KEY_ID: s3.credentials.accessKeyId, AWS_SECRET_ACCESS_KEY: s3.credentials.secretAccessKey } : {}),
+    },
   };
   const args = [
     `--prefix=${request.prefix}`,

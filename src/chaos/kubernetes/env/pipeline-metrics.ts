@@ -22,7 +22,8 @@ export function parsePrometheusText(text: string): Map<string, { labels: string;
  */
 export function progressFromPrometheusText(text: string): PipelineProgress {
   const samples = parsePrometheusText(text);
-  const sum = (name: string, labels?: string) => (samples.get(name) ?? []).filter((sample) => labels === undefined || sample.labels.includes(labels)).reduce((total, sample) => total + sample.value, 0);
+  const sum = (name: string, labels?: string) =>
+    (samples.get(name) ?? []).filter((sample) => labels === undefined || sample.labels.includes(labels)).reduce((total, sample) => total + sample.value, 0);
   const quarantined = sum("scale_objects_quarantined_total");
   const committedName = ["scale_objects_committed_total", "scale_objects_done_total"].find((name) => samples.has(name));
   return {

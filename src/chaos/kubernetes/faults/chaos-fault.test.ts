@@ -42,7 +42,9 @@ describe("a fault handle for a Chaos Mesh object", () => {
 
   it("gives up when AllInjected never comes, naming the condition and the time, and deletes the object again", async () => {
     await using kit = await startFakeCluster({ neverInject: true }, { injectTimeoutMs: 300 });
-    const error = await injectChaos(kit.cluster, networkChaos({ name: "stuck", namespace: "chaos", action: "partition", ...postgres }), fault).catch((caught: unknown) => caught);
+    const error = await injectChaos(kit.cluster, networkChaos({ name: "stuck", namespace: "chaos", action: "partition", ...postgres }), fault).catch(
+      (caught: unknown) => caught,
+    );
     expect(error).toBeInstanceOf(WaitTimeoutError);
     expect((error as Error).message).toMatch(/^timed out after \d+ ms waiting for NetworkChaos chaos\/stuck to report AllInjected=True$/);
     expect(kit.fake.requestsMatching("DELETE", `${CHAOS_PATH}/stuck`)).toHaveLength(1);
@@ -53,14 +55,18 @@ describe("a fault handle for a Chaos Mesh object", () => {
   it("refuses an object that selected no pods and deletes it", async () => {
     await using kit = await startFakeCluster();
     const nobody = { selector: { namespaces: ["chaos"], labelSelectors: { app: "nobody" } } };
-    await expect(injectChaos(kit.cluster, podChaos({ name: "kill-nobody", namespace: "chaos", action: "pod-kill", ...nobody }), fault)).rejects.toThrow(NothingSelectedError);
+    await expect(injectChaos(kit.cluster, podChaos({ name: "kill-nobody", namespace: "chaos", action: "pod-kill", ...nobody }), fault)).rejects.toThrow(
+      NothingSelectedError,
+    );
     expect(kit.fake.store.list("chaos-mesh.org/v1alpha1/podchaos")).toEqual([]);
   });
 
   it("removes itself when Chaos Mesh reports AllRecovered because the duration ran out", async () => {
     await using kit = await startFakeCluster();
     const handle = await injectChaos(kit.cluster, podChaos({ name: "fail", namespace: "chaos", action: "pod-failure", durationMs: 150, ...postgres }), fault);
-    expect(kit.fake.pods("chaos").find((pod) => pod.metadata.name === "postgres-0")?.status).toMatchObject({ conditions: [{ type: "Ready", status: "False" }] });
+    expect(kit.fake.pods("chaos").find((pod) => pod.metadata.name === "postgres-0")?.status).toMatchObject({
+      conditions: [{ type: "Ready", status: "False" }],
+    });
     await expect.poll(() => handle.removedAt, { timeout: 3_000 }).toBeDefined();
     const observations = handle.observations as unknown as ChaosFaultObservations;
     expect(observations.endedBy).toBe("duration");

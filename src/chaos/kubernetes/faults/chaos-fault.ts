@@ -41,17 +41,32 @@ export interface InjectChaosOptions {
   afterRemoval?: (removalStartedAt: number) => Promise<Record<string, unknown>>;
 }
 
-export async function injectChaos(cluster: GuardedCluster, object: ChaosMeshObject, description: FaultDescription, options: InjectChaosOptions = {}): Promise<FaultHandle> {
+export async function injectChaos(
+  cluster: GuardedCluster,
+  object: ChaosMeshObject,
+  description: FaultDescription,
+  options: InjectChaosOptions = {},
+): Promise<FaultHandle> {
   const requested = performance.now();
   const created = await cluster.createChaos(object);
   const { tracked } = created;
-  if (created.dryRun) return createFaultHandle(description, { object: tracked.id, dryRun: true } satisfies ChaosFaultObservations, () => tracked.remove(), effectSeen("dry run: nothing injected", requested));
+  if (created.dryRun)
+    return createFaultHandle(
+      description,
+      { object: tracked.id, dryRun: true } satisfies ChaosFaultObservations,
+      () => tracked.remove(),
+      effectSeen("dry run: nothing injected", requested),
+    );
 
   const { namespace, name } = object.metadata;
   const observer = new ChaosObserver(cluster.client, chaosResource(object), namespace, name, created.object);
   let injectedAt: number;
   try {
-    injectedAt = await observer.until("AllInjected", cluster.target.injectTimeoutMs, (elapsedMs) => new WaitTimeoutError(`${tracked.id} to report AllInjected=True`, elapsedMs));
+    injectedAt = await observer.until(
+      "AllInjected",
+      cluster.target.injectTimeoutMs,
+      (elapsedMs) => new WaitTimeoutError(`${tracked.id} to report AllInjected=True`, elapsedMs),
+    );
     const state = observer.latest;
     if (conditionStatus(state, "Selected") === false || selectedPods(state).length === 0) throw new NothingSelectedError(tracked.id);
   } catch (error) {
@@ -61,7 +76,12 @@ export async function injectChaos(cluster: GuardedCluster, object: ChaosMeshObje
   }
 
   const conditions: NonNullable<ChaosFaultObservations["conditions"]> = [];
-  const syncConditions = () => conditions.splice(0, conditions.length, ...observer.changes.map((change) => ({ type: change.type, status: change.status, afterMs: change.seenAt - requested })));
+  const syncConditions = () =>
+    conditions.splice(
+      0,
+      conditions.length,
+      ...observer.changes.map((change) => ({ type: change.type, status: change.status, afterMs: change.seenAt - requested })),
+    );
   syncConditions();
   let endedBy: ChaosFaultObservations["endedBy"] = "removed";
   let removing = false;

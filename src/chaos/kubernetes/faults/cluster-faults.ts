@@ -16,7 +16,8 @@ export interface DeletePodsOptions {
 /** Deletes every pod of a workload; its controller starts new ones. Stamped once every deleted pod is gone (a same-named replacement has another UID). */
 export async function deletePods(cluster: GuardedCluster, workload: ClusterWorkload, options: DeletePodsOptions, readyTimeoutMs: number): Promise<FaultHandle> {
   const gracePeriodSeconds = options.gracePeriodSeconds ?? 0;
-  if (!Number.isInteger(gracePeriodSeconds) || gracePeriodSeconds < 0) throw new FaultParameterError("gracePeriodSeconds", `must be a whole number of seconds ≥ 0, got ${gracePeriodSeconds}`);
+  if (!Number.isInteger(gracePeriodSeconds) || gracePeriodSeconds < 0)
+    throw new FaultParameterError("gracePeriodSeconds", `must be a whole number of seconds ≥ 0, got ${gracePeriodSeconds}`);
   const selector = cluster.target.workloads[workload];
   await cluster.checkNamespace(selector.namespace);
   const pods = await cluster.client.listPods(selector.namespace, labelSelectorString(selector.labels));
@@ -40,7 +41,10 @@ export async function deletePods(cluster: GuardedCluster, workload: ClusterWorkl
   };
   const injectedAt = cluster.dryRun
     ? effectSeen("dry run: nothing deleted")
-    : await untilEffect(`deletion of ${describeWorkload(workload, selector)}`, stillThere, { timeoutMs: gracePeriodSeconds * 1000 + readyTimeoutMs, intervalMs: 100 });
+    : await untilEffect(`deletion of ${describeWorkload(workload, selector)}`, stillThere, {
+        timeoutMs: gracePeriodSeconds * 1000 + readyTimeoutMs,
+        intervalMs: 100,
+      });
   return createFaultHandle(
     { kind: "pod/delete", cause: "equipment-failure", target: describeWorkload(workload, selector), parameters: { gracePeriodSeconds } },
     { deletedPods: deleted, goneAfterMs: injectedAt - requested, ...(cluster.dryRun ? { dryRun: true } : {}) },

@@ -40,6 +40,15 @@ export function unsupported(fault: string, reason: string): UnsupportedFaultErro
 }
 
 /** The common fields of an object input for `service`'s pods. */
-export function common(context: MappingContext, workload: ClusterWorkload | ServiceName): { name: string; namespace: string; labels: Record<string, string>; durationMs: number } & PodSelectionInput {
-  return { name: context.name, namespace: context.namespace, labels: context.labels, durationMs: context.durationMs, ...selectionOf(context.workloads[workload]) };
+export function common(
+  context: MappingContext,
+  workload: ClusterWorkload | ServiceName,
+): { name: string; namespace: string; labels: Record<string, string>; durationMs: number } & PodSelectionInput {
+  return {
+    name: context.name,
+    namespace: context.namespace,
+    labels: context.labels,
+    durationMs: context.durationMs,
+    ...selectionOf(context.workloads[workload]),
+  };
 }

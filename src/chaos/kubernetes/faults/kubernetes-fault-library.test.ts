@@ -34,19 +34,56 @@ describe("KubernetesFaultLibrary: which Chaos Mesh object each fault creates", (
       "NetworkChaos",
       { action: "delay", selector: pipeline, target: { mode: "all", selector: s3 }, delay: { latency: "50ms" } },
     ],
-    ["toxic bandwidth 100 KB/s", (library) => library.toxic("s3", { type: "bandwidth", attributes: { rate: 100 } }), "NetworkChaos", { action: "bandwidth", bandwidth: { rate: "100000bps", limit: 20_971_520, buffer: 10_000 } }],
-    ["toxic timeout", (library) => library.toxic("postgres", { type: "timeout", attributes: { timeout: 0 } }), "NetworkChaos", { action: "partition", direction: "both", target: { mode: "all", selector: pipeline } }],
-    ["partition", (library) => library.partition("s3"), "NetworkChaos", { action: "partition", direction: "both", selector: s3, target: { mode: "all", selector: pipeline } }],
+    [
+      "toxic bandwidth 100 KB/s",
+      (library) => library.toxic("s3", { type: "bandwidth", attributes: { rate: 100 } }),
+      "NetworkChaos",
+      { action: "bandwidth", bandwidth: { rate: "100000bps", limit: 20_971_520, buffer: 10_000 } },
+    ],
+    [
+      "toxic timeout",
+      (library) => library.toxic("postgres", { type: "timeout", attributes: { timeout: 0 } }),
+      "NetworkChaos",
+      { action: "partition", direction: "both", target: { mode: "all", selector: pipeline } },
+    ],
+    [
+      "partition",
+      (library) => library.partition("s3"),
+      "NetworkChaos",
+      { action: "partition", direction: "both", selector: s3, target: { mode: "all", selector: pipeline } },
+    ],
     [
       "s3 503 SlowDown on GetObject for 5 s",
       (library) => library.s3({ type: "error", status: 503, code: "SlowDown", forMs: 5_000, match: { operation: "GetObject", bucket: "midi" } }),
       "HTTPChaos",
-      { target: "Response", port: 9000, method: "GET", path: "/midi/*", duration: "5000ms", replace: { code: 503, headers: { "Content-Type": "application/xml", "Retry-After": "1" }, body: expect.any(String) } },
+      {
+        target: "Response",
+        port: 9000,
+        method: "GET",
+        path: "/midi/*",
+        duration: "5000ms",
+        replace: { code: 503, headers: { "Content-Type": "application/xml", "Retry-After": "1" }, body: expect.any(String) },
+      },
     ],
     ["s3 latency", (library) => library.s3({ type: "latency", latencyMs: 300 }), "HTTPChaos", { target: "Request", port: 9000, delay: "300ms", selector: s3 }],
-    ["cpu pressure", (library) => library.cpuPressure({ workers: 2, durationMs: 30_000 }), "StressChaos", { selector: pipeline, duration: "30000ms", stressors: { cpu: { workers: 2 } } }],
-    ["memory pressure", (library) => library.memoryPressure({ mebibytes: 256 }), "StressChaos", { selector: pipeline, stressors: { memory: { workers: 1, size: "256MiB" } } }],
-    ["volume latency", (library) => library.volumeFault("postgres", { action: "latency", volumePath: "/var/lib/postgresql/data", delayMs: 50 }), "IOChaos", { action: "latency", delay: "50ms", volumePath: "/var/lib/postgresql/data", selector: postgres }],
+    [
+      "cpu pressure",
+      (library) => library.cpuPressure({ workers: 2, durationMs: 30_000 }),
+      "StressChaos",
+      { selector: pipeline, duration: "30000ms", stressors: { cpu: { workers: 2 } } },
+    ],
+    [
+      "memory pressure",
+      (library) => library.memoryPressure({ mebibytes: 256 }),
+      "StressChaos",
+      { selector: pipeline, stressors: { memory: { workers: 1, size: "256MiB" } } },
+    ],
+    [
+      "volume latency",
+      (library) => library.volumeFault("postgres", { action: "latency", volumePath: "/var/lib/postgresql/data", delayMs: 50 }),
+      "IOChaos",
+      { action: "latency", delay: "50ms", volumePath: "/var/lib/postgresql/data", selector: postgres },
+    ],
   ])("%s", async (_name, inject, kind, spec) => {
     await using kit = await startFakeCluster();
     await using library = new KubernetesFaultLibrary({ cluster: kit.cluster, s3Port: 9000, readyTimeoutMs: 5_000 });
@@ -89,8 +126,16 @@ describe("KubernetesFaultLibrary: which Chaos Mesh object each fault creates", (
     ["kill without restart", (library) => library.kill("postgres", { restartOnRemove: false }), /starts the pod again at once/],
     ["a truncated S3 body", (library) => library.s3({ type: "truncate", keepBytes: 10 }), /s3 truncate/],
     ["an S3 error on half the requests", (library) => library.s3({ type: "error", status: 503, code: "SlowDown", probability: 0.5 }), /probability 0.5/],
-    ["an S3 fault on ListObjectsV2", (library) => library.s3({ type: "error", status: 503, code: "SlowDown", match: { operation: "ListObjectsV2" } }), /ListObjectsV2/],
-    ["an S3 error on the 3rd GetObject only", (library) => library.s3({ type: "error", status: 403, code: "AccessDenied", occurrence: { nth: 3 }, match: { operation: "GetObject" } }), /occurrence \{"nth":3\}/],
+    [
+      "an S3 fault on ListObjectsV2",
+      (library) => library.s3({ type: "error", status: 503, code: "SlowDown", match: { operation: "ListObjectsV2" } }),
+      /ListObjectsV2/,
+    ],
+    [
+      "an S3 error on the 3rd GetObject only",
+      (library) => library.s3({ type: "error", status: 403, code: "AccessDenied", occurrence: { nth: 3 }, match: { operation: "GetObject" } }),
+      /occurrence \{"nth":3\}/,
+    ],
     ["an S3 hang", (library) => library.s3({ type: "hang", match: { operation: "GetObject" } }), /s3 hang/],
     ["a lost COMMIT acknowledgement", (library) => library.postgres({ type: "commitAckLost" }), /postgres commitAckLost.*no protocol proxy/],
   ])("%s is unsupported, with the reason, and nothing is created", async (_name, inject, message) => {
@@ -167,7 +212,17 @@ describe("KubernetesFaultLibrary: safety", () => {
     expect(handles.every((handle) => handle.observations.dryRun === true)).toBe(true);
     await library.removeAll();
     expect(kit.fake.requests.filter((request) => request.method !== "GET")).toEqual([]);
-    expect(library.planned.map((write) => `${write.verb} ${write.kind}`)).toEqual(["create PodChaos", "create NetworkChaos", "create HTTPChaos", "create StressChaos", "delete Pod", "cordon Node", "evict Pod", "evict Pod", "uncordon Node"]);
+    expect(library.planned.map((write) => `${write.verb} ${write.kind}`)).toEqual([
+      "create PodChaos",
+      "create NetworkChaos",
+      "create HTTPChaos",
+      "create StressChaos",
+      "delete Pod",
+      "cordon Node",
+      "evict Pod",
+      "evict Pod",
+      "uncordon Node",
+    ]);
     expect(kit.logs[0]).toMatch(/^\[dry-run\] would create PodChaos chaos\/kill-postgres-\w+-1:\n {4}apiVersion: chaos-mesh.org\/v1alpha1\n {4}kind: PodChaos/);
     expect(kit.logs.join("\n")).not.toContain("secret");
     expect(kit.logs.filter((line) => line.startsWith("[dry-run] would delete"))).toHaveLength(5);
@@ -235,7 +290,11 @@ describe("KubernetesFaultLibrary: core API faults (no Chaos Mesh needed)", () =>
       refusals: 2,
     });
     expect(kit.fake.requestsMatching("POST", "/eviction").map((request) => request.path)).toHaveLength(4);
-    const onNode = (node: string) => kit.fake.pods().filter((pod) => (pod.spec as { nodeName: string }).nodeName === node).map((pod) => pod.metadata.name);
+    const onNode = (node: string) =>
+      kit.fake
+        .pods()
+        .filter((pod) => (pod.spec as { nodeName: string }).nodeName === node)
+        .map((pod) => pod.metadata.name);
     await expect.poll(() => onNode("node-a-replacement")).toHaveLength(2);
     expect(onNode("node-a")).toEqual(["kube-proxy-abcde"]);
     expect(kit.fake.node("node-a")?.spec).toEqual({ unschedulable: true });
@@ -246,7 +305,9 @@ describe("KubernetesFaultLibrary: core API faults (no Chaos Mesh needed)", () =>
   it("a drain a disruption budget blocks past its timeout fails and leaves the node uncordoned", async () => {
     await using kit = await startFakeCluster({ evictionRefusals: { "chaos/postgres-0": 1_000 } });
     await using library = new KubernetesFaultLibrary({ cluster: kit.cluster });
-    await expect(library.drainNode("node-a", { timeoutMs: 700 })).rejects.toThrow("draining node node-a: a disruption budget kept refusing to evict chaos/postgres-0 for 700 ms");
+    await expect(library.drainNode("node-a", { timeoutMs: 700 })).rejects.toThrow(
+      "draining node node-a: a disruption budget kept refusing to evict chaos/postgres-0 for 700 ms",
+    );
     expect(kit.fake.node("node-a")?.spec).toEqual({ unschedulable: false });
     expect(library.injected).toEqual([]);
   });
@@ -254,7 +315,9 @@ describe("KubernetesFaultLibrary: core API faults (no Chaos Mesh needed)", () =>
   it("refuses to cordon or drain a node without the allow-chaos mark", async () => {
     await using kit = await startFakeCluster();
     await using library = new KubernetesFaultLibrary({ cluster: kit.cluster });
-    await expect(library.drainNode("node-b")).rejects.toThrow('refusing chaos on node "node-b": it lacks the label or annotation chaos-control.io/allow-chaos: "true"');
+    await expect(library.drainNode("node-b")).rejects.toThrow(
+      'refusing chaos on node "node-b": it lacks the label or annotation chaos-control.io/allow-chaos: "true"',
+    );
     await expect(library.cordonNode("node-c")).rejects.toThrow("it does not exist");
     expect(kit.fake.requestsMatching("PATCH")).toEqual([]);
     expect(kit.fake.requestsMatching("POST")).toEqual([]);

@@ -1,5 +1,19 @@
 import { randomBytes } from "node:crypto";
-import { type ServiceName, createFaultHandle, effectSeen, removeAll, type FaultDescription, type FaultHandle, type FaultLibrary, type DownOptions, type PauseOptions, type S3FaultSpec, type ConnectionExhaustionOptions, type CpuPressureOptions, type MemoryPressureOptions } from "../../core/index.ts";
+import {
+  type ServiceName,
+  createFaultHandle,
+  effectSeen,
+  removeAll,
+  type FaultDescription,
+  type FaultHandle,
+  type FaultLibrary,
+  type DownOptions,
+  type PauseOptions,
+  type S3FaultSpec,
+  type ConnectionExhaustionOptions,
+  type CpuPressureOptions,
+  type MemoryPressureOptions,
+} from "../../core/index.ts";
 import { exhaustPostgresConnections } from "../../faults/index.ts";
 import type { PostgresRuleSpec } from "../../postgres-proxy/index.ts";
 import type { ToxicSpec } from "../../toxiproxy/index.ts";
@@ -27,7 +41,11 @@ export interface KubernetesFaultLibraryOptions {
 }
 
 /** An IOChaos on a workload's volume; selector, name and namespace come from the library. */
-export type VolumeFaultSpec = IOChaosInput extends infer Input ? (Input extends IOChaosInput ? Omit<Input, "name" | "namespace" | "labels" | "selector" | "mode" | "value"> : never) : never;
+export type VolumeFaultSpec = IOChaosInput extends infer Input
+  ? Input extends IOChaosInput
+    ? Omit<Input, "name" | "namespace" | "labels" | "selector" | "mode" | "value">
+    : never
+  : never;
 
 const READY_TIMEOUT_MS = 120_000;
 
@@ -75,7 +93,8 @@ export class KubernetesFaultLibrary implements FaultLibrary {
 
   s3(spec: S3FaultSpec): Promise<FaultHandle> {
     return this.track(async () => {
-      if (this.options.s3Port === undefined) throw unsupported(`s3 ${spec.type}`, "the S3 endpoint is outside the cluster (set the in-cluster S3 port to use HTTPChaos on it)");
+      if (this.options.s3Port === undefined)
+        throw unsupported(`s3 ${spec.type}`, "the S3 endpoint is outside the cluster (set the in-cluster S3 port to use HTTPChaos on it)");
       return this.inject(s3Chaos(spec, this.options.s3Port, this.context(`s3-${spec.type}`, "s3")));
     });
   }
@@ -96,7 +115,12 @@ export class KubernetesFaultLibrary implements FaultLibrary {
       await cluster.checkNamespace(cluster.target.workloads.postgres.namespace);
       if (cluster.dryRun) {
         cluster.target.log(`[dry-run] would open Postgres sessions until the server refuses (reserve ${options.reserve ?? 0})`);
-        return createFaultHandle(description("postgres/connection-exhaustion", "overload", "postgres", { ...options }), { dryRun: true }, async () => undefined, effectSeen("dry run: nothing injected"));
+        return createFaultHandle(
+          description("postgres/connection-exhaustion", "overload", "postgres", { ...options }),
+          { dryRun: true },
+          async () => undefined,
+          effectSeen("dry run: nothing injected"),
+        );
       }
       return exhaustPostgresConnections({ ...options, connectionUri: databaseUrl });
     });
@@ -129,7 +153,15 @@ export class KubernetesFaultLibrary implements FaultLibrary {
     return this.track(async () => {
       const context = this.context(`io-${spec.action}`, workload);
       const object = ioChaos({ ...common(context, workload), ...spec } as IOChaosInput);
-      return this.inject({ object, description: description(`io/${spec.action}`, spec.action === "latency" ? "overload" : "equipment-failure", `volume ${spec.volumePath} of ${describeWorkload(workload, context.workloads[workload])}`, { ...spec }) });
+      return this.inject({
+        object,
+        description: description(
+          `io/${spec.action}`,
+          spec.action === "latency" ? "overload" : "equipment-failure",
+          `volume ${spec.volumePath} of ${describeWorkload(workload, context.workloads[workload])}`,
+          { ...spec },
+        ),
+      });
     });
   }
 

@@ -12,5 +12,9 @@ import { KubernetesFaultLibrary } from "./kubernetes-fault-library.ts";
  */
 export function kubernetesFaults(faults: FaultLibrary): KubernetesFaultLibrary {
   if (faults instanceof KubernetesFaultLibrary) return faults;
-  throw new UnsupportedFaultError("a Chaos Mesh fault", "selected", `it needs CHAOS_ENV=kubernetes and a cluster with Chaos Mesh (this environment's faults come from a ${faults.constructor.name})`);
+  throw new UnsupportedFaultError(
+    "a Chaos Mesh fault",
+    "selected",
+    `it needs CHAOS_ENV=kubernetes and a cluster with Chaos Mesh (this environment's faults come from a ${faults.constructor.name})`,
+  );
 }

@@ -41,7 +41,8 @@ export async function drainNode(cluster: GuardedCluster, node: string, timeoutMs
         } catch (error) {
           if (!(error instanceof KubernetesApiError) || error.status !== 429) throw error;
           outcome.refusals++;
-          if (performance.now() - started > timeoutMs) throw new Error(`draining node ${node}: a disruption budget kept refusing to evict ${id(pod)} for ${timeoutMs} ms`, { cause: error });
+          if (performance.now() - started > timeoutMs)
+            throw new Error(`draining node ${node}: a disruption budget kept refusing to evict ${id(pod)} for ${timeoutMs} ms`, { cause: error });
           await new Promise((resolve) => setTimeout(resolve, EVICTION_RETRY_MS));
         }
       }

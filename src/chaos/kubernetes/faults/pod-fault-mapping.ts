@@ -1,4 +1,12 @@
-import { type ServiceName, FaultParameterError, type FaultDescription, type DownOptions, type PauseOptions, type CpuPressureOptions, type MemoryPressureOptions } from "../../core/index.ts";
+import {
+  type ServiceName,
+  FaultParameterError,
+  type FaultDescription,
+  type DownOptions,
+  type PauseOptions,
+  type CpuPressureOptions,
+  type MemoryPressureOptions,
+} from "../../core/index.ts";
 import { podChaos, type PodChaos } from "../chaos-mesh/pod-chaos.ts";
 import { stressChaos, type StressChaos } from "../chaos-mesh/stress-chaos.ts";
 import { integerIn } from "../chaos-mesh/chaos-parameters.ts";
@@ -13,7 +21,10 @@ export function killChaos(service: ServiceName, options: DownOptions, context: M
   if (options.restartOnRemove === false) throw unsupported(`kill ${service} without restart`, KEPT_DOWN);
   return {
     object: podChaos({ ...common(context, service), action: "pod-kill", gracePeriodSeconds: 0 }),
-    description: description("process/kill", "equipment-failure", describeWorkload(service, context.workloads[service]), { restartOnRemove: true, via: "PodChaos pod-kill" }),
+    description: description("process/kill", "equipment-failure", describeWorkload(service, context.workloads[service]), {
+      restartOnRemove: true,
+      via: "PodChaos pod-kill",
+    }),
   };
 }
 
@@ -23,10 +34,14 @@ export function killChaos(service: ServiceName, options: DownOptions, context: M
  * stay) and restores them on removal.
  */
 export function stopChaos(service: ServiceName, options: DownOptions, context: MappingContext): { object: PodChaos; description: FaultDescription } {
-  if (options.restartOnRemove === false) throw unsupported(`stop ${service} without restart`, "Chaos Mesh restores the containers when the PodChaos is deleted");
+  if (options.restartOnRemove === false)
+    throw unsupported(`stop ${service} without restart`, "Chaos Mesh restores the containers when the PodChaos is deleted");
   return {
     object: podChaos({ ...common(context, service), action: "pod-failure" }),
-    description: description("process/stop", "equipment-failure", describeWorkload(service, context.workloads[service]), { restartOnRemove: true, via: "PodChaos pod-failure" }),
+    description: description("process/stop", "equipment-failure", describeWorkload(service, context.workloads[service]), {
+      restartOnRemove: true,
+      via: "PodChaos pod-failure",
+    }),
   };
 }
 
@@ -73,7 +88,11 @@ export interface WorkloadStressOptions {
  * pipeline's own): they compete with the workload's processes for its CPU
  * quota, e.g. Postgres answering slowly because its node or limit is saturated.
  */
-export function workloadCpuChaos(workload: ClusterWorkload, options: WorkloadStressOptions, context: MappingContext): { object: StressChaos; description: FaultDescription } {
+export function workloadCpuChaos(
+  workload: ClusterWorkload,
+  options: WorkloadStressOptions,
+  context: MappingContext,
+): { object: StressChaos; description: FaultDescription } {
   const cpu = {
     workers: integerIn(options.cpuWorkers, 1, 8192, "cpuWorkers"),
     ...(options.cpuLoad !== undefined ? { loadPercent: integerIn(options.cpuLoad, 1, 100, "cpuLoad") } : {}),
@@ -95,6 +114,7 @@ export function memoryChaos(options: MemoryPressureOptions, context: MappingCont
 }
 
 function positive(value: number, field: string): number {
-  if (typeof value !== "number" || !Number.isFinite(value) || value <= 0) throw new FaultParameterError(field, `must be a positive number of milliseconds, got ${JSON.stringify(value)}`);
+  if (typeof value !== "number" || !Number.isFinite(value) || value <= 0)
+    throw new FaultParameterError(field, `must be a positive number of milliseconds, got ${JSON.stringify(value)}`);
   return value;
 }

@@ -9,9 +9,24 @@ import { kubernetesFaults } from "./kubernetes-faults.ts";
 
 /** Bitnami's replication architecture: one primary and two read replicas, all `app.kubernetes.io/name=postgresql`. */
 const BITNAMI_POSTGRES: FakePodInput[] = [
-  { namespace: "chaos", name: "scale-postgresql-primary-0", labels: { ...WORKLOAD_LABELS.postgres, "app.kubernetes.io/component": "primary" }, ownerKind: "StatefulSet" },
-  { namespace: "chaos", name: "scale-postgresql-read-0", labels: { ...WORKLOAD_LABELS.postgres, "app.kubernetes.io/component": "read" }, ownerKind: "StatefulSet" },
-  { namespace: "chaos", name: "scale-postgresql-read-1", labels: { ...WORKLOAD_LABELS.postgres, "app.kubernetes.io/component": "read" }, ownerKind: "StatefulSet" },
+  {
+    namespace: "chaos",
+    name: "scale-postgresql-primary-0",
+    labels: { ...WORKLOAD_LABELS.postgres, "app.kubernetes.io/component": "primary" },
+    ownerKind: "StatefulSet",
+  },
+  {
+    namespace: "chaos",
+    name: "scale-postgresql-read-0",
+    labels: { ...WORKLOAD_LABELS.postgres, "app.kubernetes.io/component": "read" },
+    ownerKind: "StatefulSet",
+  },
+  {
+    namespace: "chaos",
+    name: "scale-postgresql-read-1",
+    labels: { ...WORKLOAD_LABELS.postgres, "app.kubernetes.io/component": "read" },
+    ownerKind: "StatefulSet",
+  },
 ];
 const WITH_REPLICAS = { pods: [...DEFAULT_FAKE_OPTIONS.pods!.filter((pod) => pod.name !== "postgres-0"), ...BITNAMI_POSTGRES] };
 const pipeline = { namespaces: ["chaos"], labelSelectors: { "app.kubernetes.io/name": "scale" } };

@@ -5,7 +5,11 @@ import { labelSelectorString, type WorkloadSelector } from "../target/kubernetes
 
 /** Whether a pod runs, is not being deleted, and reports Ready=True. */
 export function podIsReady(pod: V1Pod): boolean {
-  return pod.metadata?.deletionTimestamp === undefined && pod.status?.phase === "Running" && (pod.status.conditions ?? []).some((condition) => condition.type === "Ready" && condition.status === "True");
+  return (
+    pod.metadata?.deletionTimestamp === undefined &&
+    pod.status?.phase === "Running" &&
+    (pod.status.conditions ?? []).some((condition) => condition.type === "Ready" && condition.status === "True")
+  );
 }
 
 /** Waits until the workload has at least one pod and every one of its pods is Ready; returns their names. */

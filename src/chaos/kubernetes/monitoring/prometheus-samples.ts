@@ -37,7 +37,12 @@ export function faultWindow(journal: Pick<Journal, "startedAt">, fault: Pick<Fau
  * every step for five minutes and stale data would pass for fresh. A range
  * vector holds only samples really scraped in the range (no staleness markers).
  */
-export async function prometheusSamples(baseUrl: string, selector: string, window: TimeWindow, options: { timeoutMs?: number } = {}): Promise<PrometheusSeries[]> {
+export async function prometheusSamples(
+  baseUrl: string,
+  selector: string,
+  window: TimeWindow,
+  options: { timeoutMs?: number } = {},
+): Promise<PrometheusSeries[]> {
   const seconds = Math.max(1, Math.ceil((window.until.getTime() - window.from.getTime()) / 1000));
   const query = `${selector}[${seconds}s]`;
   const url = new URL("api/v1/query", baseUrl.endsWith("/") ? baseUrl : `${baseUrl}/`);
@@ -50,14 +55,21 @@ export async function prometheusSamples(baseUrl: string, selector: string, windo
     throw new PrometheusQueryError(query, 0, `cannot reach ${url.origin}: ${(error as Error).message}`, { cause: error });
   }
   const text = await response.text();
-  let body: { status?: string; error?: string; errorType?: string; data?: { resultType?: string; result?: { metric: Record<string, string>; values?: [number, string][] }[] } };
+  let body: {
+    status?: string;
+    error?: string;
+    errorType?: string;
+    data?: { resultType?: string; result?: { metric: Record<string, string>; values?: [number, string][] }[] };
+  };
   try {
     body = JSON.parse(text) as typeof body;
   } catch {
     throw new PrometheusQueryError(query, response.status, `not a Prometheus API answer: ${text.slice(0, 200)}`);
   }
-  if (!response.ok || body.status !== "success") throw new PrometheusQueryError(query, response.status, body.error ? `${body.errorType ?? "error"}: ${body.error}` : `status ${body.status ?? "missing"}`);
-  if (body.data?.resultType !== "matrix") throw new PrometheusQueryError(query, response.status, `expected a matrix, got ${body.data?.resultType ?? "nothing"}`);
+  if (!response.ok || body.status !== "success")
+    throw new PrometheusQueryError(query, response.status, body.error ? `${body.errorType ?? "error"}: ${body.error}` : `status ${body.status ?? "missing"}`);
+  if (body.data?.resultType !== "matrix")
+    throw new PrometheusQueryError(query, response.status, `expected a matrix, got ${body.data?.resultType ?? "nothing"}`);
   const from = window.from.getTime();
   const until = window.until.getTime();
   return (body.data.result ?? []).map((series) => ({

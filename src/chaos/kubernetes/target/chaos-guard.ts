@@ -21,7 +21,11 @@ export class ChaosGuard {
     const found = await this.client.readNamespace(namespace);
     if (!found) throw new ChaosRefusedError("namespace", namespace, "it does not exist");
     if (!carriesMark(found.metadata)) {
-      throw new ChaosRefusedError("namespace", namespace, `it lacks the label or annotation ${ALLOW_CHAOS_KEY}: "true" (kubectl label namespace ${namespace} ${ALLOW_CHAOS_KEY}=true)`);
+      throw new ChaosRefusedError(
+        "namespace",
+        namespace,
+        `it lacks the label or annotation ${ALLOW_CHAOS_KEY}: "true" (kubectl label namespace ${namespace} ${ALLOW_CHAOS_KEY}=true)`,
+      );
     }
   }
 
@@ -29,7 +33,12 @@ export class ChaosGuard {
   async checkNode(node: string): Promise<void> {
     const found = await this.client.readNode(node);
     if (!found) throw new ChaosRefusedError("node", node, "it does not exist");
-    if (!carriesMark(found.metadata)) throw new ChaosRefusedError("node", node, `it lacks the label or annotation ${ALLOW_CHAOS_KEY}: "true" (kubectl label node ${node} ${ALLOW_CHAOS_KEY}=true)`);
+    if (!carriesMark(found.metadata))
+      throw new ChaosRefusedError(
+        "node",
+        node,
+        `it lacks the label or annotation ${ALLOW_CHAOS_KEY}: "true" (kubectl label node ${node} ${ALLOW_CHAOS_KEY}=true)`,
+      );
   }
 }
 

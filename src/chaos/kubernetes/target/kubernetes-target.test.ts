@@ -97,8 +97,18 @@ describe("kubernetesTargetFromEnv", () => {
   });
 
   it("builds an environment input too, naming the variable without echoing secrets", () => {
-    const env = { ...base, CHAOS_DATABASE_URL: "postgres://u:hunter2@127.0.0.1:15432/postgres", CHAOS_S3_BUCKET: "midi", CHAOS_S3_PORT_IN_CLUSTER: "9000", CHAOS_PIPELINE_IMAGE: "chaos-control:dev" };
-    expect(kubernetesEnvironmentInputFromEnv(env)).toMatchObject({ database: { url: env.CHAOS_DATABASE_URL }, s3: { bucket: "midi", inClusterPort: 9000 }, pipeline: { image: "chaos-control:dev" } });
+    const env = {
+      ...base,
+      CHAOS_DATABASE_URL: "postgres://u:hunter2@127.0.0.1:15432/postgres",
+      CHAOS_S3_BUCKET: "midi",
+      CHAOS_S3_PORT_IN_CLUSTER: "9000",
+      CHAOS_PIPELINE_IMAGE: "chaos-control:dev",
+    };
+    expect(kubernetesEnvironmentInputFromEnv(env)).toMatchObject({
+      database: { url: env.CHAOS_DATABASE_URL },
+      s3: { bucket: "midi", inClusterPort: 9000 },
+      pipeline: { image: "chaos-control:dev" },
+    });
     const badUrl = configError(() => kubernetesEnvironmentInputFromEnv({ ...env, CHAOS_DATABASE_URL: "mysql://u:hunter2@db/x" }));
     expect(badUrl.field).toBe("CHAOS_DATABASE_URL");
     expect(badUrl.message).not.toContain("hunter2");

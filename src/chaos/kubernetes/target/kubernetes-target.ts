@@ -89,7 +89,8 @@ export function resolveKubernetesTarget(input: KubernetesTargetInput): Kubernete
     CLUSTER_WORKLOADS.map((workload) => {
       const given = input.workloads?.[workload];
       const labels = asConfigError(() => labelMap(given?.labels ?? DEFAULT_WORKLOAD_LABELS[workload], `workloads.${workload}.labels`)) ?? {};
-      if (Object.keys(labels).length === 0) throw new KubernetesConfigError(`workloads.${workload}.labels`, "must have at least one label: an empty selector matches every pod");
+      if (Object.keys(labels).length === 0)
+        throw new KubernetesConfigError(`workloads.${workload}.labels`, "must have at least one label: an empty selector matches every pod");
       const workloadNamespace = given?.namespace === undefined ? namespace : asConfigError(() => dnsLabel(given.namespace!, `workloads.${workload}.namespace`));
       return [workload, { namespace: workloadNamespace, labels }];
     }),
@@ -120,7 +121,8 @@ function asConfigError<T>(check: () => T): T {
   try {
     return check();
   } catch (error) {
-    if (error instanceof FaultParameterError) throw new KubernetesConfigError(error.field, error.message.slice(`invalid fault parameter: ${error.field} `.length));
+    if (error instanceof FaultParameterError)
+      throw new KubernetesConfigError(error.field, error.message.slice(`invalid fault parameter: ${error.field} `.length));
     throw error;
   }
 }
@@ -132,6 +134,7 @@ function optionalString(value: string | undefined, name: string): string | undef
 }
 
 function positiveMs(value: number, name: string): number {
-  if (typeof value !== "number" || !Number.isFinite(value) || value <= 0) throw new KubernetesConfigError(name, `must be a positive number of milliseconds, got ${JSON.stringify(value)}`);
+  if (typeof value !== "number" || !Number.isFinite(value) || value <= 0)
+    throw new KubernetesConfigError(name, `must be a positive number of milliseconds, got ${JSON.stringify(value)}`);
   return value;
 }

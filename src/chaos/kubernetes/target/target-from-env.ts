@@ -1,5 +1,11 @@
 import { KubernetesConfigError } from "../errors.ts";
-import { CLUSTER_WORKLOADS, resolveKubernetesTarget, type KubernetesTarget, type KubernetesTargetInput, type WorkloadSelectorInput } from "./kubernetes-target.ts";
+import {
+  CLUSTER_WORKLOADS,
+  resolveKubernetesTarget,
+  type KubernetesTarget,
+  type KubernetesTargetInput,
+  type WorkloadSelectorInput,
+} from "./kubernetes-target.ts";
 
 /**
  * The variables {@link kubernetesTargetFromEnv} reads. Selectors are
@@ -36,7 +42,8 @@ export function kubernetesTargetFromEnv(env: NodeJS.ProcessEnv = process.env): K
   const namespace = read(TARGET_VARIABLES.namespace);
   if (namespace === undefined) throw new KubernetesConfigError(TARGET_VARIABLES.namespace, "is required: the namespace chaos objects and Jobs are created in");
   const allowed = read(TARGET_VARIABLES.allowedNamespaces);
-  if (allowed === undefined) throw new KubernetesConfigError(TARGET_VARIABLES.allowedNamespaces, "is required: a comma-separated list of the namespaces chaos may touch");
+  if (allowed === undefined)
+    throw new KubernetesConfigError(TARGET_VARIABLES.allowedNamespaces, "is required: a comma-separated list of the namespaces chaos may touch");
   const workloads: Partial<Record<string, WorkloadSelectorInput>> = {};
   for (const workload of CLUSTER_WORKLOADS) {
     const selector = read(workloadVariable(workload, "SELECTOR"));
@@ -51,7 +58,10 @@ export function kubernetesTargetFromEnv(env: NodeJS.ProcessEnv = process.env): K
     kubeconfigPath: read(TARGET_VARIABLES.kubeconfigPath),
     context: read(TARGET_VARIABLES.context),
     namespace,
-    allowedNamespaces: allowed.split(",").map((name) => name.trim()).filter(Boolean),
+    allowedNamespaces: allowed
+      .split(",")
+      .map((name) => name.trim())
+      .filter(Boolean),
     workloads,
     dryRun: parseBoolean(read(TARGET_VARIABLES.dryRun), TARGET_VARIABLES.dryRun),
     maxFaultDurationMs: parseMs(read(TARGET_VARIABLES.maxFaultDurationMs), TARGET_VARIABLES.maxFaultDurationMs),
@@ -61,7 +71,8 @@ export function kubernetesTargetFromEnv(env: NodeJS.ProcessEnv = process.env): K
   try {
     return resolveKubernetesTarget(input);
   } catch (error) {
-    if (error instanceof KubernetesConfigError) throw new KubernetesConfigError(variableOf(error.field), error.message.replace(/^invalid Kubernetes configuration: \S+ /, ""));
+    if (error instanceof KubernetesConfigError)
+      throw new KubernetesConfigError(variableOf(error.field), error.message.replace(/^invalid Kubernetes configuration: \S+ /, ""));
     throw error;
   }
 }
@@ -69,10 +80,17 @@ export function kubernetesTargetFromEnv(env: NodeJS.ProcessEnv = process.env): K
 /** `app=postgres,tier=db` as a label map. */
 export function parseSelector(text: string, variable: string): Record<string, string> {
   const labels: Record<string, string> = {};
-  for (const term of text.split(",").map((part) => part.trim()).filter(Boolean)) {
+  for (const term of text
+    .split(",")
+    .map((part) => part.trim())
+    .filter(Boolean)) {
     const equals = term.indexOf("=");
-    if (equals <= 0 || term.includes("!=")) throw new KubernetesConfigError(variable, `must be key=value pairs separated by commas, got ${JSON.stringify(term)}`);
-    labels[term.slice(0, equals).trim()] = term.slice(equals + 1).replace(/^=/, "").trim();
+    if (equals <= 0 || term.includes("!="))
+      throw new KubernetesConfigError(variable, `must be key=value pairs separated by commas, got ${JSON.stringify(term)}`);
+    labels[term.slice(0, equals).trim()] = term
+      .slice(equals + 1)
+      .replace(/^=/, "")
+      .trim();
   }
   return labels;
 }

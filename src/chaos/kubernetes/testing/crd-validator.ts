@@ -74,6 +74,11 @@ function closeObjects(schema: unknown): void {
 }
 
 function describe(error: ErrorObject): string {
-  const extra = error.keyword === "additionalProperties" ? ` (${(error.params as { additionalProperty: string }).additionalProperty})` : error.keyword === "enum" ? ` (${(error.params as { allowedValues: unknown[] }).allowedValues.join(", ")})` : "";
+  const extra =
+    error.keyword === "additionalProperties"
+      ? ` (${(error.params as { additionalProperty: string }).additionalProperty})`
+      : error.keyword === "enum"
+        ? ` (${(error.params as { allowedValues: unknown[] }).allowedValues.join(", ")})`
+        : "";
   return `${error.instancePath || "/"}: ${error.message}${extra}`;
 }

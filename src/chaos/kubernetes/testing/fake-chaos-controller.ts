@@ -32,7 +32,10 @@ export class FakeChaosController {
   /** Prepares a freshly created object (finalizer, initial status) and schedules its injection. */
   admit(object: StoredObject): void {
     object.metadata.finalizers = [FINALIZER];
-    object.status = { conditions: conditions({ Selected: false, AllInjected: false, AllRecovered: false, Paused: false }), experiment: { desiredPhase: "Run" } };
+    object.status = {
+      conditions: conditions({ Selected: false, AllInjected: false, AllRecovered: false, Paused: false }),
+      experiment: { desiredPhase: "Run" },
+    };
   }
 
   created(collection: string, object: StoredObject): void {
@@ -52,8 +55,15 @@ export class FakeChaosController {
   private inject(collection: string, namespace: string, name: string): void {
     const object = this.store.get(collection, namespace, name);
     if (!object || object.metadata.deletionTimestamp) return;
-    const spec = object.spec as { action?: string; mode?: string; duration?: string; selector: { namespaces?: string[]; labelSelectors?: Record<string, string> } };
-    let pods = (spec.selector.namespaces ?? [namespace]).flatMap((selected) => this.store.list(PODS, selected)).filter((pod) => matchesLabels(pod.metadata.labels, spec.selector.labelSelectors));
+    const spec = object.spec as {
+      action?: string;
+      mode?: string;
+      duration?: string;
+      selector: { namespaces?: string[]; labelSelectors?: Record<string, string> };
+    };
+    let pods = (spec.selector.namespaces ?? [namespace])
+      .flatMap((selected) => this.store.list(PODS, selected))
+      .filter((pod) => matchesLabels(pod.metadata.labels, spec.selector.labelSelectors));
     if (spec.mode === "one") pods = pods.slice(0, 1);
     const now = new Date().toISOString();
     this.store.update(collection, namespace, name, (stored) => {
@@ -61,7 +71,14 @@ export class FakeChaosController {
         conditions: conditions({ Selected: pods.length > 0, AllInjected: true, AllRecovered: false, Paused: false }),
         experiment: {
           desiredPhase: "Run",
-          containerRecords: pods.map((pod) => ({ id: `${pod.metadata.namespace}/${pod.metadata.name}`, phase: "Injected", selectorKey: ".", injectedCount: 1, recoveredCount: 0, events: [{ type: "Succeeded", operation: "Apply", timestamp: now }] })),
+          containerRecords: pods.map((pod) => ({
+            id: `${pod.metadata.namespace}/${pod.metadata.name}`,
+            phase: "Injected",
+            selectorKey: ".",
+            injectedCount: 1,
+            recoveredCount: 0,
+            events: [{ type: "Succeeded", operation: "Apply", timestamp: now }],
+          })),
         },
       };
     });
@@ -84,7 +101,12 @@ export class FakeChaosController {
 
   private recover(collection: string, namespace: string, name: string): void {
     const object = this.store.get(collection, namespace, name);
-    const status = object?.status as { conditions: { type: string; status: string }[]; experiment: { containerRecords?: { id: string; events: unknown[]; recoveredCount: number; phase: string }[] } } | undefined;
+    const status = object?.status as
+      | {
+          conditions: { type: string; status: string }[];
+          experiment: { containerRecords?: { id: string; events: unknown[]; recoveredCount: number; phase: string }[] };
+        }
+      | undefined;
     if (!object || !status || status.conditions.some((condition) => condition.type === "AllRecovered" && condition.status === "True")) return;
     const spec = object.spec as { action?: string };
     const now = new Date().toISOString();
@@ -95,7 +117,10 @@ export class FakeChaosController {
         record.recoveredCount = 1;
         record.events.push({ type: "Succeeded", operation: "Recover", timestamp: now });
       }
-      stored.status = { conditions: conditions({ Selected: records.length > 0, AllInjected: false, AllRecovered: true, Paused: false }), experiment: { desiredPhase: "Stop", containerRecords: records } };
+      stored.status = {
+        conditions: conditions({ Selected: records.length > 0, AllInjected: false, AllRecovered: true, Paused: false }),
+        experiment: { desiredPhase: "Stop", containerRecords: records },
+      };
     });
     if (collection.endsWith("/podchaos") && spec.action === "pod-failure") {
       for (const record of status.experiment.containerRecords ?? []) {
@@ -112,7 +137,7 @@ function conditions(states: Record<string, boolean>): { type: string; status: st
 
 /** Go's duration syntax as Chaos Mesh writes it ("1500ms", "2m30s", "250us"), in ms. */
 export function parseGoDuration(text: string): number {
-  const units: Record<string, number> = { ns: 1e-6, us: 1e-3, "µs": 1e-3, ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+  const units: Record<string, number> = { ns: 1e-6, us: 1e-3, µs: 1e-3, ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
   let total = 0;
   for (const [, amount, unit] of text.matchAll(/([0-9.]+)(ns|us|µs|ms|s|m|h)/g)) total += Number(amount) * units[unit!]!;
   return total;

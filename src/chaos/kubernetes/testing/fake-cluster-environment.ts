@@ -1,4 +1,12 @@
-import type { ChaosEnvironment, PipelineDatabase, ServiceName, PipelineLaunchRequest, PipelineProcess, PipelineProgress, SeedObject } from "../../core/index.ts";
+import type {
+  ChaosEnvironment,
+  PipelineDatabase,
+  ServiceName,
+  PipelineLaunchRequest,
+  PipelineProcess,
+  PipelineProgress,
+  SeedObject,
+} from "../../core/index.ts";
 import { FakeEnvironment, type FakePipelineBehaviour } from "../../testing/index.ts";
 import { pipelinePodName } from "../env/kubernetes-pipeline-process.ts";
 import { KubernetesEnvironment } from "../env/kubernetes-env.ts";
@@ -50,7 +58,14 @@ export class FakeClusterEnvironment implements ChaosEnvironment {
   static async start(options: FakeClusterEnvironmentOptions = {}): Promise<FakeClusterEnvironment> {
     const fake = await FakeKubeApi.start({ ...DEFAULT_FAKE_OPTIONS, ...options.fake });
     const cluster = await KubernetesEnvironment.start({
-      target: { kubeconfigPath: fake.kubeconfigPath, namespace: "chaos", allowedNamespaces: ["chaos"], injectTimeoutMs: 5_000, removeTimeoutMs: 5_000, log: () => undefined },
+      target: {
+        kubeconfigPath: fake.kubeconfigPath,
+        namespace: "chaos",
+        allowedNamespaces: ["chaos"],
+        injectTimeoutMs: 5_000,
+        removeTimeoutMs: 5_000,
+        log: () => undefined,
+      },
       database: { url: "postgres://scale:unused@127.0.0.1:1/postgres" },
       s3: { endpoint: "http://127.0.0.1:1", bucket: "fake-bucket" },
       pipeline: { image: "registry.example/chaos-control:test", startTimeoutMs: 5_000 },

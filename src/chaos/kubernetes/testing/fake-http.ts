@@ -30,7 +30,8 @@ export async function readBody(request: IncomingMessage): Promise<unknown> {
 export function mergePatch(target: Record<string, unknown>, patch: unknown): void {
   for (const [key, value] of Object.entries(patch as Record<string, unknown>)) {
     if (value === null) delete target[key];
-    else if (typeof value === "object" && !Array.isArray(value) && typeof target[key] === "object" && target[key] !== null) mergePatch(target[key] as Record<string, unknown>, value);
+    else if (typeof value === "object" && !Array.isArray(value) && typeof target[key] === "object" && target[key] !== null)
+      mergePatch(target[key] as Record<string, unknown>, value);
     else target[key] = value;
   }
 }

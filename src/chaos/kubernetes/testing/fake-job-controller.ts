@@ -36,7 +36,10 @@ export class FakeJobController {
       if (!this.store.get(JOBS, namespace, name)) return;
       const template = (job.spec as { template?: { metadata?: { labels?: Record<string, string> } } }).template;
       const podName = `${name}-${randomBytes(3).toString("hex").slice(0, 5)}`;
-      this.store.create(PODS, podObject({ namespace: namespace!, name: podName, labels: { ...template?.metadata?.labels, "job-name": name }, ownerKind: "Job", ownerName: name }));
+      this.store.create(
+        PODS,
+        podObject({ namespace: namespace!, name: podName, labels: { ...template?.metadata?.labels, "job-name": name }, ownerKind: "Job", ownerName: name }),
+      );
       this.pods.set(podName, { job: name, namespace: namespace!, name: podName, startedAt: performance.now() });
       this.logs.set(podName, "pipeline started\n");
     }, POD_START_DELAY_MS).unref();
@@ -47,7 +50,12 @@ export class FakeJobController {
     const pod = this.pods.get(podName);
     if (!pod) throw new Error(`no job pod ${podName}`);
     this.logs.set(podName, `${this.logs.get(podName) ?? ""}${exitCode === 0 ? "done\n" : `pipeline failed (exit ${exitCode})\n`}`);
-    this.store.update(PODS, pod.namespace, podName, (stored) => (stored.status = podStatus(exitCode === 0 ? "Succeeded" : "Failed", false, { exitCode, reason: exitCode === 0 ? "Completed" : "Error" })));
+    this.store.update(
+      PODS,
+      pod.namespace,
+      podName,
+      (stored) => (stored.status = podStatus(exitCode === 0 ? "Succeeded" : "Failed", false, { exitCode, reason: exitCode === 0 ? "Completed" : "Error" })),
+    );
     this.pods.delete(podName);
     this.endJob(pod, exitCode === 0);
   }
@@ -97,7 +105,9 @@ export class FakeJobController {
       job.status = {
         startTime: (job.status as { startTime?: string } | undefined)?.startTime,
         ...(succeeded ? { succeeded: 1, completionTime: now } : { failed: 1 }),
-        conditions: [{ type: succeeded ? "Complete" : "Failed", status: "True", reason: succeeded ? undefined : "BackoffLimitExceeded", lastTransitionTime: now }],
+        conditions: [
+          { type: succeeded ? "Complete" : "Failed", status: "True", reason: succeeded ? undefined : "BackoffLimitExceeded", lastTransitionTime: now },
+        ],
       };
     });
   }

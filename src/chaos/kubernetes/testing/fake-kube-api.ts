@@ -58,7 +58,8 @@ export class FakeKubeApi implements AsyncDisposable {
   ) {
     this.namespaces = { ...options.namespaces };
     this.evictionRefusals = { ...options.evictionRefusals };
-    for (const [name, node] of Object.entries(options.nodes ?? {})) this.nodes.set(name, { apiVersion: "v1", kind: "Node", metadata: { name, labels: { ...node.labels } }, spec: {} });
+    for (const [name, node] of Object.entries(options.nodes ?? {}))
+      this.nodes.set(name, { apiVersion: "v1", kind: "Node", metadata: { name, labels: { ...node.labels } }, spec: {} });
     for (const pod of options.pods ?? []) this.store.create(PODS, podObject(pod));
     this.timing = { injectDelayMs: 50, finalizerDelayMs: 100, recreateDelayMs: 50, neverInject: false, ...definedTiming(options) };
     this.chaos = new FakeChaosController(this.store, this.timing, this.schedulable);
@@ -113,27 +114,53 @@ export class FakeKubeApi implements AsyncDisposable {
     this.requests.push({ method: request.method ?? "GET", path: decodeURIComponent(url.pathname), query, body });
     if (request.headers.authorization !== `Bearer ${TOKEN}`) return send(response, 401, status(401, "Unauthorized", "Unauthorized"));
     try {
-      this.route(request.method ?? "GET", url.pathname.split("/").filter(Boolean).map(decodeURIComponent), query, body, response, request.headers["content-type"]);
+      this.route(
+        request.method ?? "GET",
+        url.pathname.split("/").filter(Boolean).map(decodeURIComponent),
+        query,
+        body,
+        response,
+        request.headers["content-type"],
+      );
     } catch (error) {
       send(response, 500, status(500, "InternalError", String(error)));
     }
   }
 
-  private route(method: string, parts: string[], query: Record<string, string>, body: unknown, response: ServerResponse, contentType: string | undefined): void {
+  private route(
+    method: string,
+    parts: string[],
+    query: Record<string, string>,
+    body: unknown,
+    response: ServerResponse,
+    contentType: string | undefined,
+  ): void {
     const path = `/${parts.join("/")}`;
     let match: RegExpMatchArray | null;
     if ((match = path.match(/^\/api\/v1\/namespaces\/([^/]+)$/)) && method === "GET") {
       const found = this.namespaces[match[1]!];
-      return found ? send(response, 200, { apiVersion: "v1", kind: "Namespace", metadata: { name: match[1], ...found }, status: { phase: "Active" } }) : notFound(response, "namespaces", match[1]!);
+      return found
+        ? send(response, 200, { apiVersion: "v1", kind: "Namespace", metadata: { name: match[1], ...found }, status: { phase: "Active" } })
+        : notFound(response, "namespaces", match[1]!);
     }
     if ((match = path.match(/^\/api\/v1\/nodes\/([^/]+)$/))) return this.nodeRoute(method, match[1]!, body, contentType, response);
     if (path === "/api/v1/pods" && method === "GET") {
       const node = /spec\.nodeName=([^,]+)/.exec(query.fieldSelector ?? "")?.[1];
-      return send(response, 200, list("PodList", this.store.list(PODS).filter((pod) => node === undefined || (pod.spec as { nodeName?: string }).nodeName === node)));
+      return send(
+        response,
+        200,
+        list(
+          "PodList",
+          this.store.list(PODS).filter((pod) => node === undefined || (pod.spec as { nodeName?: string }).nodeName === node),
+        ),
+      );
     }
-    if ((match = path.match(/^\/api\/v1\/namespaces\/([^/]+)\/pods\/([^/]+)\/(eviction|log|proxy)(?:\/(.*))?$/))) return this.podSubresource(method, match[1]!, match[2]!, match[3]!, match[4], response);
-    if ((match = path.match(/^\/api\/v1\/namespaces\/([^/]+)\/(pods|secrets)(?:\/([^/]+))?$/))) return this.collection(`v1/${match[2]}`, method, match[1]!, match[3], query, body, response);
-    if ((match = path.match(/^\/apis\/batch\/v1\/namespaces\/([^/]+)\/jobs(?:\/([^/]+))?$/))) return this.collection(JOBS, method, match[1]!, match[2], query, body, response);
+    if ((match = path.match(/^\/api\/v1\/namespaces\/([^/]+)\/pods\/([^/]+)\/(eviction|log|proxy)(?:\/(.*))?$/)))
+      return this.podSubresource(method, match[1]!, match[2]!, match[3]!, match[4], response);
+    if ((match = path.match(/^\/api\/v1\/namespaces\/([^/]+)\/(pods|secrets)(?:\/([^/]+))?$/)))
+      return this.collection(`v1/${match[2]}`, method, match[1]!, match[3], query, body, response);
+    if ((match = path.match(/^\/apis\/batch\/v1\/namespaces\/([^/]+)\/jobs(?:\/([^/]+))?$/)))
+      return this.collection(JOBS, method, match[1]!, match[2], query, body, response);
     if (path.startsWith(CHAOS_PREFIX) && (match = path.slice(CHAOS_PREFIX.length).match(/^([^/]+)\/([a-z]+chaos)(?:\/([^/]+))?$/))) {
       return this.collection(`chaos-mesh.org/v1alpha1/${match[2]}`, method, match[1]!, match[3], query, body, response);
     }
@@ -141,7 +168,15 @@ export class FakeKubeApi implements AsyncDisposable {
   }
 
   /** Create, get, list, watch and delete on a namespaced collection, with the controllers' hooks. */
-  private collection(collection: string, method: string, namespace: string, name: string | undefined, query: Record<string, string>, body: unknown, response: ServerResponse): void {
+  private collection(
+    collection: string,
+    method: string,
+    namespace: string,
+    name: string | undefined,
+    query: Record<string, string>,
+    body: unknown,
+    response: ServerResponse,
+  ): void {
     const plural = collection.split("/").pop()!;
     if (name === undefined && method === "POST") {
       const object = structuredClone(body) as StoredObject;
@@ -157,7 +192,14 @@ export class FakeKubeApi implements AsyncDisposable {
     }
     if (name === undefined && method === "GET") {
       if (query.watch === "true") return this.watch(collection, namespace, query, response);
-      return send(response, 200, list(`${plural}List`, this.store.list(collection, namespace).filter((object) => matchesLabelSelector(object.metadata.labels, query.labelSelector ?? null))));
+      return send(
+        response,
+        200,
+        list(
+          `${plural}List`,
+          this.store.list(collection, namespace).filter((object) => matchesLabelSelector(object.metadata.labels, query.labelSelector ?? null)),
+        ),
+      );
     }
     if (name !== undefined && method === "GET") {
       const found = this.store.get(collection, namespace, name);
@@ -210,7 +252,8 @@ export class FakeKubeApi implements AsyncDisposable {
     if (subresource === "log" && method === "GET") return sendText(response, 200, this.jobs.logs.get(name!) ?? "");
     if (subresource === "proxy" && method === "GET" && rest === "metrics") {
       const metrics = this.jobs.metrics(name!);
-      if (metrics === undefined) return send(response, 503, status(503, "ServiceUnavailable", `error trying to reach service: dial tcp: connect: connection refused (port ${port})`));
+      if (metrics === undefined)
+        return send(response, 503, status(503, "ServiceUnavailable", `error trying to reach service: dial tcp: connect: connection refused (port ${port})`));
       return sendText(response, 200, metrics, "text/plain; version=0.0.4; charset=utf-8");
     }
     send(response, 404, status(404, "NotFound", `no ${subresource} ${rest ?? ""}`));
@@ -221,7 +264,8 @@ export class FakeKubeApi implements AsyncDisposable {
     if (!node) return notFound(response, "nodes", name);
     if (method === "GET") return send(response, 200, node);
     if (method === "PATCH") {
-      if (!contentType?.startsWith("application/merge-patch+json")) return send(response, 415, status(415, "UnsupportedMediaType", `the fake takes merge patches, got ${contentType}`));
+      if (!contentType?.startsWith("application/merge-patch+json"))
+        return send(response, 415, status(415, "UnsupportedMediaType", `the fake takes merge patches, got ${contentType}`));
       mergePatch(node, body);
       return send(response, 200, node);
     }

@@ -75,7 +75,8 @@ export class FakeKubeStore {
     const object = this.get(collection, namespace, name);
     if (!object) return undefined;
     if ((object.metadata.finalizers ?? []).length === 0) return this.finishDeletion(collection, namespace, name);
-    if (!object.metadata.deletionTimestamp) this.update(collection, namespace, name, (stored) => (stored.metadata.deletionTimestamp = new Date().toISOString()));
+    if (!object.metadata.deletionTimestamp)
+      this.update(collection, namespace, name, (stored) => (stored.metadata.deletionTimestamp = new Date().toISOString()));
     return object;
   }
 
@@ -93,7 +94,9 @@ export class FakeKubeStore {
   /** Sends `watcher` the events after resourceVersion `since` (or ADDED for every current object without one), then every new one. */
   watch(watcher: StoreWatcher, since: number | undefined): () => void {
     if (since === undefined) for (const object of this.list(watcher.collection, watcher.namespace)) this.deliver(watcher, "ADDED", object);
-    else for (const event of this.history) if (event.collection === watcher.collection && Number(event.object.metadata.resourceVersion) > since) this.deliver(watcher, event.type, event.object);
+    else
+      for (const event of this.history)
+        if (event.collection === watcher.collection && Number(event.object.metadata.resourceVersion) > since) this.deliver(watcher, event.type, event.object);
     this.watchers.add(watcher);
     return () => this.watchers.delete(watcher);
   }

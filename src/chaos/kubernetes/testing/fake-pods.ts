@@ -26,7 +26,19 @@ export function podObject(input: FakePodInput): StoredObject {
       name: input.name,
       namespace: input.namespace,
       labels: { ...input.labels },
-      ...(input.ownerKind ? { ownerReferences: [{ apiVersion: input.ownerKind === "Job" ? "batch/v1" : "apps/v1", kind: input.ownerKind, name: input.ownerName ?? `${input.name}-owner`, uid: "owner", controller: true }] } : {}),
+      ...(input.ownerKind
+        ? {
+            ownerReferences: [
+              {
+                apiVersion: input.ownerKind === "Job" ? "batch/v1" : "apps/v1",
+                kind: input.ownerKind,
+                name: input.ownerName ?? `${input.name}-owner`,
+                uid: "owner",
+                controller: true,
+              },
+            ],
+          }
+        : {}),
     },
     spec: { nodeName: input.nodeName ?? "node-a", containers: (input.containers ?? ["main"]).map((name) => ({ name, image: "example/image" })) },
     status: podStatus(ready ? "Running" : "Pending", ready),
@@ -38,7 +50,16 @@ export function podStatus(phase: string, ready: boolean, terminated?: { exitCode
     phase,
     conditions: [{ type: "Ready", status: ready ? "True" : "False" }],
     containerStatuses: [
-      { name: "main", ready, restartCount: 0, image: "example/image", imageID: "", state: terminated ? { terminated: { ...terminated, startedAt: new Date().toISOString(), finishedAt: new Date().toISOString() } } : { running: { startedAt: new Date().toISOString() } } },
+      {
+        name: "main",
+        ready,
+        restartCount: 0,
+        image: "example/image",
+        imageID: "",
+        state: terminated
+          ? { terminated: { ...terminated, startedAt: new Date().toISOString(), finishedAt: new Date().toISOString() } }
+          : { running: { startedAt: new Date().toISOString() } },
+      },
     ],
   };
 }
@@ -54,7 +75,8 @@ export function recreateLater(store: FakeKubeStore, pod: StoredObject, delayMs: 
   const owner = (pod.metadata.ownerReferences as { kind: string }[] | undefined)?.[0]?.kind;
   if (owner !== "ReplicaSet" && owner !== "StatefulSet") return;
   setTimeout(() => {
-    const name = owner === "StatefulSet" ? pod.metadata.name : `${pod.metadata.name.replace(/-[a-z0-9]{5}$/, "")}-${randomBytes(3).toString("hex").slice(0, 5)}`;
+    const name =
+      owner === "StatefulSet" ? pod.metadata.name : `${pod.metadata.name.replace(/-[a-z0-9]{5}$/, "")}-${randomBytes(3).toString("hex").slice(0, 5)}`;
     const replacement = structuredClone(pod);
     replacement.metadata = { name, namespace: pod.metadata.namespace, labels: pod.metadata.labels, ownerReferences: pod.metadata.ownerReferences };
     replacement.status = podStatus("Running", true);

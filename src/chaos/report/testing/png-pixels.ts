@@ -33,7 +33,7 @@ export function decodePng(png: Buffer): PngImage {
 
 function chunks(png: Buffer, type: string): Buffer[] {
   const found: Buffer[] = [];
-  for (let offset = 8; offset + 8 <= png.length; ) {
+  for (let offset = 8; offset + 8 <= png.length;) {
     const length = png.readUInt32BE(offset);
     if (png.toString("latin1", offset + 4, offset + 8) === type) found.push(png.subarray(offset + 8, offset + 8 + length));
     offset += 12 + length;
@@ -52,7 +52,8 @@ function unfilter(data: Buffer, stride: number, height: number, bytesPerPixel: n
       const up = row > 0 ? (out[at - stride + i] ?? 0) : 0;
       const upLeft = row > 0 && i >= bytesPerPixel ? (out[at - stride + i - bytesPerPixel] ?? 0) : 0;
       const raw = line[i] ?? 0;
-      const predicted = filter === 0 ? 0 : filter === 1 ? left : filter === 2 ? up : filter === 3 ? (left + up) >> 1 : filter === 4 ? paeth(left, up, upLeft) : Number.NaN;
+      const predicted =
+        filter === 0 ? 0 : filter === 1 ? left : filter === 2 ? up : filter === 3 ? (left + up) >> 1 : filter === 4 ? paeth(left, up, upLeft) : Number.NaN;
       if (Number.isNaN(predicted)) throw new Error(`bad PNG filter type ${filter} on row ${row}`);
       out[at + i] = (raw + predicted) & 0xff;
     }

@@ -100,7 +100,15 @@ export function completedScenario(): Journal {
     faults: [buildFault()],
     samples: probeSamples(12_000, 3_000, 6_000, 7_200),
     rollbacks: [{ name: "restart postgres", at: 6_000, ok: true }],
-    figures: { recoveryMs: 1_200, detectionMs: 250, baselineThroughput: 412, throughputDuringFault: 0.02, pipelineDurationMs: 11_800, pipelineProcesses: 2, retries: 41 },
+    figures: {
+      recoveryMs: 1_200,
+      detectionMs: 250,
+      baselineThroughput: 412,
+      throughputDuringFault: 0.02,
+      pipelineDurationMs: 11_800,
+      pipelineProcesses: 2,
+      retries: 41,
+    },
     integrity: intactIntegrity(),
   });
 }
@@ -143,7 +151,15 @@ export function failedScenarioWithIntegrityDifference(): Journal {
       { name: "remove latency toxic", at: 7_000, ok: true },
       { name: "delete bucket", at: 19_500, ok: false, error: "NoSuchBucket: The specified bucket does not exist" },
     ],
-    figures: { recoveryMs: 6_500, detectionMs: 1_250, baselineThroughput: 412, throughputDuringFault: 0.05, pipelineDurationMs: 19_000, pipelineProcesses: 1, retries: 96 },
+    figures: {
+      recoveryMs: 6_500,
+      detectionMs: 1_250,
+      baselineThroughput: 412,
+      throughputDuringFault: 0.05,
+      pipelineDurationMs: 19_000,
+      pipelineProcesses: 1,
+      retries: 96,
+    },
     integrity: {
       ok: false,
       summary: "3 instrument rows lost, 1 pair duplicated",
