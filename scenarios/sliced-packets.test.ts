@@ -10,8 +10,6 @@ import {
   LATENCY_PROBE,
 } from "../src/chaos/experiment/index.ts";
 
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? NaN;
-
 chaosTest(
   "Software failure: every packet to and from Postgres and S3 is sliced into pieces of a few bytes, 1 ms apart, for 8 s; parsers reassemble them and nothing changes",
   async ({ experiment }) => {
@@ -34,11 +32,14 @@ chaosTest(
       budget: { recoveryMs: 6_000 },
     });
 
-    // Slicing is real when a round trip takes measurably longer: each ~4-byte piece waits 1 ms.
+    // Slicing is real when no round trip is fast any more: each ~4-byte piece of an answer waits 1 ms, so even the
+    // fastest round trip while slicing is far slower than the fastest before. (Medians are not enough: with the
+    // pipeline writing at full speed the round trips before the fault range from 2 to 25 ms.)
     const slicing = faultNamed(journal, "slice Postgres traffic");
     const before = journal.samples.filter((sample) => sample.probe === LATENCY_PROBE.postgres && sample.value !== null && sample.at < slicing.injectedAt!);
     const during = samplesWhileActive(journal, slicing, LATENCY_PROBE.postgres).filter((sample) => sample.value !== null);
-    expect(median(during.map((sample) => sample.value!))).toBeGreaterThan(2 * median(before.map((sample) => sample.value!)));
+    expect(during.length).toBeGreaterThan(5);
+    expect(Math.min(...during.map((sample) => sample.value!))).toBeGreaterThan(2 * Math.min(...before.map((sample) => sample.value!)));
 
     expect(journal).toHaveCompleted();
     expect(journal).toMatchTheGoldenOutput();
