@@ -20,12 +20,15 @@ import { estimateDisk, gib, refuseForDisk } from "./lakh/disk-estimate.ts";
 import { diskTable, mib, PEAK_RSS_LIMIT_BYTES, projectionTable, rssViolations, stageTable, stepTable, type ShardedRunFigures } from "./lakh/lakh-report.ts";
 import { describeProfile, readRealMidiProfile, REAL_MIDI_DIR } from "./lakh/real-midi-profile.ts";
 import { planCorpus, plannedTokens } from "./lakh/song-plan.ts";
+import { measureS3ReadRate } from "./lakh/s3-read-rate.ts";
 import { runStage } from "./lakh/stage-processes.ts";
 import { estimateRunMs } from "./lakh/time-estimate.ts";
 import { projectWorkers } from "./lakh/worker-projection.ts";
 
 /** The Lakh MIDI Dataset's number of files. */
 const LAKH_SONGS = 176_581;
+/** Objects read back to measure the S3 server's own rate. */
+const S3_READ_SAMPLE = 500;
 
 const USAGE = "usage: node --import tsx bench/lakh.ts [--songs N] [--shards 1,2] [--workers 1,2,4,8,16] [--seed S] [--real-midi DIR] [--estimate-only]";
 
@@ -60,7 +63,12 @@ log(
     `${count.pairs.toLocaleString("en")} similar pairs (lsh, as the pipeline's default)`,
 );
 
-const estimate = estimateDisk({ objectSizes: plan.songs.map((song) => song.bytes), instrumentRows: plan.instrumentRows, ledgerRows: songs, pairRows: count.pairs });
+const estimate = estimateDisk({
+  objectSizes: plan.songs.map((song) => song.bytes),
+  instrumentRows: plan.instrumentRows,
+  ledgerRows: songs,
+  pairRows: count.pairs,
+});
 const dir = tmpdir();
 const { bavail, bsize } = statfsSync(dir);
 const available = bavail * bsize;
@@ -82,12 +90,24 @@ const runs: ShardedRunFigures[] = [];
   log(`seeding s3://${env.bucket} (${uploadConcurrency} uploads at a time, each file rendered just before its PUT)...`);
   const upload = await uploadCorpus(env.s3Client(), env.bucket, plan.songs, { concurrency: uploadConcurrency, onProgress: (n) => log(`  ${n} uploaded`) });
   if (upload.objects !== songs) throw new Error(`uploaded ${upload.objects} of ${songs} objects`);
+  const readRate = await measureS3ReadRate(
+    env.s3Client(),
+    env.bucket,
+    plan.songs.slice(0, S3_READ_SAMPLE).map((song) => song.key),
+    8,
+  );
+  const s3Line =
+    `s3rver alone: ${Math.round(readRate.objectsPerSecond)} GETs/s of whole objects, ${readRate.msPerObject.toFixed(1)} ms each, ` +
+    `${readRate.concurrency} at a time (${readRate.objects} objects), to compare with the extraction's download step below`;
+  log(s3Line);
   for (const shards of shardCounts) runs.push(await runSharded(env, shards));
 
   const violations = rssViolations(runs);
-  log(`\n## Lakh-scale run: ${songs.toLocaleString("en")} songs, N = ${shardCounts.join(" and ")} processes per stage (${new Date().toISOString().slice(0, 10)})\n`);
+  log(
+    `\n## Lakh-scale run: ${songs.toLocaleString("en")} songs, N = ${shardCounts.join(" and ")} processes per stage (${new Date().toISOString().slice(0, 10)})\n`,
+  );
   log(stageTable(upload, runs));
-  log(`\n${stepTable(runs, upload.bytes)}`);
+  log(`\n${stepTable(runs, upload.bytes)}\n\n${s3Line}`);
   log(`\n${diskTable(estimate, runs)}`);
   log(
     violations.length === 0

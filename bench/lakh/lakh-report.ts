@@ -38,7 +38,11 @@ export function stageTable(upload: UploadFigures, runs: readonly ShardedRunFigur
 
 /** Disk estimated before the run against what the runs left. */
 export function diskTable(estimate: DiskEstimate, runs: readonly ShardedRunFigures[]): string {
-  const lines = ["| | S3 objects | Postgres (one run, WAL included) |", "|---|---:|---:|", `| estimated before starting | ${gib(estimate.s3Bytes)} | ${gib(estimate.postgresBytes)} |`];
+  const lines = [
+    "| | S3 objects | Postgres (one run, WAL included) |",
+    "|---|---:|---:|",
+    `| estimated before starting | ${gib(estimate.s3Bytes)} | ${gib(estimate.postgresBytes)} |`,
+  ];
   for (const run of runs) lines.push(`| measured after N = ${run.shards} | ${gib(run.s3DiskBytes)} | ${gib(run.postgresDiskBytes)} |`);
   return lines.join("\n");
 }
@@ -95,7 +99,9 @@ export function stepTable(runs: readonly ShardedRunFigures[], corpusBytes: numbe
           `download ${step("download").toFixed(1)} s (${((step("download") / objects) * 1000).toFixed(1)} ms per object), ` +
           `parse ${step("parse").toFixed(1)} s (${(corpusBytes / 1024 ** 2 / step("parse")).toFixed(0)} MiB/s), write ${step("write-instruments").toFixed(1)} s`;
       } else {
-        const search = sum(stage.processes.map((p) => p.summary.durationMs / 1000 - (p.steps["load-songs"] ?? Number.NaN) - (p.steps["write-pairs"] ?? Number.NaN)));
+        const search = sum(
+          stage.processes.map((p) => p.summary.durationMs / 1000 - (p.steps["load-songs"] ?? Number.NaN) - (p.steps["write-pairs"] ?? Number.NaN)),
+        );
         steps = `load songs ${step("load-songs").toFixed(1)} s, write pairs ${step("write-pairs").toFixed(1)} s, search and checkpoints (the rest) ${search.toFixed(1)} s`;
       }
       lines.push(`| ${run.shards} | ${stage.stage} | ${seconds(inProcess)} | ${seconds(startup)} | ${steps} |`);

@@ -64,7 +64,9 @@ export async function readRealMidiProfile(dir = REAL_MIDI_DIR): Promise<RealMidi
 }
 
 /** The profile of already-read collections; pure, for tests. */
-export function profileOf(collections: { name: string; songs: { bytes: number; instruments: { program: number; isDrum: boolean }[] }[]; rejected: number }[]): RealMidiProfile {
+export function profileOf(
+  collections: { name: string; songs: { bytes: number; instruments: { program: number; isDrum: boolean }[] }[]; rejected: number }[],
+): RealMidiProfile {
   const templates: SongTemplate[] = [];
   const templateWeights: number[] = [];
   const melodicPrograms = new Array<number>(128).fill(0);

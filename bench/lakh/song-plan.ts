@@ -69,6 +69,9 @@ export function plannedTokens(songs: readonly PlannedSong[]): SongTokens[] {
 
 function lakhStyleKey(random: () => number): string {
   let hex = "";
-  for (let i = 0; i < 4; i++) hex += randomInt(random, 2 ** 32).toString(16).padStart(8, "0");
+  for (let i = 0; i < 4; i++)
+    hex += randomInt(random, 2 ** 32)
+      .toString(16)
+      .padStart(8, "0");
   return `${hex[0]}/${hex}.mid`;
 }

@@ -33,7 +33,10 @@ export function renderSong(song: PlannedSong): Buffer {
   at = bytes(out, at, [0x00, 0xff, 0x51, 0x03, 0x07, 0xa1, 0x20]);
   if (padding > 0) at = textEvent(out, at, padding);
   at = bytes(out, at, [0x00, 0xff, 0x2f, 0x00]);
-  const instruments = [...song.melodic.map((program, i) => ({ program, channel: MELODIC_CHANNELS[i % 15]! })), ...song.drums.map((program) => ({ program, channel: DRUM_CHANNEL }))];
+  const instruments = [
+    ...song.melodic.map((program, i) => ({ program, channel: MELODIC_CHANNELS[i % 15]! })),
+    ...song.drums.map((program) => ({ program, channel: DRUM_CHANNEL })),
+  ];
   instruments.forEach(({ program, channel }, track) => {
     const trackNotes = Math.floor(notes / tracks) + (track < notes % tracks ? 1 : 0);
     at += out.write("MTrk", at, "latin1");

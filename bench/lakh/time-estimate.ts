@@ -4,15 +4,17 @@
  */
 export const MEASURED_RATES = {
   /** Songs rendered and PUT to s3rver per second, 16 at a time. */
-  uploadObjectsPerSecond: 150,
+  uploadObjectsPerSecond: 40,
   /** Objects listed, downloaded, parsed and written per second by one extraction process. */
-  extractObjectsPerSecond: 150,
+  extractObjectsPerSecond: 25,
   /** Pairs searched and written per second by one similarity process (at the slowest shard count). */
   similarityPairsPerSecond: 20_000,
+  /** Starting a pipeline process (loading its TypeScript sources) on the loaded machine. */
+  processStartSeconds: 15,
 };
 
 /** Upload once, then both stages once per shard count; the shard counts run on 2 loaded cores, so their processes are not counted as parallel. */
 export function estimateRunMs(run: { songs: number; pairs: number; shardCounts: readonly number[] }, rates = MEASURED_RATES): number {
-  const perRun = run.songs / rates.extractObjectsPerSecond + run.pairs / rates.similarityPairsPerSecond;
+  const perRun = 2 * rates.processStartSeconds + run.songs / rates.extractObjectsPerSecond + run.pairs / rates.similarityPairsPerSecond;
   return 1000 * (run.songs / rates.uploadObjectsPerSecond + run.shardCounts.length * perRun);
 }
