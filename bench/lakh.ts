@@ -10,6 +10,7 @@
  */
 import { execFileSync } from "node:child_process";
 import { readFileSync, statfsSync } from "node:fs";
+import { mkdir, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { parseArgs } from "node:util";
 import pg from "pg";
@@ -117,12 +118,13 @@ const runs: ShardedRunFigures[] = [];
   const measured = runs.map((run) => ({
     shards: run.shards,
     extract: run.extract.processes.map((p) => ({ objects: p.summary.extraction?.objectsWritten ?? 0, ms: p.summary.durationMs })),
-    similarity: run.similarity.processes.map((p) => ({ ms: p.summary.durationMs })),
+    similarity: run.similarity.processes.map((p) => ({ ms: p.summary.durationMs, writeMs: 1000 * (p.steps["write-pairs"] ?? Number.NaN) })),
   }));
   const here = projectWorkers(measured, { songs, pairScale: 1 }, workers);
   log(
-    `\nprojection for K workers (per-process extraction ${Math.round(here.extractObjectsPerSecond)} objects/s; similarity fitted as ` +
-      `${(here.fit.fixedMs / 1000).toFixed(1)} s every shard repeats + ${(here.fit.divisibleMs / 1000).toFixed(1)} s / K${here.fit.fromOneRun ? ", from one shard count only: optimistic" : ""}; in-process times, start-up excluded; assumes Postgres and S3 keep up):\n`,
+    `\nprojection for K workers (per-process extraction ${Math.round(here.extractObjectsPerSecond)} objects/s; similarity ` +
+      `${(here.similarity.repeatedMs / 1000).toFixed(1)} s that every shard repeats (loading, search) + ${(here.similarity.divisibleMs / 1000).toFixed(1)} s of pair writes / K; ` +
+      `in-process times, start-up excluded; assumes Postgres and S3 keep up):\n`,
   );
   log(projectionTable(here.projections, songs));
   if (songs !== LAKH_SONGS) {
@@ -131,6 +133,10 @@ const runs: ShardedRunFigures[] = [];
     log(`\nthe same, scaled to Lakh size (${lakhPairs.toLocaleString("en")} pairs in the plan; similarity taken as proportional to pairs):\n`);
     log(projectionTable(lakh.projections, LAKH_SONGS));
   }
+  const figuresFile = `reports/lakh-${songs}.json`;
+  await mkdir("reports", { recursive: true });
+  await writeFile(figuresFile, JSON.stringify({ songs, seed, pairs: count.pairs, estimate, upload, readRate, runs }, null, 2));
+  log(`\nevery measured figure: ${figuresFile}`);
   if (violations.length > 0) process.exitCode = 1;
 }
 
