@@ -22,7 +22,7 @@ export function stageTable(upload: UploadFigures, runs: readonly ShardedRunFigur
   const lines = [
     "| shards | stage | wall time | rows | rows/s | objects/s | peak RSS per process | balance: work, time (max / mean shard) |",
     "|---:|---|---:|---:|---:|---:|---|---:|",
-    `| – | upload (render + PUT to s3rver) | ${seconds(upload.ms)} | – | – | ${rate(upload.objects, upload.ms)} (${((upload.bytes / 1024 ** 2 / upload.ms) * 1000).toFixed(1)} MiB/s) | – | – |`,
+    `| – | upload (render + PUT to s3rver${upload.retries > 0 ? `, ${upload.retries} PUTs retried` : ""}) | ${seconds(upload.ms)} | – | – | ${rate(upload.objects, upload.ms)} (${((upload.bytes / 1024 ** 2 / upload.ms) * 1000).toFixed(1)} MiB/s) | – | – |`,
   ];
   for (const run of runs) {
     const objects = sum(run.extract.processes.map((p) => p.summary.extraction?.objectsWritten ?? 0));

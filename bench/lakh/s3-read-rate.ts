@@ -1,4 +1,5 @@
 import { GetObjectCommand, type S3Client } from "@aws-sdk/client-s3";
+import { DEFAULT_RETRY_POLICY, withRetry } from "../../src/pipeline/index.ts";
 
 /** GETs of whole objects per second that the S3 server answers on its own, with nothing else in the loop. */
 export interface S3ReadRate {
@@ -21,8 +22,10 @@ export async function measureS3ReadRate(client: S3Client, bucket: string, keys: 
     Array.from({ length: Math.min(concurrency, keys.length) }, async () => {
       for (let index = next++; index < keys.length; index = next++) {
         const begun = performance.now();
-        const response = await client.send(new GetObjectCommand({ Bucket: bucket, Key: keys[index] }));
-        await response.Body!.transformToByteArray();
+        await withRetry(`GET ${keys[index]}`, DEFAULT_RETRY_POLICY, async () => {
+          const response = await client.send(new GetObjectCommand({ Bucket: bucket, Key: keys[index] }));
+          await response.Body!.transformToByteArray();
+        });
         busyMs += performance.now() - begun;
       }
     }),
