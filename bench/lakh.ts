@@ -58,6 +58,9 @@ log(`profile: ${describeProfile(profile)}`);
 const plan = planCorpus(profile, songs, seed);
 const tokens = plannedTokens(plan.songs);
 const count = countSimilarPairs(tokens, DEFAULT_SIMILARITY_OPTIONS);
+// For the projection to Lakh size; counted now, as a niced process may wait long for the CPU, not while the servers are up.
+const lakhPairs =
+  songs === LAKH_SONGS ? count.pairs : countSimilarPairs(plannedTokens(planCorpus(profile, LAKH_SONGS, seed).songs), DEFAULT_SIMILARITY_OPTIONS).pairs;
 log(
   `corpus: ${songs.toLocaleString("en")} songs (seed ${seed}), ${gib(plan.totalBytes)} of MIDI, ${plan.instrumentRows.toLocaleString("en")} instruments; ` +
     `${count.eligibleSongs.toLocaleString("en")} songs with >= ${DEFAULT_SIMILARITY_OPTIONS.minDistinctTokens} tokens in ${count.distinctSets.toLocaleString("en")} sets: ` +
@@ -128,7 +131,6 @@ const runs: ShardedRunFigures[] = [];
   );
   log(projectionTable(here.projections, songs));
   if (songs !== LAKH_SONGS) {
-    const lakhPairs = countSimilarPairs(plannedTokens(planCorpus(profile, LAKH_SONGS, seed).songs), DEFAULT_SIMILARITY_OPTIONS).pairs;
     const lakh = projectWorkers(measured, { songs: LAKH_SONGS, pairScale: lakhPairs / count.pairs }, workers);
     log(`\nthe same, scaled to Lakh size (${lakhPairs.toLocaleString("en")} pairs in the plan; similarity taken as proportional to pairs):\n`);
     log(projectionTable(lakh.projections, LAKH_SONGS));
