@@ -70,13 +70,33 @@ describe("externalConfigFromEnv", () => {
 
   it.each([
     ["a missing database URL", { CHAOS_EXTERNAL_DATABASE_URL: undefined }, "CHAOS_EXTERNAL_DATABASE_URL is required"],
-    ["a database URL that is not a URL", { CHAOS_EXTERNAL_DATABASE_URL: `host=db user=chaos password=${PASSWORD}` }, "CHAOS_EXTERNAL_DATABASE_URL is not a URL"],
-    ["a database URL of another scheme", { CHAOS_EXTERNAL_DATABASE_URL: `mysql://chaos:${PASSWORD}@db/x` }, "CHAOS_EXTERNAL_DATABASE_URL must be a postgres:// URL"],
-    ["a Unix socket", { CHAOS_EXTERNAL_DATABASE_URL: "postgres://chaos@db/postgres?host=/var/run/postgresql" }, "CHAOS_EXTERNAL_DATABASE_URL must name a TCP host"],
-    ["sslmode=require", { CHAOS_EXTERNAL_DATABASE_URL: `postgres://chaos:${PASSWORD}@db/postgres?sslmode=require` }, "CHAOS_EXTERNAL_DATABASE_URL has sslmode=require"],
+    [
+      "a database URL that is not a URL",
+      { CHAOS_EXTERNAL_DATABASE_URL: `host=db user=chaos password=${PASSWORD}` },
+      "CHAOS_EXTERNAL_DATABASE_URL is not a URL",
+    ],
+    [
+      "a database URL of another scheme",
+      { CHAOS_EXTERNAL_DATABASE_URL: `mysql://chaos:${PASSWORD}@db/x` },
+      "CHAOS_EXTERNAL_DATABASE_URL must be a postgres:// URL",
+    ],
+    [
+      "a Unix socket",
+      { CHAOS_EXTERNAL_DATABASE_URL: "postgres://chaos@db/postgres?host=/var/run/postgresql" },
+      "CHAOS_EXTERNAL_DATABASE_URL must name a TCP host",
+    ],
+    [
+      "sslmode=require",
+      { CHAOS_EXTERNAL_DATABASE_URL: `postgres://chaos:${PASSWORD}@db/postgres?sslmode=require` },
+      "CHAOS_EXTERNAL_DATABASE_URL has sslmode=require",
+    ],
     ["no database", { CHAOS_EXTERNAL_DATABASE_URL: `postgres://chaos:${PASSWORD}@db:5432` }, "CHAOS_EXTERNAL_DATABASE_URL must name a database"],
     ["a missing S3 endpoint", { CHAOS_EXTERNAL_S3_ENDPOINT: "" }, "CHAOS_EXTERNAL_S3_ENDPOINT is required"],
-    ["an S3 endpoint with credentials", { CHAOS_EXTERNAL_S3_ENDPOINT: `http://key:${SECRET_KEY}@minio:9000` }, "CHAOS_EXTERNAL_S3_ENDPOINT must not carry credentials"],
+    [
+      "an S3 endpoint with credentials",
+      { CHAOS_EXTERNAL_S3_ENDPOINT: `http://key:${SECRET_KEY}@minio:9000` },
+      "CHAOS_EXTERNAL_S3_ENDPOINT must not carry credentials",
+    ],
     ["an https S3 endpoint", { CHAOS_EXTERNAL_S3_ENDPOINT: "https://s3.example" }, "CHAOS_EXTERNAL_S3_ENDPOINT must be an http:// endpoint"],
     ["an S3 endpoint that is not a URL", { CHAOS_EXTERNAL_S3_ENDPOINT: "minio:9000:x" }, "CHAOS_EXTERNAL_S3_ENDPOINT must be"],
     ["a missing bucket", { CHAOS_EXTERNAL_S3_BUCKET: undefined }, "CHAOS_EXTERNAL_S3_BUCKET is required"],
@@ -123,11 +143,11 @@ describe("the opt-in to an external target", () => {
 
   it("refuses an unlisted target and says what to set", () => {
     const target = "external (postgres db:5432, s3 minio:9000)";
-    expect(() => checkTargetOptIn(target, undefined)).toThrow(
-      new TargetNotAllowedError(target, undefined).message,
-    );
+    expect(() => checkTargetOptIn(target, undefined)).toThrow(new TargetNotAllowedError(target, undefined).message);
     expect(() => checkTargetOptIn(target, undefined)).toThrow(`Opt in explicitly with CHAOS_ALLOW_TARGET="external (postgres db:5432, s3 minio:9000)"`);
-    expect(() => checkTargetOptIn(target, "external (postgres db:5432)")).toThrow(/\(it is set to "external \(postgres db:5432\)", which names another target\)$/);
+    expect(() => checkTargetOptIn(target, "external (postgres db:5432)")).toThrow(
+      /\(it is set to "external \(postgres db:5432\)", which names another target\)$/,
+    );
     expect(() => checkTargetOptIn(target, target)).not.toThrow();
   });
 

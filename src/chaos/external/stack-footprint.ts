@@ -1,8 +1,5 @@
-import { DeleteBucketCommand, DeleteObjectsCommand, HeadBucketCommand, type S3Client } from "@aws-sdk/client-s3";
+import { DeleteBucketCommand, DeleteObjectCommand, HeadBucketCommand, type S3Client } from "@aws-sdk/client-s3";
 import pg from "pg";
-
-/** Keys per DeleteObjects request (S3's limit). */
-const DELETE_BATCH_KEYS = 1000;
 
 /**
  * What the suite put into the user's stack, so that stopping takes exactly
@@ -53,15 +50,12 @@ export class StackFootprint {
         (error: unknown) => failures.push(new Error(`could not drop database ${name}`, { cause: error })),
       );
     }
-    const keys = [...this.keys];
-    for (let start = 0; start < keys.length; start += DELETE_BATCH_KEYS) {
-      const batch = keys.slice(start, start + DELETE_BATCH_KEYS);
-      await s3.send(new DeleteObjectsCommand({ Bucket: this.bucket, Delete: { Objects: batch.map((Key) => ({ Key })), Quiet: true } })).then(
-        (answer) => {
-          for (const key of batch) this.keys.delete(key);
-          for (const error of answer.Errors ?? []) failures.push(new Error(`could not delete ${error.Key}: ${error.Code} ${error.Message}`));
-        },
-        (error: unknown) => failures.push(new Error(`could not delete ${batch.length} seeded objects from bucket ${this.bucket}`, { cause: error })),
+    // One DeleteObject at a time: servers differ in the DeleteObjects checksum they accept, and s3rver fails
+    // concurrent deletes under one prefix (each removes the directories it emptied).
+    for (const key of [...this.keys]) {
+      await s3.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: key })).then(
+        () => this.keys.delete(key),
+        (error: unknown) => failures.push(new Error(`could not delete seeded object ${key} from bucket ${this.bucket}`, { cause: error })),
       );
     }
     if (this.bucketCreated && failures.length === 0) {
@@ -70,8 +64,15 @@ export class StackFootprint {
         (error: unknown) => failures.push(new Error(`could not remove bucket ${this.bucket}, which the suite created`, { cause: error })),
       );
     }
-    if (failures.length > 0) throw new AggregateError(failures, "could not leave the external stack as it was found");
+    if (failures.length > 0) {
+      throw new AggregateError(failures, `could not leave the external stack as it was found: ${failures.map((failure) => describe(failure)).join("; ")}`);
+    }
   }
+}
+
+function describe(failure: unknown): string {
+  if (!(failure instanceof Error)) return String(failure);
+  return failure.cause instanceof Error ? `${failure.message} (${failure.cause.message})` : failure.message;
 }
 
 async function withClient<T>(url: string, use: (client: pg.Client) => Promise<T>): Promise<T> {
