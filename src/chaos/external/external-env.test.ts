@@ -1,9 +1,11 @@
 import { CreateBucketCommand, ListBucketsCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
 import pg from "pg";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { fileURLToPath } from "node:url";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { createS3Client } from "../../pipeline/index.ts";
 import { UnsupportedFaultError } from "../core/index.ts";
 import { PostgresServer, S3Server, S3RVER_CREDENTIALS } from "../embedded/index.ts";
+import { InterruptibleChild } from "../testing/index.ts";
 import { startToxiproxyServer, type StartedToxiproxyServer } from "../toxiproxy/index.ts";
 import { ExternalEnvironment } from "./external-env.ts";
 import { ExternalToxiproxyError } from "./user-toxiproxy-fault-path.ts";
@@ -171,4 +173,32 @@ describe("the external environment with the project's own proxies", () => {
     }
     expect(await stackState()).toEqual(before);
   }, 120_000);
+});
+
+describe("Ctrl-C on the external environment", () => {
+  it.skipIf(process.platform !== "linux")(
+    "rolls every fault back, puts the user's proxies back and takes away the suite's database and objects",
+    async () => {
+      const before = await stackState();
+      // The child reads the stack's URLs and credentials from its environment, never from its arguments.
+      for (const [name, value] of Object.entries(variables("user-data", true))) vi.stubEnv(name, value);
+      let child: InterruptibleChild;
+      try {
+        child = new InterruptibleChild(fileURLToPath(new URL("./testing/hold-external-faults-until-interrupted.ts", import.meta.url)));
+      } finally {
+        vi.unstubAllEnvs();
+      }
+      await using _child = child;
+      const { database } = await child.report<{ database: string }>();
+      const during = await stackState();
+      expect(during.databases).toContain(database);
+      expect(during.proxies.find((proxy) => proxy.name === "pg_main")?.toxics.map((toxic) => toxic.type)).toEqual(["latency"]);
+      expect(during.proxies.find((proxy) => proxy.name === "minio")?.enabled).toBe(false);
+
+      child.interrupt();
+      expect((await child.exited).code).toBe(130);
+      expect(await stackState()).toEqual(before);
+    },
+    60_000,
+  );
 });
