@@ -51,12 +51,13 @@ function variables(bucket: string, withToxiproxy: boolean): Record<string, strin
   return { ...all, CHAOS_ALLOW_TARGET: new ExternalEnvironment().withVariables(all).resolve().target };
 }
 
-async function query(url: string, sql: string): Promise<pg.QueryResult[]> {
+/** The rows of the last statement of `sql`. */
+async function query(url: string, sql: string): Promise<Record<string, unknown>[]> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
-    const result = await client.query(sql);
-    return Array.isArray(result) ? result : [result];
+    const result: pg.QueryResult | pg.QueryResult[] = await client.query(sql);
+    return (Array.isArray(result) ? result.at(-1)! : result).rows;
   } finally {
     await client.end();
   }
@@ -64,8 +65,8 @@ async function query(url: string, sql: string): Promise<pg.QueryResult[]> {
 
 /** Everything of the stack a run could leave changed: databases, the user's rows, every bucket and key, every proxy and toxic. */
 async function stackState() {
-  const [databases] = await query(postgres.connectionUri(), "SELECT datname FROM pg_database ORDER BY datname");
-  const [orders] = await query(postgres.connectionUri("user_app"), "SELECT id FROM orders ORDER BY id");
+  const databases = await query(postgres.connectionUri(), "SELECT datname FROM pg_database ORDER BY datname");
+  const orders = await query(postgres.connectionUri("user_app"), "SELECT id FROM orders ORDER BY id");
   const buckets = ((await s3Admin.send(new ListBucketsCommand({}))).Buckets ?? []).map((bucket) => bucket.Name!).sort();
   const objects = await Promise.all(
     buckets.map(async (bucket) => [bucket, ((await s3Admin.send(new ListObjectsV2Command({ Bucket: bucket }))).Contents ?? []).map((object) => object.Key)]),
@@ -77,7 +78,7 @@ async function stackState() {
     upstream,
     toxics,
   }));
-  return { databases: databases.rows.map((row) => row.datname), orders: orders.rows, objects, proxies };
+  return { databases: databases.map((row) => row.datname), orders, objects, proxies };
 }
 
 const CORPUS = [1, 2, 3].map((n) => ({ key: `corpus-external-test/songs/${n}.mid`, body: new Uint8Array([n]) }));
@@ -153,9 +154,9 @@ describe("the external environment with the project's own proxies", () => {
       const refused = await faults.postgres({ type: "error", match: { pattern: /^SELECT 42/ }, sqlstate: "40001" });
       await expect(query(env.proxiedDatabaseUrl(database.name), "SELECT 42")).rejects.toMatchObject({ code: "40001" });
       // The direct path (the suite's checks) is untouched by the rule.
-      expect((await query(database.url, "SELECT 42 AS answer"))[0].rows).toEqual([{ answer: 42 }]);
+      expect(await query(database.url, "SELECT 42 AS answer")).toEqual([{ answer: 42 }]);
       await refused.remove();
-      expect((await query(env.proxiedDatabaseUrl(database.name), "SELECT 42 AS answer"))[0].rows).toEqual([{ answer: 42 }]);
+      expect(await query(env.proxiedDatabaseUrl(database.name), "SELECT 42 AS answer")).toEqual([{ answer: 42 }]);
 
       for (const inject of [() => faults.kill("postgres"), () => faults.pause("s3"), () => faults.stop("postgres"), () => faults.exhaustConnections()]) {
         const error = await inject().then(

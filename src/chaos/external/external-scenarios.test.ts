@@ -79,7 +79,7 @@ async function runScenario(file: string, stack: Record<string, string>): Promise
   const code = await new Promise<number | null>((resolve) => child.on("close", resolve));
   const journals = (await readdir(join(dir, "journals")).catch(() => [])).filter((name) => name.endsWith(".json"));
   if (journals.length !== 1) throw new Error(`expected one journal from ${file}, found ${journals.length}; exit ${code}:\n${output.slice(-4000)}`);
-  return { code, output, journal: JSON.parse(await readFile(join(dir, "journals", journals[0]), "utf8")) as Journal };
+  return { code, output, journal: JSON.parse(await readFile(join(dir, "journals", journals[0]!), "utf8")) as Journal };
 }
 
 /** Databases, the user's rows, every bucket and key, every proxy and its toxics. */
@@ -127,7 +127,7 @@ describe("real scenarios on the external environment", () => {
       const before = await stackState();
       const stack = variables(true);
       const run = await runScenario("scenarios/postgres-network-partition.test.ts", stack);
-      expectPassedOnExternal(run, stack.CHAOS_ALLOW_TARGET);
+      expectPassedOnExternal(run, stack.CHAOS_ALLOW_TARGET!);
       const partition = run.journal.faults.find((fault) => fault.kind === "network/partition")!;
       expect(partition.target).toBe("proxy pg_main");
       expect(partition.observations.enabled).toBe(false);
@@ -142,7 +142,7 @@ describe("real scenarios on the external environment", () => {
       const before = await stackState();
       const stack = variables(false);
       const run = await runScenario("scenarios/s3-throttling.test.ts", stack);
-      expectPassedOnExternal(run, stack.CHAOS_ALLOW_TARGET);
+      expectPassedOnExternal(run, stack.CHAOS_ALLOW_TARGET!);
       const slowDown = run.journal.faults.find((fault) => fault.kind === "s3/error")!;
       expect(slowDown.observations.requestsFaulted).toBeGreaterThan(20);
       expect(await stackState()).toEqual(before);
