@@ -8,6 +8,7 @@ import { PostgresServer, S3Server, S3RVER_CREDENTIALS } from "../embedded/index.
 import { InterruptibleChild } from "../testing/index.ts";
 import { startToxiproxyServer, type StartedToxiproxyServer } from "../toxiproxy/index.ts";
 import { ExternalEnvironment } from "./external-env.ts";
+import type { ExternalFaultLibrary } from "./external-fault-library.ts";
 import { ExternalToxiproxyError } from "./user-toxiproxy-fault-path.ts";
 
 // "The user's stack": a Postgres, an S3 server and a Toxiproxy started here with the raw building blocks, holding
@@ -158,14 +159,23 @@ describe("the external environment with the project's own proxies", () => {
       await refused.remove();
       expect(await query(env.proxiedDatabaseUrl(database.name), "SELECT 42 AS answer")).toEqual([{ answer: 42 }]);
 
-      for (const inject of [() => faults.kill("postgres"), () => faults.pause("s3"), () => faults.stop("postgres"), () => faults.exhaustConnections()]) {
+      const library = faults as ExternalFaultLibrary;
+      const refusals = [
+        () => library.kill("postgres"),
+        () => library.pause("s3"),
+        () => library.stop("postgres"),
+        () => library.exhaustConnections(),
+        () => library.slowQueries({ sessions: 1 }),
+        () => library.lockTable({ table: "orders" }),
+      ];
+      for (const inject of refusals) {
         const error = await inject().then(
           () => undefined,
           (thrown: unknown) => thrown,
         );
         expect(error).toBeInstanceOf(UnsupportedFaultError);
         expect((error as Error).message).toMatch(
-          /is not available on the external environment: (the suite did not start it|it would load a server others share)/,
+          /is not available on the external environment: (the suite did not start it|it would load a server others share|it would lock tables in the database you gave)/,
         );
       }
       expect(faults.injected).toHaveLength(2);

@@ -6,20 +6,22 @@ import {
   type PauseOptions,
   type ServiceName,
 } from "../core/index.ts";
-import { ProxiedFaultLibrary, type SlowQueriesOptions } from "../faults/index.ts";
+import { ProxiedFaultLibrary, type SlowQueriesOptions, type TableLockOptions } from "../faults/index.ts";
 import type { FaultPath } from "./fault-path.ts";
 
 const ENVIRONMENT = "external";
 const NOT_OURS = "the suite did not start it and does not own its process; break its network path instead (partition, toxics)";
 const SHARED_SERVER = "it would load a server others share; faults on an external stack stay on the pipeline's own connections and database";
+const USER_DATABASE =
+  "it would lock tables in the database you gave, which is yours; faults on an external stack stay on the pipeline's own connections and database";
 
 /**
  * The fault library of the external environment: network faults, S3 rules
  * and Postgres rules on the pipeline's path (from {@link ProxiedFaultLibrary}),
  * CPU and memory pressure on this machine where the pipeline runs. Faults on
  * the user's services themselves are refused with the reason: their processes
- * (kill, stop, pause) and their whole server (every connection slot, CPU-heavy
- * queries).
+ * (kill, stop, pause), their whole server (every connection slot, CPU-heavy
+ * queries) and the database the user gave (table locks).
  */
 export class ExternalFaultLibrary extends ProxiedFaultLibrary {
   constructor(path: FaultPath, databaseUrl: string) {
@@ -49,5 +51,9 @@ export class ExternalFaultLibrary extends ProxiedFaultLibrary {
 
   override slowQueries(_options: Omit<SlowQueriesOptions, "connectionUri">): Promise<FaultHandle> {
     return Promise.reject(new UnsupportedFaultError("slow queries on postgres", ENVIRONMENT, SHARED_SERVER));
+  }
+
+  override lockTable(_options: Omit<TableLockOptions, "connectionUri">): Promise<FaultHandle> {
+    return Promise.reject(new UnsupportedFaultError("a table lock", ENVIRONMENT, USER_DATABASE));
   }
 }

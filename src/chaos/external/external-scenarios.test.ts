@@ -149,4 +149,18 @@ describe("real scenarios on the external environment", () => {
     },
     SCENARIO_TIMEOUT_MS,
   );
+
+  it(
+    "postgres-frozen, which needs SIGSTOP of the user's Postgres, skips with the reason and leaves the stack as found",
+    async () => {
+      const before = await stackState();
+      const run = await runScenario("scenarios/postgres-frozen.test.ts", variables(false));
+      expect(run.code, run.output.slice(-4000)).toBe(0);
+      expect(run.output).toMatch(/Tests\s+1 skipped \(1\)/);
+      expect(run.journal.status).toBe("aborted");
+      expect(run.journal.reason).toMatch(/pause of postgres is not available on the external environment: the suite did not start it/);
+      expect(await stackState()).toEqual(before);
+    },
+    SCENARIO_TIMEOUT_MS,
+  );
 });
