@@ -1,8 +1,7 @@
 import { spawn } from "node:child_process";
 import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
-import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { CreateBucketCommand, ListBucketsCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
 import pg from "pg";
@@ -13,11 +12,11 @@ import { PostgresServer, S3Server, S3RVER_CREDENTIALS } from "../embedded/index.
 import { startToxiproxyServer, type StartedToxiproxyServer } from "../toxiproxy/index.ts";
 import { ExternalEnvironment } from "./external-env.ts";
 
-// Real scenarios, unchanged, run with CHAOS_ENV=external against a stack this test starts apart from the
+// Real scenarios, unchanged, run by `chaos-control run --env external` against a stack this test starts apart from the
 // environment code (its own Postgres, s3rver and Toxiproxy, holding data of "the user's"); each scenario
 // asserts its fault happened, recovery within budget and the golden output, and this test reads its journal.
 const ROOT = fileURLToPath(new URL("../../../", import.meta.url));
-const VITEST = join(dirname(createRequire(import.meta.url).resolve("vitest/package.json")), "vitest.mjs");
+const CLI = join(ROOT, "bin/chaos-control.mjs");
 const SCENARIO_TIMEOUT_MS = 600_000;
 
 let postgres: PostgresServer;
@@ -64,22 +63,55 @@ function variables(withToxiproxy: boolean): Record<string, string> {
   return { ...all, CHAOS_ALLOW_TARGET: new ExternalEnvironment().withVariables(all).resolve().target };
 }
 
-/** Runs one scenario file in a Vitest of its own with CHAOS_ENV=external; the credentials go in its environment only. */
-async function runScenario(file: string, stack: Record<string, string>): Promise<{ code: number | null; output: string; journal: Journal }> {
-  const dir = join(reports, file.replace(/\W+/g, "-"));
-  const inherited = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith("VITEST")));
-  const child = spawn(process.execPath, [VITEST, "run", "--project", "scenarios", file], {
+/** What `chaos-control run --json` prints on stdout. */
+interface RunSummary {
+  verdict: string;
+  exitCode: number;
+  counts: { passed: number; failed: number; skipped: number };
+  scenarios: { scenario: string; state: string; reason?: string }[];
+}
+
+interface ScenarioRun {
+  code: number | null;
+  /** Vitest's progress and the command's messages (stderr). */
+  output: string;
+  summary: RunSummary;
+  /** The scenario's journal; undefined when none was written. */
+  journal: Journal | undefined;
+}
+
+/**
+ * Runs one scenario as the README says a user would, `chaos-control run --env external --json <name>`, with the
+ * stack's URLs and credentials in its environment only.
+ */
+async function runScenario(name: string, stack: Record<string, string>): Promise<ScenarioRun> {
+  const dir = join(reports, name);
+  const inherited = Object.fromEntries(Object.entries(process.env).filter(([variable]) => !variable.startsWith("VITEST") && !variable.startsWith("CHAOS_")));
+  const child = spawn(process.execPath, [CLI, "run", "--env", "external", "--json", name], {
     cwd: ROOT,
-    env: { ...inherited, ...stack, CHAOS_ENV: "external", CHAOS_REPORTS_DIR: dir, NO_COLOR: "1" },
+    env: { ...inherited, ...stack, CHAOS_REPORTS_DIR: dir, NO_COLOR: "1", ...golden() },
     stdio: ["ignore", "pipe", "pipe"],
   });
+  let stdout = "";
   let output = "";
-  child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
+  child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
   child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
   const code = await new Promise<number | null>((resolve) => child.on("close", resolve));
-  const journals = (await readdir(join(dir, "journals")).catch(() => [])).filter((name) => name.endsWith(".json"));
-  if (journals.length !== 1) throw new Error(`expected one journal from ${file}, found ${journals.length}; exit ${code}:\n${output.slice(-4000)}`);
-  return { code, output, journal: JSON.parse(await readFile(join(dir, "journals", journals[0]!), "utf8")) as Journal };
+  let summary: RunSummary;
+  try {
+    summary = JSON.parse(stdout) as RunSummary;
+  } catch {
+    throw new Error(`chaos-control run printed no JSON summary; exit ${code}:\n${output.slice(-4000)}`);
+  }
+  const journals = (await readdir(join(dir, "journals")).catch(() => [])).filter((file) => file.endsWith(".json"));
+  const journal = journals[0] === undefined ? undefined : (JSON.parse(await readFile(join(dir, "journals", journals[0]), "utf8")) as Journal);
+  return { code, output: `${output}\n${stdout}`, summary, journal };
+}
+
+/** The golden-output cache of this test run, shared with the scenarios run from it (both scenarios below have the same input). */
+function golden(): Record<string, string> {
+  const directory = process.env.CHAOS_GOLDEN_CACHE_DIR;
+  return directory ? { CHAOS_GOLDEN_CACHE_DIR: directory } : {};
 }
 
 /** Databases, the user's rows, every bucket and key, every proxy and its toxics. */
@@ -102,22 +134,24 @@ async function stackState() {
   return { databases, objects, proxies };
 }
 
-function expectPassedOnExternal(run: { code: number | null; output: string; journal: Journal }, target: string): void {
+function expectPassedOnExternal(run: ScenarioRun, target: string): Journal {
   expect(run.code, run.output.slice(-4000)).toBe(0);
+  expect(run.summary).toMatchObject({ verdict: "passed", exitCode: 0, counts: { passed: 1, failed: 0, skipped: 0 } });
+  const journal = run.journal!;
   for (const secret of [postgres.password, S3RVER_CREDENTIALS.secretAccessKey]) {
     expect(run.output).not.toContain(secret);
-    expect(JSON.stringify(run.journal)).not.toContain(secret);
+    expect(JSON.stringify(journal)).not.toContain(secret);
   }
-  expect(run.output).toMatch(/Tests\s+1 passed \(1\)/);
-  expect(run.journal.environment).toEqual({ kind: "external", target });
-  expect(run.journal.status).toBe("completed");
-  expect(run.journal.integrity?.ok).toBe(true);
-  expect(run.journal.figures.recoveryMs).not.toBeNull();
-  expect(run.journal.figures.recoveryMs!).toBeLessThanOrEqual(run.journal.budget.recoveryMs);
-  for (const fault of run.journal.faults) {
+  expect(journal.environment).toEqual({ kind: "external", target });
+  expect(journal.status).toBe("completed");
+  expect(journal.integrity?.ok).toBe(true);
+  expect(journal.figures.recoveryMs).not.toBeNull();
+  expect(journal.figures.recoveryMs!).toBeLessThanOrEqual(journal.budget.recoveryMs);
+  for (const fault of journal.faults) {
     expect(fault.injectedAt, fault.name).not.toBeNull();
     expect(fault.removedAt, fault.name).not.toBeNull();
   }
+  return journal;
 }
 
 describe("real scenarios on the external environment", () => {
@@ -126,9 +160,8 @@ describe("real scenarios on the external environment", () => {
     async () => {
       const before = await stackState();
       const stack = variables(true);
-      const run = await runScenario("scenarios/postgres-network-partition.test.ts", stack);
-      expectPassedOnExternal(run, stack.CHAOS_ALLOW_TARGET!);
-      const partition = run.journal.faults.find((fault) => fault.kind === "network/partition")!;
+      const journal = expectPassedOnExternal(await runScenario("postgres-network-partition", stack), stack.CHAOS_ALLOW_TARGET!);
+      const partition = journal.faults.find((fault) => fault.kind === "network/partition")!;
       expect(partition.target).toBe("proxy pg_main");
       expect(partition.observations.enabled).toBe(false);
       expect(await stackState()).toEqual(before);
@@ -141,9 +174,8 @@ describe("real scenarios on the external environment", () => {
     async () => {
       const before = await stackState();
       const stack = variables(false);
-      const run = await runScenario("scenarios/s3-throttling.test.ts", stack);
-      expectPassedOnExternal(run, stack.CHAOS_ALLOW_TARGET!);
-      const slowDown = run.journal.faults.find((fault) => fault.kind === "s3/error")!;
+      const journal = expectPassedOnExternal(await runScenario("s3-throttling", stack), stack.CHAOS_ALLOW_TARGET!);
+      const slowDown = journal.faults.find((fault) => fault.kind === "s3/error")!;
       expect(slowDown.observations.requestsFaulted).toBeGreaterThan(20);
       expect(await stackState()).toEqual(before);
     },
@@ -154,11 +186,26 @@ describe("real scenarios on the external environment", () => {
     "postgres-frozen, which needs SIGSTOP of the user's Postgres, skips with the reason and leaves the stack as found",
     async () => {
       const before = await stackState();
-      const run = await runScenario("scenarios/postgres-frozen.test.ts", variables(false));
-      expect(run.code, run.output.slice(-4000)).toBe(0);
-      expect(run.output).toMatch(/Tests\s+1 skipped \(1\)/);
-      expect(run.journal.status).toBe("aborted");
-      expect(run.journal.reason).toMatch(/pause of postgres is not available on the external environment: the suite did not start it/);
+      const run = await runScenario("postgres-frozen", variables(false));
+      expect(run.code, run.output.slice(-4000)).toBe(5);
+      expect(run.summary).toMatchObject({ verdict: "nothing-ran", counts: { passed: 0, failed: 0, skipped: 1 } });
+      expect(run.journal?.status).toBe("aborted");
+      expect(run.journal?.reason).toMatch(/pause of postgres is not available on the external environment: the suite did not start it/);
+      expect(await stackState()).toEqual(before);
+    },
+    SCENARIO_TIMEOUT_MS,
+  );
+
+  it(
+    "without CHAOS_ALLOW_TARGET the run refuses before touching the stack, naming the value to set",
+    async () => {
+      const before = await stackState();
+      const { CHAOS_ALLOW_TARGET: target, ...stack } = variables(true);
+      const run = await runScenario("s3-throttling", stack);
+      expect(run.code, run.output.slice(-4000)).toBe(4);
+      expect(run.summary).toMatchObject({ verdict: "failed-to-start", counts: { passed: 0, failed: 1, skipped: 0 } });
+      expect(run.output).toContain(`Opt in explicitly with CHAOS_ALLOW_TARGET="${target}"`);
+      expect(run.journal).toBeUndefined();
       expect(await stackState()).toEqual(before);
     },
     SCENARIO_TIMEOUT_MS,
