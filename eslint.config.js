@@ -16,7 +16,7 @@ const CHAOS_LAYERS = [
   ["core"],
   ["env-kit", "testing"],
   ["faults"],
-  ["embedded", "containers", "kubernetes", "gremlin"],
+  ["embedded", "containers", "kubernetes", "gremlin", "external"],
   ["report"],
   ["experiment"],
 ];

@@ -20,7 +20,7 @@ named kubernetes/<file>) run with that --env only, unless named; named
 elsewhere, they skip with the reason.
   --cause CAUSE        only one cause of downtime: overload | equipment-failure | software-failure
                        (repeatable)
-  --env KIND           embedded (default) | containers | kubernetes (same as CHAOS_ENV)
+  --env KIND           embedded (default) | containers | kubernetes | external (same as CHAOS_ENV)
   --list               print the scenarios that would run (with these options), and exit
   --json               print a JSON summary of the run on stdout (Vitest's progress goes to stderr)
   -h, --help           this text
@@ -39,7 +39,7 @@ function exitCodeLines(): string {
 }
 
 const CAUSES: readonly DowntimeCause[] = ["overload", "equipment-failure", "software-failure"];
-const ENVIRONMENTS = ["embedded", "containers", "kubernetes"];
+const ENVIRONMENTS = ["embedded", "containers", "kubernetes", "external"];
 const PROJECT_ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const SCENARIOS_DIR = join(PROJECT_ROOT, "scenarios");
 

@@ -3,7 +3,7 @@ import type { FaultLibrary } from "./fault-library.ts";
 import type { PipelineLaunchRequest, PipelineProcess } from "./pipeline-process.ts";
 
 /** Where an experiment runs: the same scenarios run on each. */
-export type EnvironmentKind = "embedded" | "containers" | "kubernetes";
+export type EnvironmentKind = "embedded" | "containers" | "kubernetes" | "external";
 
 /** The services of an environment that faults and probes address by name. */
 export type ServiceName = "postgres" | "s3";

@@ -19,6 +19,8 @@ describe("clusterSkipReason", () => {
   });
 
   it("refuses a CHAOS_ENV it does not know instead of skipping quietly", () => {
-    expect(() => clusterSkipReason([], { CHAOS_ENV: "kubernets" })).toThrow('CHAOS_ENV must be one of embedded, containers, kubernetes, got "kubernets"');
+    expect(() => clusterSkipReason([], { CHAOS_ENV: "kubernets" })).toThrow(
+      'CHAOS_ENV must be one of embedded, containers, kubernetes, external, got "kubernets"',
+    );
   });
 });

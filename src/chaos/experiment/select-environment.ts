@@ -4,7 +4,7 @@ import { EmbeddedEnvironment } from "../embedded/index.ts";
 /** The variable that picks the environment scenarios run on. */
 export const ENVIRONMENT_VARIABLE = "CHAOS_ENV";
 
-const KINDS: readonly EnvironmentKind[] = ["embedded", "containers", "kubernetes"];
+const KINDS: readonly EnvironmentKind[] = ["embedded", "containers", "kubernetes", "external"];
 
 /** The environment kind asked for by `CHAOS_ENV` (embedded by default); a bad value names the variable. */
 export function selectedEnvironmentKind(value = process.env[ENVIRONMENT_VARIABLE]): EnvironmentKind {
@@ -34,6 +34,11 @@ export async function startEnvironment(kind: EnvironmentKind, requirements: Envi
     case "containers": {
       const { ContainersEnvironment } = await import("../containers/index.ts");
       return new ContainersEnvironment().withPostgresSettings(requirements.postgresSettings ?? {}).start();
+    }
+    case "external": {
+      // requirements.postgresSettings are not applied: the user's Postgres is theirs to configure.
+      const { ExternalEnvironment } = await import("../external/index.ts");
+      return new ExternalEnvironment().start();
     }
   }
 }
