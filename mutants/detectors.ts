@@ -1,0 +1,74 @@
+import { mkdir, readdir, readFile } from "node:fs/promises";
+import { join } from "node:path";
+import { junitCases } from "../src/cli/junit-results.ts";
+import { runChild, type ChildExit } from "./child-run.ts";
+
+/** The suites a mutant is run against. Unit tests are not among them: a test that names the changed code proves nothing about the chaos suite. */
+export type DetectorName = "scenarios" | "explore";
+
+export const DETECTORS: readonly DetectorName[] = ["scenarios", "explore"];
+
+/** What one detector made of one mutant. */
+export interface Detection {
+  detector: DetectorName;
+  /** caught: a test case failed; passed: every test passed; error: it failed without a failing test case (infrastructure, timeout); unavailable: the command does not exist in this copy. */
+  verdict: "caught" | "passed" | "error" | "unavailable";
+  /** The failing test cases, "file > test", from the JUnit report. */
+  failedTests: string[];
+  /** The first line of the first failure, or what went wrong. */
+  message?: string;
+  exitCode: number | null;
+  durationMs: number;
+  /** The detector's console output, in the scratch copy (gone once it is removed). */
+  logPath: string;
+}
+
+/** A scenario run stops at the first failure; this only bounds a hang the scenarios' own timeouts miss. */
+const SCENARIOS_TIMEOUT_MS = 60 * 60_000;
+const EXPLORE_TIMEOUT_MS = 30 * 60_000;
+
+/** Runs `detector` in the scratch copy at `root`. */
+export async function runDetector(detector: DetectorName, root: string, signal?: AbortSignal): Promise<Detection> {
+  const reportsDir = join(root, `reports-${detector}`);
+  await mkdir(reportsDir, { recursive: true });
+  const logPath = join(root, `${detector}.log`);
+  // The copy's own golden cache: golden outputs of another pipeline's code must not be reused.
+  const env: NodeJS.ProcessEnv = { ...process.env, CHAOS_REPORTS_DIR: reportsDir, FORCE_COLOR: "0" };
+  delete env.CHAOS_GOLDEN_CACHE_DIR;
+  if (detector === "explore" && !(await exploreAvailable(root))) {
+    return { detector, verdict: "unavailable", failedTests: [], message: "no explore command in src/cli/main.ts", exitCode: null, durationMs: 0, logPath };
+  }
+  const [args, timeoutMs] =
+    detector === "scenarios"
+      ? [["node_modules/vitest/vitest.mjs", "run", "--project", "scenarios", "--bail=1"], SCENARIOS_TIMEOUT_MS]
+      : [["bin/chaos-control.mjs", "explore"], EXPLORE_TIMEOUT_MS];
+  const exit = await runChild(process.execPath, args, { cwd: root, env, logPath, timeoutMs, signal });
+  return judge(detector, exit, await failedCases(reportsDir), logPath);
+}
+
+/** Whether the copy's CLI has an `explore` command (it is being built on another branch). */
+export async function exploreAvailable(root: string): Promise<boolean> {
+  const main = await readFile(join(root, "src/cli/main.ts"), "utf8").catch(() => "");
+  return /case\s+["']explore["']/.test(main);
+}
+
+/** A detector caught the mutant only if a test case failed; a non-zero exit without one is an error, not a catch. */
+export function judge(detector: DetectorName, exit: ChildExit, failed: { id: string; message?: string }[], logPath: string): Detection {
+  const base = { detector, exitCode: exit.exitCode, durationMs: exit.durationMs, logPath, failedTests: failed.map((test) => test.id) };
+  if (failed.length > 0) return { ...base, verdict: "caught", ...(failed[0]?.message ? { message: failed[0].message } : {}) };
+  if (exit.exitCode === 0 && !exit.killed) return { ...base, verdict: "passed" };
+  const how = exit.killed ? "was stopped (timeout or interrupt)" : `exited ${exit.exitCode ?? exit.signal} without a failed test case`;
+  return { ...base, verdict: "error", message: `${detector} ${how}` };
+}
+
+/** The failed test cases of every JUnit report in `dir`. */
+export async function failedCases(dir: string): Promise<{ id: string; message?: string }[]> {
+  const names = await readdir(dir).catch(() => [] as string[]);
+  const failed: { id: string; message?: string }[] = [];
+  for (const name of names.filter((file) => file.endsWith(".xml")).sort()) {
+    for (const test of junitCases(await readFile(join(dir, name), "utf8"))) {
+      if (test.outcome === "failed") failed.push({ id: test.id, ...(test.message ? { message: test.message } : {}) });
+    }
+  }
+  return failed;
+}
