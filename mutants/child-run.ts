@@ -21,8 +21,8 @@ export interface ChildOptions {
   signal?: AbortSignal;
 }
 
-/** Grace between SIGTERM and SIGKILL of the child's process group. */
-const KILL_GRACE_MS = 5_000;
+/** Grace between SIGTERM and SIGKILL of the child's process group: time for the scenarios' teardown to stop their servers. */
+const KILL_GRACE_MS = 15_000;
 
 /**
  * Runs a command in a process group of its own, so that a timeout or Ctrl-C
@@ -31,6 +31,7 @@ const KILL_GRACE_MS = 5_000;
  */
 export function runChild(command: string, args: readonly string[], options: ChildOptions): Promise<ChildExit> {
   const started = performance.now();
+  if (options.signal?.aborted) return Promise.resolve({ exitCode: null, signal: null, killed: true, stdout: "", durationMs: 0 });
   const log = createWriteStream(options.logPath);
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, { cwd: options.cwd, env: options.env, detached: true, stdio: ["ignore", "pipe", "pipe"] });

@@ -69,13 +69,15 @@ async function main(argv: string[]): Promise<number> {
 
   const controller = new AbortController();
   const onSignal = () => controller.abort(new Error("interrupted"));
-  process.once("SIGINT", onSignal);
-  process.once("SIGTERM", onSignal);
+  // Every Ctrl-C only aborts: the scratch copy and the detector's processes are still being cleaned up.
+  process.on("SIGINT", onSignal);
+  process.on("SIGTERM", onSignal);
   try {
     let pristineCounts: string | undefined;
     if (!values["no-plain-run"]) {
       await using pristine = await ScratchCopy.create(REPO_ROOT);
       const plain = await plainRun(pristine.root, controller.signal);
+      if (controller.signal.aborted) return 130;
       if (!plain.ok) throw new Error(`the unmodified pipeline's plain run failed: ${plain.message}`);
       pristineCounts = plain.counts;
       process.stdout.write(`plain run of the unmodified pipeline: ${Math.round(plain.durationMs / 1000)} s\n`);
@@ -85,6 +87,8 @@ async function main(argv: string[]): Promise<number> {
       if (controller.signal.aborted) break;
       process.stdout.write(`\n== ${mutant.id} (${mutant.kind})\n`);
       const result = await runMutant(mutant, detectors, pristineCounts, controller.signal);
+      // An interrupted mutant has no verdict: keep its earlier result in the report.
+      if (controller.signal.aborted) break;
       results.push(result);
       process.stdout.write(
         `   ${result.status}${result.caughtBy.length ? ` by ${result.caughtBy.join(", ")}` : ""} in ${Math.round(result.durationMs / 1000)} s\n`,
