@@ -11,8 +11,13 @@ export const DETECTORS: readonly DetectorName[] = ["scenarios", "explore"];
 /** What one detector made of one mutant. */
 export interface Detection {
   detector: DetectorName;
-  /** caught: a test case failed; passed: every test passed; error: it failed without a failing test case (infrastructure, timeout); unavailable: the command does not exist in this copy. */
-  verdict: "caught" | "passed" | "error" | "unavailable";
+  /**
+   * caught: a test case failed; passed: every test passed; inconclusive: a test failed, but an experiment's
+   * steady state did not hold before its method, so nothing was injected and the failure says nothing about the
+   * mutant (a loaded machine); error: it failed without a failing test case (infrastructure, timeout);
+   * unavailable: the command does not exist in this copy.
+   */
+  verdict: "caught" | "passed" | "inconclusive" | "error" | "unavailable";
   /** The failing test cases, "file > test", from the JUnit report. */
   failedTests: string[];
   /** The first line of the first failure, or what went wrong. */
@@ -27,11 +32,12 @@ export interface Detection {
 const SCENARIOS_TIMEOUT_MS = 60 * 60_000;
 const EXPLORE_TIMEOUT_MS = 30 * 60_000;
 
-/** Runs `detector` in the scratch copy at `root`. */
-export async function runDetector(detector: DetectorName, root: string, signal?: AbortSignal): Promise<Detection> {
-  const reportsDir = join(root, `reports-${detector}`);
+/** Runs `detector` in the scratch copy at `root`; `attempt` > 1 keeps a rerun's reports and log apart. */
+export async function runDetector(detector: DetectorName, root: string, signal?: AbortSignal, attempt = 1): Promise<Detection> {
+  const suffix = attempt > 1 ? `-${attempt}` : "";
+  const reportsDir = join(root, `reports-${detector}${suffix}`);
   await mkdir(reportsDir, { recursive: true });
-  const logPath = join(root, `${detector}.log`);
+  const logPath = join(root, `${detector}${suffix}.log`);
   // The copy's own golden cache: golden outputs of another pipeline's code must not be reused.
   const env: NodeJS.ProcessEnv = { ...process.env, CHAOS_REPORTS_DIR: reportsDir, FORCE_COLOR: "0" };
   delete env.CHAOS_GOLDEN_CACHE_DIR;
@@ -43,7 +49,26 @@ export async function runDetector(detector: DetectorName, root: string, signal?:
       ? [["node_modules/vitest/vitest.mjs", "run", "--project", "scenarios", "--bail=1"], SCENARIOS_TIMEOUT_MS]
       : [["bin/chaos-control.mjs", "explore"], EXPLORE_TIMEOUT_MS];
   const exit = await runChild(process.execPath, args, { cwd: root, env, logPath, timeoutMs, signal });
-  return judge(detector, exit, await failedCases(reportsDir), logPath);
+  const detection = judge(detector, exit, await failedCases(reportsDir), logPath);
+  if (detection.verdict !== "caught") return detection;
+  const notInjected = await experimentsWithoutMethod(join(reportsDir, "journals"));
+  if (notInjected.length === 0) return detection;
+  return {
+    ...detection,
+    verdict: "inconclusive",
+    message: `steady state did not hold before the method of ${notInjected.join(", ")}: nothing injected (${detection.message ?? "no message"})`,
+  };
+}
+
+/** Ids of the experiments whose steady state did not hold before the method, from their journals in `dir`. */
+export async function experimentsWithoutMethod(dir: string): Promise<string[]> {
+  const names = await readdir(dir).catch(() => [] as string[]);
+  const ids: string[] = [];
+  for (const name of names.filter((file) => file.endsWith(".json")).sort()) {
+    const journal = JSON.parse(await readFile(join(dir, name), "utf8")) as { id?: string; steadyStateBefore?: boolean | null };
+    if (journal.steadyStateBefore === false) ids.push(journal.id ?? name);
+  }
+  return ids;
 }
 
 /** Whether the copy's CLI has an `explore` command (it is being built on another branch). */

@@ -7,8 +7,12 @@ export interface MutantResult {
   kind: MutantKind;
   description: string;
   file: string;
-  /** caught: a scenario or exploration test failed; survived: all passed; invalid: the fault-free run changed (not a resilience bug); error: a detector failed without a failing test. */
-  status: "caught" | "survived" | "invalid" | "error";
+  /**
+   * caught: a scenario or exploration test failed; survived: all passed; invalid: the fault-free run changed (not a
+   * resilience bug); inconclusive: the only failures came from experiments that never injected their fault (twice);
+   * error: a detector failed without a failing test.
+   */
+  status: "caught" | "survived" | "invalid" | "inconclusive" | "error";
   /** "detector: file > test" of each failing test. */
   caughtBy: string[];
   detections: (Omit<Detection, "logPath"> & { logPath?: undefined })[];

@@ -4,7 +4,7 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, test } from "vitest";
 import { CATALOGUE } from "./catalogue.ts";
-import { failedCases, judge } from "./detectors.ts";
+import { experimentsWithoutMethod, failedCases, judge } from "./detectors.ts";
 import { applyEdit, EditMismatchError, occurrences, type Mutant } from "./mutant.ts";
 import { mergeResults, type MutantResult } from "./mutant-result.ts";
 import { typecheckMutants } from "./mutant-typecheck.ts";
@@ -226,5 +226,16 @@ describe("mergeResults", () => {
       ["c", "survived"],
     ]);
     expect(merged).toMatchObject({ caught: 2, survived: 1, catalogueSize: 20 });
+  });
+});
+
+describe("experimentsWithoutMethod", () => {
+  test("names the experiments whose steady state did not hold before the method, from their journals", async () => {
+    const dir = await tempDir();
+    await writeFile(join(dir, "a.json"), JSON.stringify({ id: "corrupt-objects-in-bucket", steadyStateBefore: false }));
+    await writeFile(join(dir, "b.json"), JSON.stringify({ id: "s3-throttling", steadyStateBefore: true }));
+    await writeFile(join(dir, "c.json"), JSON.stringify({ id: "pipeline-process-killed", steadyStateBefore: null }));
+    expect(await experimentsWithoutMethod(dir)).toEqual(["corrupt-objects-in-bucket"]);
+    expect(await experimentsWithoutMethod(join(dir, "absent"))).toEqual([]);
   });
 });

@@ -125,15 +125,21 @@ async function runMutant(mutant: Mutant, detectors: readonly DetectorName[], pri
   }
   const detections = [];
   for (const detector of detectors) {
-    const detection = await runDetector(detector, copy.root, signal);
+    let detection = await runDetector(detector, copy.root, signal);
+    if (detection.verdict === "inconclusive" && !signal.aborted) {
+      // The machine was too loaded for an experiment to start: run the suite once more before concluding anything.
+      process.stdout.write(`   ${detector}: inconclusive (${detection.message}); running it again\n`);
+      detections.push({ ...detection, logPath: undefined });
+      detection = await runDetector(detector, copy.root, signal, 2);
+    }
     detections.push({ ...detection, logPath: undefined });
     process.stdout.write(`   ${detector}: ${detection.verdict}${detection.failedTests[0] ? ` (${detection.failedTests[0]})` : ""}\n`);
     if (detection.verdict === "error") process.stdout.write(await tail(detection.logPath));
     if (detection.verdict === "caught") break;
   }
   const caught = detections.filter((detection) => detection.verdict === "caught");
-  const errored = detections.some((detection) => detection.verdict === "error");
-  const status = caught.length > 0 ? "caught" : errored ? "error" : "survived";
+  const last = detections.at(-1)?.verdict;
+  const status = caught.length > 0 ? "caught" : last === "inconclusive" ? "inconclusive" : detections.some((d) => d.verdict === "error") ? "error" : "survived";
   return done({
     status,
     caughtBy: caught.flatMap((detection) => detection.failedTests.map((test) => `${detection.detector}: ${test}`)),
