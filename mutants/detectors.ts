@@ -15,9 +15,10 @@ export interface Detection {
    * caught: a test case failed; passed: every test passed; inconclusive: a test failed, but an experiment's
    * steady state did not hold before its method, so nothing was injected and the failure says nothing about the
    * mutant (a loaded machine); error: it failed without a failing test case (infrastructure, timeout);
-   * unavailable: the command does not exist in this copy.
+   * unavailable: the command does not exist in this copy; unconfirmed: a scenario failed in the suite but passed
+   * when run again alone (a flaky scenario, not a catch).
    */
-  verdict: "caught" | "passed" | "inconclusive" | "error" | "unavailable";
+  verdict: "caught" | "passed" | "inconclusive" | "unconfirmed" | "error" | "unavailable";
   /** The failing test cases, "file > test", from the JUnit report. */
   failedTests: string[];
   /** The first line of the first failure, or what went wrong. */
@@ -32,8 +33,17 @@ export interface Detection {
 const SCENARIOS_TIMEOUT_MS = 60 * 60_000;
 const EXPLORE_TIMEOUT_MS = 30 * 60_000;
 
-/** Runs `detector` in the scratch copy at `root`; `attempt` > 1 keeps a rerun's reports and log apart. */
-export async function runDetector(detector: DetectorName, root: string, signal?: AbortSignal, attempt = 1): Promise<Detection> {
+/** Options of one detector run. */
+export interface DetectorRun {
+  signal?: AbortSignal;
+  /** > 1 keeps a rerun's reports and log apart. */
+  attempt?: number;
+  /** Scenario files to run instead of the whole project (a catch confirmed alone). */
+  files?: readonly string[];
+}
+
+/** Runs `detector` in the scratch copy at `root`. */
+export async function runDetector(detector: DetectorName, root: string, { signal, attempt = 1, files = [] }: DetectorRun = {}): Promise<Detection> {
   const suffix = attempt > 1 ? `-${attempt}` : "";
   const reportsDir = join(root, `reports-${detector}${suffix}`);
   await mkdir(reportsDir, { recursive: true });
@@ -46,7 +56,7 @@ export async function runDetector(detector: DetectorName, root: string, signal?:
   }
   const [args, timeoutMs] =
     detector === "scenarios"
-      ? [["node_modules/vitest/vitest.mjs", "run", "--project", "scenarios", "--bail=1"], SCENARIOS_TIMEOUT_MS]
+      ? [["node_modules/vitest/vitest.mjs", "run", "--project", "scenarios", "--bail=1", ...files], SCENARIOS_TIMEOUT_MS]
       : [["bin/chaos-control.mjs", "explore"], EXPLORE_TIMEOUT_MS];
   const exit = await runChild(process.execPath, args, { cwd: root, env, logPath, timeoutMs, signal });
   const detection = judge(detector, exit, await failedCases(reportsDir), logPath);

@@ -10,9 +10,9 @@ export interface MutantResult {
   /**
    * caught: a scenario or exploration test failed; survived: all passed; invalid: the fault-free run changed (not a
    * resilience bug); inconclusive: the only failures came from experiments that never injected their fault (twice);
-   * error: a detector failed without a failing test.
+   * unconfirmed: the scenario that failed passed when run again alone; error: a detector failed without a failing test.
    */
-  status: "caught" | "survived" | "invalid" | "inconclusive" | "error";
+  status: "caught" | "survived" | "invalid" | "inconclusive" | "unconfirmed" | "error";
   /** "detector: file > test" of each failing test. */
   caughtBy: string[];
   detections: (Omit<Detection, "logPath"> & { logPath?: undefined })[];

@@ -7,7 +7,7 @@
  *
  *   node --import tsx mutants/run-mutants.ts [--only id,...] [--detectors scenarios,explore] [--list] [--typecheck] [--no-plain-run]
  */
-import { readFile, mkdir, writeFile } from "node:fs/promises";
+import { cp, mkdir, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
@@ -116,21 +116,35 @@ async function runMutant(mutant: Mutant, detectors: readonly DetectorName[], pri
   });
   let plainRunSame: boolean | undefined;
   if (pristineCounts !== undefined) {
-    const plain = await plainRun(copy.root, signal);
+    let plain = await plainRun(copy.root, signal);
+    // A run that failed outright (a server that did not start in time on a loaded machine) gets a second chance; different counts do not.
+    if (!plain.ok && !signal.aborted) plain = await plainRun(copy.root, signal);
     plainRunSame = plain.ok && plain.counts === pristineCounts;
     if (!plainRunSame) {
       const message = plain.ok ? `fault-free counts differ: ${plain.counts}` : plain.message;
+      await saveEvidence(copy.root, mutant.id);
       return done({ status: "invalid", caughtBy: [], detections: [], plainRunSame, ...(message ? { message } : {}) });
     }
   }
   const detections = [];
   for (const detector of detectors) {
-    let detection = await runDetector(detector, copy.root, signal);
+    let detection = await runDetector(detector, copy.root, { signal });
     if (detection.verdict === "inconclusive" && !signal.aborted) {
       // The machine was too loaded for an experiment to start: run the suite once more before concluding anything.
       process.stdout.write(`   ${detector}: inconclusive (${detection.message}); running it again\n`);
       detections.push({ ...detection, logPath: undefined });
-      detection = await runDetector(detector, copy.root, signal, 2);
+      detection = await runDetector(detector, copy.root, { signal, attempt: 2 });
+    }
+    const file = detection.failedTests[0]?.split(" > ")[0];
+    if (detector === "scenarios" && detection.verdict === "caught" && file && !signal.aborted) {
+      // A scenario that fails under load now and then would pass for a catch: it must fail again on its own.
+      process.stdout.write(`   ${detector}: ${file} failed (${detection.message}); confirming it alone\n`);
+      detections.push({ ...detection, logPath: undefined });
+      const alone = await runDetector(detector, copy.root, { signal, attempt: 3, files: [file] });
+      detection =
+        alone.verdict === "caught"
+          ? { ...alone, message: `${alone.message ?? ""} (failed in the suite and again alone)` }
+          : { ...alone, verdict: "unconfirmed", message: `${file} failed in the suite (${detection.message}) but was ${alone.verdict} alone` };
     }
     detections.push({ ...detection, logPath: undefined });
     process.stdout.write(`   ${detector}: ${detection.verdict}${detection.failedTests[0] ? ` (${detection.failedTests[0]})` : ""}\n`);
@@ -139,14 +153,33 @@ async function runMutant(mutant: Mutant, detectors: readonly DetectorName[], pri
   }
   const caught = detections.filter((detection) => detection.verdict === "caught");
   const last = detections.at(-1)?.verdict;
-  const status = caught.length > 0 ? "caught" : last === "inconclusive" ? "inconclusive" : detections.some((d) => d.verdict === "error") ? "error" : "survived";
+  const status =
+    caught.length > 0 && last === "caught"
+      ? "caught"
+      : last === "inconclusive" || last === "unconfirmed"
+        ? last
+        : detections.some((d) => d.verdict === "error")
+          ? "error"
+          : "survived";
+  await saveEvidence(copy.root, mutant.id);
   return done({
     status,
-    caughtBy: caught.flatMap((detection) => detection.failedTests.map((test) => `${detection.detector}: ${test}`)),
+    caughtBy: status === "caught" ? (caught.at(-1)?.failedTests ?? []).map((test) => `${caught.at(-1)!.detector}: ${test}`) : [],
     detections,
     ...(plainRunSame === undefined ? {} : { plainRunSame }),
-    ...(caught[0]?.message ? { message: caught[0].message } : {}),
+    ...(detections.at(-1)?.message ? { message: detections.at(-1)!.message } : {}),
   });
+}
+
+/** Keeps the detectors' logs and journals in reports/mutants/<id>/, as the scratch copy is about to go. */
+async function saveEvidence(root: string, id: string): Promise<void> {
+  const target = join(resolve(REPO_ROOT, process.env.CHAOS_REPORTS_DIR ?? "reports"), "mutants", id);
+  await rm(target, { recursive: true, force: true });
+  await mkdir(target, { recursive: true });
+  for (const name of await readdir(root)) {
+    if (name.endsWith(".log")) await cp(join(root, name), join(target, name));
+    if (name.startsWith("reports-")) await cp(join(root, name, "journals"), join(target, name), { recursive: true }).catch(() => undefined);
+  }
 }
 
 async function writeReport(results: readonly MutantResult[], detectors: readonly DetectorName[]): Promise<void> {
