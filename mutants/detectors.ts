@@ -62,7 +62,11 @@ export async function runDetector(detector: DetectorName, root: string, { signal
   const detection = judge(detector, exit, await failedCases(reportsDir), logPath);
   if (detection.verdict !== "caught") return detection;
   const notInjected = await experimentsWithoutMethod(join(reportsDir, "journals"));
-  if (notInjected.length === 0) return detection;
+  if (notInjected.length === 0) {
+    // An experiment stopped by its time limit may be the mutant (a missing deadline) or a loaded machine: say so, let the reader judge.
+    const aborted = await experimentsWithStatus(join(reportsDir, "journals"), "aborted");
+    return aborted.length === 0 ? detection : { ...detection, message: `${detection.message ?? ""} [aborted: ${aborted.join(", ")}]` };
+  }
   return {
     ...detection,
     verdict: "inconclusive",
@@ -72,11 +76,20 @@ export async function runDetector(detector: DetectorName, root: string, { signal
 
 /** Ids of the experiments whose steady state did not hold before the method, from their journals in `dir`. */
 export async function experimentsWithoutMethod(dir: string): Promise<string[]> {
+  return journalIds(dir, (journal) => journal.steadyStateBefore === false);
+}
+
+/** Ids of the experiments that ended with `status` (e.g. "aborted" by their time limit). */
+export async function experimentsWithStatus(dir: string, status: string): Promise<string[]> {
+  return journalIds(dir, (journal) => journal.status === status);
+}
+
+async function journalIds(dir: string, keep: (journal: { steadyStateBefore?: boolean | null; status?: string }) => boolean): Promise<string[]> {
   const names = await readdir(dir).catch(() => [] as string[]);
   const ids: string[] = [];
   for (const name of names.filter((file) => file.endsWith(".json")).sort()) {
-    const journal = JSON.parse(await readFile(join(dir, name), "utf8")) as { id?: string; steadyStateBefore?: boolean | null };
-    if (journal.steadyStateBefore === false) ids.push(journal.id ?? name);
+    const journal = JSON.parse(await readFile(join(dir, name), "utf8")) as { id?: string; steadyStateBefore?: boolean | null; status?: string };
+    if (keep(journal)) ids.push(journal.id ?? name);
   }
   return ids;
 }

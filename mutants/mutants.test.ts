@@ -4,7 +4,7 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, test } from "vitest";
 import { CATALOGUE } from "./catalogue.ts";
-import { experimentsWithoutMethod, failedCases, judge } from "./detectors.ts";
+import { experimentsWithoutMethod, experimentsWithStatus, failedCases, judge } from "./detectors.ts";
 import { applyEdit, EditMismatchError, occurrences, type Mutant } from "./mutant.ts";
 import { mergeResults, type MutantResult } from "./mutant-result.ts";
 import { typecheckMutants } from "./mutant-typecheck.ts";
@@ -237,5 +237,12 @@ describe("experimentsWithoutMethod", () => {
     await writeFile(join(dir, "c.json"), JSON.stringify({ id: "pipeline-process-killed", steadyStateBefore: null }));
     expect(await experimentsWithoutMethod(dir)).toEqual(["corrupt-objects-in-bucket"]);
     expect(await experimentsWithoutMethod(join(dir, "absent"))).toEqual([]);
+  });
+
+  test("names the experiments that ended with a status", async () => {
+    const dir = await tempDir();
+    await writeFile(join(dir, "a.json"), JSON.stringify({ id: "s3-objects-unreadable-after-listing", status: "aborted", steadyStateBefore: true }));
+    await writeFile(join(dir, "b.json"), JSON.stringify({ id: "s3-throttling", status: "completed", steadyStateBefore: true }));
+    expect(await experimentsWithStatus(dir, "aborted")).toEqual(["s3-objects-unreadable-after-listing"]);
   });
 });
