@@ -70,13 +70,19 @@ export async function runDetector(detector: DetectorName, root: string, { signal
   return {
     ...detection,
     verdict: "inconclusive",
-    message: `steady state did not hold before the method of ${notInjected.join(", ")}: nothing injected (${detection.message ?? "no message"})`,
+    message: `nothing was injected in ${notInjected.join(", ")} (steady state or time limit before the method): ${detection.message ?? "no message"}`,
   };
 }
 
-/** Ids of the experiments whose steady state did not hold before the method, from their journals in `dir`. */
+/**
+ * Ids of the experiments that never injected a fault, from their journals in `dir`: the steady state did not hold
+ * before the method, or the time limit ran out before it (a loaded machine).
+ */
 export async function experimentsWithoutMethod(dir: string): Promise<string[]> {
-  return journalIds(dir, (journal) => journal.steadyStateBefore === false);
+  return journalIds(
+    dir,
+    (journal) => journal.steadyStateBefore === false || (journal.faults.length > 0 && journal.faults.every((fault) => fault.injectedAt === null)),
+  );
 }
 
 /** Ids of the experiments that ended with `status` (e.g. "aborted" by their time limit). */
@@ -84,11 +90,20 @@ export async function experimentsWithStatus(dir: string, status: string): Promis
   return journalIds(dir, (journal) => journal.status === status);
 }
 
-async function journalIds(dir: string, keep: (journal: { steadyStateBefore?: boolean | null; status?: string }) => boolean): Promise<string[]> {
+/** The parts of a journal the runner reads. */
+interface JournalFields {
+  id?: string;
+  status?: string;
+  steadyStateBefore?: boolean | null;
+  faults: { injectedAt?: number | null }[];
+}
+
+async function journalIds(dir: string, keep: (journal: JournalFields) => boolean): Promise<string[]> {
   const names = await readdir(dir).catch(() => [] as string[]);
   const ids: string[] = [];
   for (const name of names.filter((file) => file.endsWith(".json")).sort()) {
-    const journal = JSON.parse(await readFile(join(dir, name), "utf8")) as { id?: string; steadyStateBefore?: boolean | null; status?: string };
+    const parsed = JSON.parse(await readFile(join(dir, name), "utf8")) as Partial<JournalFields>;
+    const journal = { ...parsed, faults: Array.isArray(parsed.faults) ? parsed.faults : [] };
     if (keep(journal)) ids.push(journal.id ?? name);
   }
   return ids;

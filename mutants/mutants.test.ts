@@ -230,12 +230,13 @@ describe("mergeResults", () => {
 });
 
 describe("experimentsWithoutMethod", () => {
-  test("names the experiments whose steady state did not hold before the method, from their journals", async () => {
+  test("names the experiments that injected nothing (steady state or time limit before the method), from their journals", async () => {
     const dir = await tempDir();
     await writeFile(join(dir, "a.json"), JSON.stringify({ id: "corrupt-objects-in-bucket", steadyStateBefore: false }));
     await writeFile(join(dir, "b.json"), JSON.stringify({ id: "s3-throttling", steadyStateBefore: true }));
-    await writeFile(join(dir, "c.json"), JSON.stringify({ id: "pipeline-process-killed", steadyStateBefore: null }));
-    expect(await experimentsWithoutMethod(dir)).toEqual(["corrupt-objects-in-bucket"]);
+    await writeFile(join(dir, "c.json"), JSON.stringify({ id: "pipeline-process-killed", steadyStateBefore: null, faults: [{ injectedAt: 900 }] }));
+    await writeFile(join(dir, "d.json"), JSON.stringify({ id: "sliced-packets", status: "aborted", steadyStateBefore: null, faults: [{ injectedAt: null }] }));
+    expect(await experimentsWithoutMethod(dir)).toEqual(["corrupt-objects-in-bucket", "sliced-packets"]);
     expect(await experimentsWithoutMethod(join(dir, "absent"))).toEqual([]);
   });
 
