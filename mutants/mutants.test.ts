@@ -233,10 +233,11 @@ describe("experimentsWithoutMethod", () => {
   test("names the experiments that injected nothing (steady state or time limit before the method), from their journals", async () => {
     const dir = await tempDir();
     await writeFile(join(dir, "a.json"), JSON.stringify({ id: "corrupt-objects-in-bucket", steadyStateBefore: false }));
-    await writeFile(join(dir, "b.json"), JSON.stringify({ id: "s3-throttling", steadyStateBefore: true }));
+    await writeFile(join(dir, "b.json"), JSON.stringify({ id: "s3-throttling", steadyStateBefore: true, faults: [{ injectedAt: 1200 }] }));
     await writeFile(join(dir, "c.json"), JSON.stringify({ id: "pipeline-process-killed", steadyStateBefore: null, faults: [{ injectedAt: 900 }] }));
-    await writeFile(join(dir, "d.json"), JSON.stringify({ id: "sliced-packets", status: "aborted", steadyStateBefore: null, faults: [{ injectedAt: null }] }));
-    expect(await experimentsWithoutMethod(dir)).toEqual(["corrupt-objects-in-bucket", "sliced-packets"]);
+    await writeFile(join(dir, "d.json"), JSON.stringify({ id: "sliced-packets", status: "aborted", steadyStateBefore: null, faults: [] }));
+    await writeFile(join(dir, "e.json"), JSON.stringify({ id: "s3-throttling", status: "aborted", steadyStateBefore: true, faults: [{ injectedAt: null }] }));
+    expect(await experimentsWithoutMethod(dir)).toEqual(["corrupt-objects-in-bucket", "sliced-packets", "s3-throttling"]);
     expect(await experimentsWithoutMethod(join(dir, "absent"))).toEqual([]);
   });
 
