@@ -12,9 +12,9 @@ export const DETECTORS: readonly DetectorName[] = ["scenarios", "explore"];
 export interface Detection {
   detector: DetectorName;
   /**
-   * caught: a test case failed; passed: every test passed; inconclusive: a test failed, but an experiment's
-   * steady state did not hold before its method, so nothing was injected and the failure says nothing about the
-   * mutant (a loaded machine); error: it failed without a failing test case (infrastructure, timeout);
+   * caught: a test case failed; passed: every test passed; inconclusive: a test failed, but an experiment injected
+   * nothing (its steady state did not hold before the method) or was stopped by its time limit, which a loaded
+   * machine causes as well as a mutant; error: it failed without a failing test case (infrastructure, timeout);
    * unavailable: the command does not exist in this copy; unconfirmed: a scenario failed in the suite but passed
    * when run again alone (a flaky scenario, not a catch).
    */
@@ -63,9 +63,11 @@ export async function runDetector(detector: DetectorName, root: string, { signal
   if (detection.verdict !== "caught") return detection;
   const notInjected = await experimentsWithoutMethod(join(reportsDir, "journals"));
   if (notInjected.length === 0) {
-    // An experiment stopped by its time limit may be the mutant (a missing deadline) or a loaded machine: say so, let the reader judge.
+    // An experiment stopped by its time limit may be the mutant (a missing deadline) or a loaded machine, where the
+    // unmodified pipeline is stopped too (seen: sliced-packets at load 17 on 2 cores): not counted as a catch.
     const aborted = await experimentsWithStatus(join(reportsDir, "journals"), "aborted");
-    return aborted.length === 0 ? detection : { ...detection, message: `${detection.message ?? ""} [aborted: ${aborted.join(", ")}]` };
+    if (aborted.length === 0) return detection;
+    return { ...detection, verdict: "inconclusive", message: `${aborted.join(", ")} aborted (time limit): ${detection.message ?? "no message"}` };
   }
   return {
     ...detection,
