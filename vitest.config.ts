@@ -31,7 +31,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: "unit",
-          include: ["src/**/*.test.ts", "fixtures/**/*.test.ts", "bench/**/*.test.ts", "infra/**/*.test.ts"],
+          include: ["src/**/*.test.ts", "fixtures/**/*.test.ts", "bench/**/*.test.ts", "mutants/**/*.test.ts", "infra/**/*.test.ts"],
           sequence: { groupOrder: 0 },
         },
       },
