@@ -19,6 +19,7 @@ const CHAOS_LAYERS = [
   ["embedded", "containers", "kubernetes", "gremlin"],
   ["report"],
   ["experiment"],
+  ["experiment-file"],
 ];
 
 export default tseslint.config(
