@@ -12,7 +12,7 @@ const root = fileURLToPath(new URL(".", import.meta.url));
  * src/chaos/README.md.
  */
 const CHAOS_LAYERS = [
-  ["toxiproxy", "postgres-proxy", "integrity"],
+  ["toxiproxy", "postgres-proxy", "integrity", "json-schema"],
   ["core"],
   ["env-kit", "testing"],
   ["faults"],

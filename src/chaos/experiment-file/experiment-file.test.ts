@@ -132,11 +132,11 @@ extra: 1
     ).toEqual([
       "19: extra: is not a field here; expected id, title, cause, corpus, hypothesis, method, budget, rerun, pipeline, timeLimitMs, safety, maxRetries, sampleEveryMs, stableForMs",
       '1: id: must match pattern "^[A-Za-z0-9][A-Za-z0-9._-]*$", got "bad id"',
-      '3: cause: must be one of "overload", "equipment-failure", "software-failure", got "overlod"',
+      '3: cause: must be one of overload, equipment-failure, software-failure, got "overlod"',
       "7: hypothesis[1].sql.url: is required",
       "14: method[0].fault.attributes.jiter: is not a field here; expected latency, jitter",
       "15: method[0].when.afterProgress: must be <= 1, got 2",
-      '17: method[1].fault.kind: must be one of "kill", "stop", "pause", "partition", "toxic", "s3", "postgres", "exhaustConnections", "cpuPressure", "memoryPressure", "killPipeline", got "partiton"',
+      '17: method[1].fault.kind: must be one of kill, stop, pause, partition, toxic, s3, postgres, exhaustConnections, cpuPressure, memoryPressure, killPipeline, got "partiton"',
       "18: budget.recoveryMs: is required",
     ]);
   });

@@ -5,7 +5,7 @@ import type { CorpusDeclaration, ExperimentFile } from "./experiment-file.ts";
 import { methodFromFile } from "./fault-from-file.ts";
 import { hypothesisFromFile, safetyFromFile } from "./probe-from-file.ts";
 import { ProblemList } from "./problem-list.ts";
-import { compileSchema, loadSchema, schemaProblems } from "./schema-problems.ts";
+import { compileSchema, loadSchema, schemaProblems } from "../json-schema/index.ts";
 import { ExperimentFileError, SourceDocument } from "./source-document.ts";
 import { markVariables, substituteVariables, type VariableOptions } from "./variables.ts";
 

@@ -1,4 +1,5 @@
-import { fieldName, type DataPath, type FileProblem, type SourceDocument } from "./source-document.ts";
+import { fieldName, type DataPath } from "../json-schema/index.ts";
+import type { FileProblem, SourceDocument } from "./source-document.ts";
 
 /** An error that names the field it is about (`FaultParameterError`, `PostgresRuleValidationError`), relative to what was validated. */
 interface FieldError {

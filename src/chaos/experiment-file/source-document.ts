@@ -1,7 +1,5 @@
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from "yaml";
-
-/** A path into the file's data: keys of objects, indexes of lists. */
-export type DataPath = readonly (string | number)[];
+import type { DataPath } from "../json-schema/index.ts";
 
 /** One thing wrong with an experiment file: the field (`method[0].fault.service`), its line, what is wrong. */
 export interface FileProblem {
@@ -21,13 +19,6 @@ export class ExperimentFileError extends Error {
     const lines = problems.map((problem) => `  ${file}${problem.line === undefined ? "" : `:${problem.line}`}: ${problem.field}: ${problem.message}`);
     super(`${file}: ${problems.length === 1 ? "1 problem" : `${problems.length} problems`}\n${lines.join("\n")}`);
   }
-}
-
-/** `["method", 0, "fault"]` → `method[0].fault`. */
-export function fieldName(path: DataPath): string {
-  let name = "";
-  for (const segment of path) name += typeof segment === "number" ? `[${segment}]` : name === "" ? segment : `.${segment}`;
-  return name === "" ? "(file)" : name;
 }
 
 /**

@@ -1,6 +1,15 @@
 import { readFileSync } from "node:fs";
 import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
-import type { DataPath } from "./source-document.ts";
+
+/** A path into a document's data: keys of objects, indexes of lists. */
+export type DataPath = readonly (string | number)[];
+
+/** `["method", 0, "fault"]` → `method[0].fault`; the empty path is `(file)`. */
+export function fieldName(path: DataPath): string {
+  let name = "";
+  for (const segment of path) name += typeof segment === "number" ? `[${segment}]` : name === "" ? segment : `.${segment}`;
+  return name === "" ? "(file)" : name;
+}
 
 /** The file's JSON Schema, from the repository's (or the package's) `schemas/` folder. */
 export function loadSchema(name: string): Record<string, unknown> {
@@ -66,7 +75,11 @@ function describe(error: ErrorObject, path: DataPath): SchemaProblem | undefined
         ? { path, atKey: false, message: `needs exactly one of ${known.join(", ")}` }
         : { path, atKey: false, message: `must not be empty` };
     case "enum":
-      return { path, atKey: false, message: `must be one of ${(params.allowedValues as unknown[]).map(show).join(", ")}, got ${show(error.data)}` };
+      return { path, atKey: false, message: `must be one of ${(params.allowedValues as unknown[]).join(", ")}, got ${show(error.data)}` };
+    case "type":
+      return path.length === 0
+        ? { path, atKey: false, message: `must hold ${error.schema === "object" ? "a JSON object" : `a ${String(error.schema)}`}, got ${show(error.data)}` }
+        : { path, atKey: false, message: `must be ${String(error.schema)}, got ${show(error.data)}` };
     case "const":
       return { path, atKey: false, message: `must be ${show(params.allowedValue)}, got ${show(error.data)}` };
     case "anyOf":
@@ -103,6 +116,7 @@ function dataPath(pointer: string, data: unknown): DataPath {
 
 function show(value: unknown): string {
   if (value === undefined) return "nothing";
+  if (Array.isArray(value)) return "an array";
   const json = JSON.stringify(value);
   return json.length > 60 ? `${json.slice(0, 59)}…` : json;
 }
