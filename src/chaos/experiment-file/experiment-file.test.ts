@@ -2,7 +2,7 @@ import { readdir, readFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { createFaultHandle, effectSeen, type FaultHandle, type FaultLibrary } from "../core/index.ts";
-import type { ActionContext, ExperimentDefinition } from "../experiment/index.ts";
+import type { ActionContext, ExperimentDefinition, SafetyCondition } from "../experiment/index.ts";
 import { ExperimentFileError, parseExperimentFile } from "./index.ts";
 
 const EXPERIMENTS = fileURLToPath(new URL("../../../experiments/", import.meta.url));
@@ -105,6 +105,41 @@ describe("experiment files", () => {
     ]);
     expect(definition.method[11]).toMatchObject({ name: "pipeline", durationMs: 1000 });
     expect(definition.method[0]).toMatchObject({ durationMs: null });
+  });
+
+  it("carries every optional field of the model over: rerun, pipeline, safety limits and probes, sampling", () => {
+    const definition = parseExperimentFile(
+      `${HEAD}method: [{ name: cpu, fault: { kind: cpuPressure, workers: 1 } }]
+rerun: after-faults-removed
+pipeline: { writeBatchFiles: 20, retryAttempts: 4, requestTimeoutMs: 800 }
+timeLimitMs: 60000
+maxRetries: 50
+sampleEveryMs: 250
+stableForMs: 2000
+safety:
+  - probe: { http: { name: checkout, url: "http://127.0.0.1:9/health", status: [200, 204], withinMs: 300, body: { path: $.status, equals: ok } } }
+    consecutiveFailures: 3
+  - probe: { command: { name: replica, argv: [./check-replica], env: { TOKEN: secret } } }
+`,
+      "optional.yaml",
+    );
+    expect(definition).toMatchObject({
+      rerun: "after-faults-removed",
+      pipeline: { writeBatchFiles: 20, retryAttempts: 4, requestTimeoutMs: 800 },
+      timeLimitMs: 60_000,
+      maxRetries: 50,
+      sampleEveryMs: 250,
+      stableForMs: 2_000,
+    });
+    const safety = definition.safety as readonly SafetyCondition[];
+    expect(safety.map(({ probe, consecutiveFailures }) => [probe.name, consecutiveFailures])).toEqual([
+      ["checkout", 3],
+      ["replica", undefined],
+    ]);
+    expect(safety[0]!.probe.declaration({ baselineThroughput: 0 }).tolerance).toBe(
+      'GET http://127.0.0.1:9/health answers 200 or 204 within 300 ms with $.status == "ok"',
+    );
+    expect(safety[1]!.probe.declaration({ baselineThroughput: 0 }).tolerance).not.toContain("secret");
   });
 
   it("names the field and line of every problem the schema finds", () => {
