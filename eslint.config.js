@@ -23,7 +23,7 @@ const CHAOS_LAYERS = [
 ];
 
 export default tseslint.config(
-  { ignores: ["node_modules/", "reports/", "infra/images/**/dist/", "**/*.d.ts"] },
+  { ignores: ["node_modules/", "reports/", "dist/", "infra/images/**/dist/", "**/*.d.ts"] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
