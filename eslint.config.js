@@ -12,17 +12,18 @@ const root = fileURLToPath(new URL(".", import.meta.url));
  * src/chaos/README.md.
  */
 const CHAOS_LAYERS = [
-  ["toxiproxy", "postgres-proxy", "integrity"],
+  ["toxiproxy", "postgres-proxy", "integrity", "json-schema"],
   ["core"],
   ["env-kit", "testing"],
   ["faults"],
   ["embedded", "containers", "kubernetes", "gremlin", "external"],
   ["report"],
   ["experiment"],
+  ["experiment-file"],
 ];
 
 export default tseslint.config(
-  { ignores: ["node_modules/", "reports/", "infra/images/**/dist/", "**/*.d.ts"] },
+  { ignores: ["node_modules/", "reports/", "dist/", "infra/images/**/dist/", "**/*.d.ts"] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

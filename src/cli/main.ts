@@ -1,9 +1,14 @@
 import { PIPELINE_USAGE, runPipelineCommand } from "./pipeline-command.ts";
 
+/** Experiment files are told from scenario name filters by their extension. */
+const EXPERIMENT_FILE = /\.(ya?ml|json)$/i;
+
 const USAGE = `Usage: chaos-control <command> [options]
 
 Commands:
-  run          run the chaos scenarios and write the reports (see: chaos-control run --help)
+  run          run the chaos scenarios and write the reports (see: chaos-control run --help),
+               or one experiment file: chaos-control run FILE.yaml [--var name=value]...
+  validate     check experiment files (YAML or JSON) without running them
   report       rebuild the HTML and JSON reports from saved journals (see: chaos-control report --help)
   soak         run the whole suite N times and list every test that failed (see: chaos-control soak --help)
   pipeline     run the Scale pipeline (see: chaos-control pipeline --help)
@@ -16,8 +21,16 @@ export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   switch (command) {
     case "run": {
+      if (rest.some((arg) => EXPERIMENT_FILE.test(arg))) {
+        const { runExperimentFileCommand } = await import("./experiment-file-command.ts");
+        return runExperimentFileCommand(rest);
+      }
       const { runScenariosCommand } = await import("./run-command.ts");
       return runScenariosCommand(rest);
+    }
+    case "validate": {
+      const { runValidateCommand } = await import("./experiment-file-command.ts");
+      return runValidateCommand(rest);
     }
     case "report": {
       const { runReportCommand } = await import("./report-command.ts");

@@ -21,35 +21,54 @@ interface ChaosFixtures {
  * fixtures: a scenario file is one `chaosTest(...)` that runs one experiment
  * and asserts on its journal.
  */
-export const chaosTest = test.extend<ChaosFixtures>({
-  requirements: [{}, { injected: true }],
-  env: async ({ requirements, skip }, use) => {
-    const env = await startEnvironment(selectedEnvironmentKind(), requirements).catch((error: unknown) => {
-      // No container engine here: a visible skip with the reason, not a failure and not a silent pass.
-      if (error instanceof Error && error.name === "ContainerEngineUnavailableError") skip(error.message);
-      throw error;
-    });
-    try {
-      await use(env);
-    } finally {
-      await env.stop();
-    }
-  },
-  experiment: async ({ env, annotate, skip }, use) => {
-    await use(async (definition) => {
-      let path = "";
-      const journal = await runExperiment(env, definition, {
-        onJournal: async (finished) => (path = await writeJournal(finished)),
-        goldenCache: GoldenOutputCache.fromEnvironment(),
+export const chaosTest = declaredOnFirstUse(() => chaosFixtures());
+
+/**
+ * Vitest only lets fixtures be declared while it collects a test file.
+ * Declared on first use, this module (and so the experiment area's door)
+ * also loads where nothing is collected: the CLI running an experiment
+ * file, and the package's consumers importing the experiment model.
+ */
+function declaredOnFirstUse<T extends object>(declare: () => T): T {
+  let declared: T | undefined;
+  const target = () => (declared ??= declare());
+  return new Proxy((() => undefined) as unknown as T, {
+    apply: (_function, thisArg, args: unknown[]) => Reflect.apply(target() as (...args: unknown[]) => unknown, thisArg, args),
+    get: (_function, property) => Reflect.get(target(), property),
+    has: (_function, property) => Reflect.has(target(), property),
+  });
+}
+
+const chaosFixtures = () =>
+  test.extend<ChaosFixtures>({
+    requirements: [{}, { injected: true }],
+    env: async ({ requirements, skip }, use) => {
+      const env = await startEnvironment(selectedEnvironmentKind(), requirements).catch((error: unknown) => {
+        // No container engine here: a visible skip with the reason, not a failure and not a silent pass.
+        if (error instanceof Error && error.name === "ContainerEngineUnavailableError") skip(error.message);
+        throw error;
       });
-      for (const [name, value] of Object.entries(junitProperties(journal, path))) await annotate(value, name);
-      if (journal.reason?.startsWith(UNSUPPORTED_PREFIX)) skip(journal.reason);
-      // Said before any assertion on the journal: no fault or recovery verdict is worth reading then.
-      if (journal.reason?.startsWith(ENVIRONMENT_FAILURE_PREFIX)) throw new Error(journal.reason);
-      return journal;
-    });
-  },
-});
+      try {
+        await use(env);
+      } finally {
+        await env.stop();
+      }
+    },
+    experiment: async ({ env, annotate, skip }, use) => {
+      await use(async (definition) => {
+        let path = "";
+        const journal = await runExperiment(env, definition, {
+          onJournal: async (finished) => (path = await writeJournal(finished)),
+          goldenCache: GoldenOutputCache.fromEnvironment(),
+        });
+        for (const [name, value] of Object.entries(junitProperties(journal, path))) await annotate(value, name);
+        if (journal.reason?.startsWith(UNSUPPORTED_PREFIX)) skip(journal.reason);
+        // Said before any assertion on the journal: no fault or recovery verdict is worth reading then.
+        if (journal.reason?.startsWith(ENVIRONMENT_FAILURE_PREFIX)) throw new Error(journal.reason);
+        return journal;
+      });
+    },
+  });
 
 /** The journal's figures as JUnit properties (name → value), for PR checks. */
 export function junitProperties(journal: Journal, path: string): Record<string, string> {

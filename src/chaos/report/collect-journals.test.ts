@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { collectJournals } from "./collect-journals.ts";
 import { JournalFormatError } from "./journal-format-error.ts";
-import { buildJournal } from "./testing/sample-journals.ts";
+import { buildFault, buildJournal, completedScenario, failedScenarioWithIntegrityDifference } from "./testing/sample-journals.ts";
 
 let dir: string;
 
@@ -60,7 +60,7 @@ describe("collectJournals", () => {
     const error = await collectError();
     expect(error.field).toBe("id");
     expect(error.message).toContain("anonymous.json");
-    expect(error.message).toContain("got nothing");
+    expect(error.message).toContain(`field "id" is required`);
   });
 
   it("names the file and the field when the status is unknown", async () => {
@@ -76,8 +76,28 @@ describe("collectJournals", () => {
   });
 
   it("names the field of a malformed rerun record", async () => {
-    await writeJournal("rerun.json", { ...buildJournal(), rerun: { firstRun: { exitCode: 1 }, quarantinedAfterFirstRun: "none", rerun: null } });
+    const firstRun = { startedAt: 0, endedAt: 900, exitCode: 1, signal: null, outputTail: "" };
+    await writeJournal("rerun.json", { ...buildJournal(), rerun: { firstRun, quarantinedAfterFirstRun: "none", rerun: null } });
     expect((await collectError()).field).toBe("rerun.quarantinedAfterFirstRun");
+    await writeJournal("rerun.json", { ...buildJournal(), rerun: { firstRun: { exitCode: 1 }, quarantinedAfterFirstRun: [], rerun: null } });
+    expect((await collectError()).field).toBe("rerun.firstRun.startedAt");
+  });
+
+  it("names the field of a fault record or sample missing what the schema requires", async () => {
+    const { observations: _observations, ...fault } = buildFault();
+    await writeJournal("fault.json", { ...buildJournal(), faults: [buildFault(), fault] });
+    const error = await collectError();
+    expect(error.field).toBe("faults[1].observations");
+    expect(error.message).toBe(`${join(dir, "fault.json")}: field "faults[1].observations" is required`);
+    await writeJournal("fault.json", { ...buildJournal(), samples: [{ probe: "pipeline throughput", at: 250, phase: "while", value: 3, ok: true }] });
+    expect((await collectError()).message).toContain(`field "samples[0].phase" must be one of before, during, after, got "while"`);
+  });
+
+  it("accepts every sample journal the report tests render, and fields it does not know", async () => {
+    for (const [index, journal] of [completedScenario(), failedScenarioWithIntegrityDifference(), { ...buildJournal(), system: "scale" }].entries()) {
+      await writeJournal(`${index}.json`, journal);
+    }
+    expect((await collectJournals(dir)).journals).toHaveLength(3);
   });
 
   it("names the file when it is not JSON or not an object", async () => {
