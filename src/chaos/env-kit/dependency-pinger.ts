@@ -38,7 +38,13 @@ export class DependencyPinger {
     try {
       if (!this.postgres) {
         const client = new pg.Client({ connectionString: this.databaseUrl, connectionTimeoutMillis: timeoutMs, query_timeout: timeoutMs });
-        client.on("error", () => undefined);
+        // A connection the server or a partition has closed between pings is dropped at once, so the next ping
+        // measures the dependency (connecting afresh) instead of failing on the dead client ("not queryable").
+        const dropIfCurrent = (): void => {
+          if (this.postgres === client) this.dropPostgres();
+        };
+        client.on("error", dropIfCurrent);
+        client.on("end", dropIfCurrent);
         this.postgres = client;
         await client.connect();
       }
