@@ -15,7 +15,7 @@ const CHAOS_LAYERS = [
   ["toxiproxy", "postgres-proxy", "integrity"],
   ["core"],
   ["env-kit", "testing"],
-  ["faults"],
+  ["faults", "systems"],
   ["embedded", "containers", "kubernetes", "gremlin"],
   ["report"],
   ["experiment"],
