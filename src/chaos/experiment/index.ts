@@ -17,7 +17,7 @@ export type { Comparison, ValueExpectation, ValuePredicate } from "./probe-compa
 export type { SafetyCondition, SafetyProbe } from "./safety-probe.ts";
 export type { FaultObservationsByKind, ObservedFaultKind, TypedFaultRecord } from "./fault-observations.ts";
 export { checkBlastRadius, BlastRadiusError, ALLOW_TARGET_VARIABLE, DEFAULT_BLAST_RADIUS, type BlastRadiusLimits } from "./blast-radius.ts";
-export { checkIntegrity, scaleSystem } from "../systems/index.ts";
+export { checkIntegrity, commandSystem, scaleSystem } from "../systems/index.ts";
 export { writeJournal, journalDirectory, reportsDirectory } from "../report/index.ts";
 export { syntheticSongs, corruptObjects } from "./scenario-corpus.ts";
 export { selectedEnvironmentKind, startEnvironment, ENVIRONMENT_VARIABLE } from "./select-environment.ts";

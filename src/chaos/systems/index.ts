@@ -6,4 +6,6 @@
  */
 export { scaleSystem } from "./scale/scale-system.ts";
 export { checkIntegrity } from "./scale/integrity-check.ts";
+export { commandSystem } from "./command/command-system.ts";
+export { validateDefinition } from "./command/system-definition-check.ts";
 export { sourceFingerprint } from "./source-fingerprint.ts";
