@@ -7,6 +7,7 @@ export type { ExperimentDefinition } from "./experiment-definition.ts";
 export { fault, type FaultAction, type ActionContext } from "./fault-action.ts";
 export { afterMs, afterProgress, whileStatementRuns, atLaunch, type Trigger } from "./trigger.ts";
 export { throughput, errorRate, answersWithin, THROUGHPUT_PROBE, ERROR_RATE_PROBE, LATENCY_PROBE, type Probe } from "./probe.ts";
+export { dependencyAnswersWithin, dependencyLatencyProbe } from "./dependency-probe.ts";
 export { httpProbe, type HttpProbeOptions, type StatusExpectation } from "./http-probe.ts";
 export type { BodyCheck, BodyCondition, BodyPredicate, JsonScalar } from "./body-check.ts";
 export { sqlProbe, type SqlProbeOptions } from "./sql-probe.ts";
