@@ -15,7 +15,7 @@ const CHAOS_LAYERS = [
   ["toxiproxy", "postgres-proxy", "integrity", "json-schema"],
   ["core"],
   ["env-kit", "testing"],
-  ["faults"],
+  ["faults", "systems"],
   ["embedded", "containers", "kubernetes", "gremlin", "external"],
   ["report"],
   ["experiment"],

@@ -1,6 +1,7 @@
 import type { PipelineConfigInput } from "../../pipeline/index.ts";
 import type { FaultLibrary } from "./fault-library.ts";
 import type { PipelineLaunchRequest, PipelineProcess } from "./pipeline-process.ts";
+import type { DependencyNetwork } from "./system-under-test.ts";
 
 /** Where an experiment runs: the same scenarios run on each. */
 export type EnvironmentKind = "embedded" | "containers" | "kubernetes" | "external";
@@ -40,6 +41,8 @@ export interface ChaosEnvironment extends AsyncDisposable {
   pipelineConfig(prefix: string, options: { database: string; direct?: boolean }): PipelineConfigInput;
   /** Starts the pipeline as its own process (a child process, a container, a Kubernetes Job), through the fault layers. */
   launchPipeline(request: PipelineLaunchRequest): Promise<PipelineProcess>;
+  /** Proxies in front of a system under test's own http/tcp dependencies, where the environment can put them there. */
+  readonly dependencyNetwork?: DependencyNetwork;
   /** A fresh fault library for one experiment; the experiment removes what it injected. */
   createFaults(): FaultLibrary;
   /** Times one round trip to `service` on the pipeline's path (through the fault layers): `SELECT 1`, or a bucket HEAD. Throws when it fails. */

@@ -5,6 +5,24 @@
  * proxy's rule types.
  */
 export type { ChaosEnvironment, EnvironmentKind, PipelineDatabase, SeedObject, ServiceName } from "./chaos-environment.ts";
+export type {
+  AttachedSystem,
+  CommandLaunch,
+  ContainerLaunch,
+  DependencyFaults,
+  DependencyNetwork,
+  DependencyProtocol,
+  HostPort,
+  IntegrityOracle,
+  KubernetesJobLaunch,
+  ProgressReading,
+  SystemDefinition,
+  SystemDependency,
+  SystemLaunch,
+  SystemRunRequest,
+  SystemSnapshot,
+  SystemUnderTest,
+} from "./system-under-test.ts";
 export type { PipelineExit, PipelineLaunchRequest, PipelineProcess, PipelineProgress } from "./pipeline-process.ts";
 export { UnsupportedFaultError, type FaultLibrary } from "./fault-library.ts";
 export { ENVIRONMENT_FAILURE_PREFIX, EnvironmentFailureError, environmentFailureIn } from "./environment-failure-error.ts";

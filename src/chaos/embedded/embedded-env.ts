@@ -10,9 +10,10 @@ import {
   type PipelineProcess,
   onInterrupt,
   type SeedObject,
+  type DependencyNetwork,
 } from "../core/index.ts";
 import { DependencyPinger, launchLocalPipeline, seedBucket, pipelineDatabaseName } from "../env-kit/index.ts";
-import { S3FaultProxy } from "../faults/index.ts";
+import { injectToxic, partition, S3FaultProxy } from "../faults/index.ts";
 import { PostgresProxy } from "../postgres-proxy/index.ts";
 import { NetworkLayer } from "./network-layer.ts";
 import { PostgresServer } from "./postgres-server.ts";
@@ -102,6 +103,17 @@ export class StartedEmbeddedEnvironment implements ChaosEnvironment {
   private stopping: Promise<void> | undefined;
   private client: S3Client | undefined;
   private pinger: DependencyPinger | undefined;
+  /**
+   * A system's own http/tcp dependencies go through the same Toxiproxy as
+   * Postgres and S3 (a generic TCP proxy: toxics and partitions apply
+   * unchanged), one proxy per dependency name.
+   */
+  readonly dependencyNetwork: DependencyNetwork = {
+    expose: async (dependency, upstream) => ({ host: "127.0.0.1", port: await this.network.expose(`dependency:${dependency}`, upstream.port, upstream.host) }),
+    toxic: (dependency, spec) => injectToxic(this.network.api, this.network.proxyName(`dependency:${dependency}`), spec),
+    partition: (dependency) =>
+      partition(this.network.api, this.network.proxyName(`dependency:${dependency}`), this.network.address(`dependency:${dependency}`)),
+  };
 
   constructor(
     readonly postgres: PostgresServer,

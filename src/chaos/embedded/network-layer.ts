@@ -4,6 +4,9 @@ import { startToxiproxyServer, ToxiproxyApi, type StartedToxiproxyServer } from 
 /** The services whose traffic goes through a proxy that network faults can break. */
 export type ProxiedService = "postgres" | "s3";
 
+/** A proxied service of the environment, or a system's own dependency (`dependency:<name>`). */
+type ProxyKey = ProxiedService | `dependency:${string}`;
+
 /**
  * The Toxiproxy an environment routes the pipeline's traffic through: the
  * project's own server in this process by default, or a real Toxiproxy when
@@ -11,8 +14,8 @@ export type ProxiedService = "postgres" | "s3";
  * can share one Toxiproxy.
  */
 export class NetworkLayer implements AsyncDisposable {
-  private readonly names = new Map<ProxiedService, string>();
-  private readonly ports = new Map<ProxiedService, number>();
+  private readonly names = new Map<ProxyKey, string>();
+  private readonly ports = new Map<ProxyKey, number>();
   private stopping: Promise<void> | undefined;
 
   private constructor(
@@ -34,9 +37,11 @@ export class NetworkLayer implements AsyncDisposable {
   }
 
   /** Creates the proxy for `service` in front of `upstreamPort` on a free loopback port; returns that port. */
-  async expose(service: ProxiedService, upstreamPort: number): Promise<number> {
-    const name = `${service}-${this.suffix}`;
-    const state = await this.api.createProxy({ name, listen: "127.0.0.1:0", upstream: `127.0.0.1:${upstreamPort}` });
+  async expose(service: ProxyKey, upstreamPort: number, upstreamHost = "127.0.0.1"): Promise<number> {
+    const name = `${service.replace(/[^A-Za-z0-9_.-]/g, "-")}-${this.suffix}`;
+    // Exposed again (another experiment of the same system in this environment): the new upstream replaces the old.
+    if (this.names.has(service)) await this.api.deleteProxy(name);
+    const state = await this.api.createProxy({ name, listen: "127.0.0.1:0", upstream: `${upstreamHost}:${upstreamPort}` });
     const port = Number(state.listen.slice(state.listen.lastIndexOf(":") + 1));
     this.names.set(service, name);
     this.ports.set(service, port);
@@ -44,18 +49,18 @@ export class NetworkLayer implements AsyncDisposable {
   }
 
   /** The Toxiproxy name of the proxy in front of `service`, for network faults. */
-  proxyName(service: ProxiedService): string {
+  proxyName(service: ProxyKey): string {
     const name = this.names.get(service);
     if (!name) throw new Error(`no proxy in front of ${service}`);
     return name;
   }
 
   /** Where this machine reaches the proxy of `service` (for proving a partition took effect). */
-  address(service: ProxiedService): { host: string; port: number } {
+  address(service: ProxyKey): { host: string; port: number } {
     return { host: "127.0.0.1", port: this.port(service) };
   }
 
-  port(service: ProxiedService): number {
+  port(service: ProxyKey): number {
     const port = this.ports.get(service);
     if (port === undefined) throw new Error(`no proxy in front of ${service}`);
     return port;

@@ -6,7 +6,7 @@
 export { seedBucket, ensureBucket } from "./bucket-seeder.ts";
 export { DependencyPinger } from "./dependency-pinger.ts";
 export { launchLocalPipeline } from "./local-pipeline-process.ts";
-export { progressFromMetrics, scrapePipelineProgress } from "./pipeline-metrics-scrape.ts";
+export { progressFromMetrics, scrapePipelineProgress, sumOf as sumOfMetric } from "./pipeline-metrics-scrape.ts";
 export { LogTail } from "./log-tail.ts";
 export { freePort } from "./free-port.ts";
 export { descendantPids, signalEach, isAlive, waitForAllGone } from "./process-tree.ts";

@@ -1,7 +1,7 @@
 import type { PipelineProgress } from "../core/index.ts";
 
 /** Sums every sample of `metric` (all label sets) in a Prometheus text exposition. */
-function sumOf(exposition: string, metric: string): number {
+export function sumOf(exposition: string, metric: string): number {
   let total = 0;
   for (const line of exposition.split("\n")) {
     if (!line.startsWith(metric)) continue;

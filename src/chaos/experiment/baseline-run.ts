@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from "node:timers/promises";
-import type { ChaosEnvironment, PipelineLaunchRequest } from "../core/index.ts";
+import type { AttachedSystem, PipelineLaunchRequest } from "../core/index.ts";
 import { ProgressTracker } from "./progress-tracker.ts";
 
 /** What the fault-free run of the corpus measured. */
@@ -14,10 +14,10 @@ export interface Baseline {
  * (the golden output), and measures its throughput the way the experiment's
  * probes will: from the same metrics, sampled the same way.
  */
-export async function measureBaseline(env: ChaosEnvironment, request: PipelineLaunchRequest, inputObjects: number, signal: AbortSignal): Promise<Baseline> {
+export async function measureBaseline(system: AttachedSystem, request: PipelineLaunchRequest, inputObjects: number, signal: AbortSignal): Promise<Baseline> {
   const started = performance.now();
   const tracker = new ProgressTracker(inputObjects);
-  await using pipeline = await env.launchPipeline(request);
+  await using pipeline = await system.start(request);
   let exit;
   for (;;) {
     signal.throwIfAborted();

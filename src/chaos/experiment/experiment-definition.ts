@@ -1,4 +1,4 @@
-import type { PipelineLaunchRequest, DowntimeCause, SeedObject } from "../core/index.ts";
+import type { PipelineLaunchRequest, DowntimeCause, SeedObject, SystemUnderTest } from "../core/index.ts";
 import type { FaultAction } from "./fault-action.ts";
 import type { RerunPolicy } from "./operator-rerun.ts";
 import type { Probe } from "./probe.ts";
@@ -11,6 +11,8 @@ export interface ExperimentDefinition {
   /** What an SRE reads in reports: the fault and what is expected. */
   title: string;
   cause: DowntimeCause;
+  /** What is started, broken and checked (default: Scale, the bundled pipeline). */
+  system?: SystemUnderTest;
   /** The objects in the bucket, keys relative to the experiment's own prefix. */
   corpus: readonly SeedObject[];
   /** The steady-state hypothesis: probes with tolerances. */

@@ -1,4 +1,4 @@
-import type { ChaosEnvironment, FaultHandle, FaultLibrary } from "../core/index.ts";
+import type { ChaosEnvironment, DependencyFaults, FaultHandle, FaultLibrary } from "../core/index.ts";
 import type { PipelineSupervisor } from "./pipeline-supervisor.ts";
 import { afterMs, type Trigger } from "./trigger.ts";
 
@@ -6,6 +6,8 @@ import { afterMs, type Trigger } from "./trigger.ts";
 export interface ActionContext {
   faults: FaultLibrary;
   env: ChaosEnvironment;
+  /** Network faults on the system under test's own http/tcp dependencies, by name (`dependencies.toxic("items", …)`). */
+  dependencies: DependencyFaults;
   /** The experiment's pipeline, for faults of the pipeline process itself. */
   pipeline: PipelineSupervisor;
   /** The bucket key of a corpus object (`songs/x.mid` → under the experiment's prefix), e.g. to fault requests for given objects. */

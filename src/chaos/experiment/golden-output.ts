@@ -1,34 +1,35 @@
 import { createHash } from "node:crypto";
-import { mkdir, readdir, readFile, rename, writeFile } from "node:fs/promises";
-import { join, relative } from "node:path";
-import { fileURLToPath } from "node:url";
-import type { EnvironmentKind, SeedObject } from "../core/index.ts";
-import type { TableSnapshot } from "../integrity/index.ts";
+import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import type { EnvironmentKind, SeedObject, SystemSnapshot, SystemUnderTest } from "../core/index.ts";
+import { scaleSystem } from "../systems/index.ts";
 import type { Baseline } from "./baseline-run.ts";
 import type { ExperimentDefinition } from "./experiment-definition.ts";
 
 /** Set by the test run (vitest's global setup): a directory where golden outputs are kept for the length of the run. */
 export const GOLDEN_CACHE_VARIABLE = "CHAOS_GOLDEN_CACHE_DIR";
 
-/** What a fault-free run of a corpus produced: its tables and its throughput. */
+/** What a fault-free run of a corpus produced: its output as the system's oracle reads it, and its throughput. */
 export interface GoldenOutput {
-  snapshot: TableSnapshot;
+  snapshot: SystemSnapshot;
   baseline: Baseline;
 }
 
-const PIPELINE_SOURCES = fileURLToPath(new URL("../../pipeline/", import.meta.url));
-let pipelineCodeHash: Promise<string> | undefined;
-
 /**
  * The content key of a golden run: the corpus (keys and bytes), how the
- * pipeline runs (its options change its throughput), the environment kind
- * and the pipeline's own source code, so any change to the code under test
- * (a fix, a seeded bug) computes the golden output afresh.
+ * system runs (its options change its throughput), the environment kind
+ * and the system's fingerprint (its code), so any change to the code under
+ * test (a fix, a seeded bug) computes the golden output afresh.
  */
-export async function goldenKey(corpus: readonly SeedObject[], pipeline: ExperimentDefinition["pipeline"], environment: EnvironmentKind): Promise<string> {
+export async function goldenKey(
+  corpus: readonly SeedObject[],
+  pipeline: ExperimentDefinition["pipeline"],
+  environment: EnvironmentKind,
+  system: SystemUnderTest = scaleSystem,
+): Promise<string> {
   const hash = createHash("sha256");
-  hash.update(JSON.stringify({ pipeline: pipeline ?? {}, environment, node: process.versions.node }));
-  hash.update(await (pipelineCodeHash ??= hashTree(PIPELINE_SOURCES)));
+  hash.update(JSON.stringify({ system: system.name, pipeline: pipeline ?? {}, environment, node: process.versions.node }));
+  hash.update(await system.fingerprint());
   for (const object of [...corpus].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))) {
     hash.update(`\0${object.key}\0${object.body.length}\0`);
     hash.update(object.body);
@@ -74,17 +75,4 @@ export class GoldenOutputCache {
   private path(key: string): string {
     return join(this.directory, `${key}.json`);
   }
-}
-
-async function hashTree(root: string): Promise<string> {
-  const hash = createHash("sha256");
-  const files = (await readdir(root, { recursive: true, withFileTypes: true }))
-    .filter((entry) => entry.isFile() && entry.name.endsWith(".ts") && !entry.name.endsWith(".test.ts"))
-    .map((entry) => join(entry.parentPath, entry.name))
-    .sort();
-  for (const file of files) {
-    hash.update(`\0${relative(root, file)}\0`);
-    hash.update(await readFile(file));
-  }
-  return hash.digest("hex");
 }

@@ -1,5 +1,4 @@
-import type { ChaosEnvironment, PipelineLaunchRequest } from "../core/index.ts";
-import { snapshotTables, type TableSnapshot } from "../integrity/index.ts";
+import type { AttachedSystem, ChaosEnvironment, PipelineLaunchRequest, SystemSnapshot } from "../core/index.ts";
 import { measureBaseline, type Baseline } from "./baseline-run.ts";
 import type { GoldenOutputCache } from "./golden-output.ts";
 
@@ -10,17 +9,18 @@ export interface GoldenRun {
   /** An earlier experiment of this test run with the same input ran it. */
   reused: boolean;
   baseline: Baseline;
-  snapshot(): Promise<TableSnapshot>;
+  snapshot(): Promise<SystemSnapshot>;
 }
 
 /**
- * The golden run of the corpus: its throughput now, its tables when the
+ * The golden run of the corpus: its throughput now, its output when the
  * integrity check asks for them. Reused from `cache` when an earlier
  * experiment of this test run had the same input (same content key); a
  * fresh one is kept there once its tables have been read.
  */
 export async function goldenRun(
   env: ChaosEnvironment,
+  system: AttachedSystem,
   request: Omit<PipelineLaunchRequest, "database">,
   key: string,
   inputObjects: number,
@@ -30,13 +30,13 @@ export async function goldenRun(
   const cached = await cache?.get(key);
   if (cached) return { key, reused: true, baseline: cached.baseline, snapshot: async () => cached.snapshot };
   const database = await env.createDatabase("golden");
-  const baseline = await measureBaseline(env, { ...request, database: database.name }, inputObjects, signal);
+  const baseline = await measureBaseline(system, { ...request, database: database.name }, inputObjects, signal);
   return {
     key,
     reused: false,
     baseline,
     snapshot: async () => {
-      const snapshot = await snapshotTables(database.url);
+      const snapshot = await system.snapshot(database);
       await cache?.put(key, { baseline, snapshot });
       return snapshot;
     },

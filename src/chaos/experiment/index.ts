@@ -7,6 +7,7 @@ export type { ExperimentDefinition } from "./experiment-definition.ts";
 export { fault, type FaultAction, type ActionContext } from "./fault-action.ts";
 export { afterMs, afterProgress, whileStatementRuns, atLaunch, type Trigger } from "./trigger.ts";
 export { throughput, errorRate, answersWithin, THROUGHPUT_PROBE, ERROR_RATE_PROBE, LATENCY_PROBE, type Probe } from "./probe.ts";
+export { dependencyAnswersWithin, dependencyLatencyProbe } from "./dependency-probe.ts";
 export { httpProbe, type HttpProbeOptions, type StatusExpectation } from "./http-probe.ts";
 export type { BodyCheck, BodyCondition, BodyPredicate, JsonScalar } from "./body-check.ts";
 export { sqlProbe, type SqlProbeOptions } from "./sql-probe.ts";
@@ -17,7 +18,7 @@ export type { Comparison, ValueExpectation, ValuePredicate } from "./probe-compa
 export type { SafetyCondition, SafetyProbe } from "./safety-probe.ts";
 export type { FaultObservationsByKind, ObservedFaultKind, TypedFaultRecord } from "./fault-observations.ts";
 export { checkBlastRadius, BlastRadiusError, ALLOW_TARGET_VARIABLE, DEFAULT_BLAST_RADIUS, type BlastRadiusLimits } from "./blast-radius.ts";
-export { checkIntegrity } from "./integrity-check.ts";
+export { checkIntegrity, commandSystem, scaleSystem } from "../systems/index.ts";
 export { writeJournal, journalDirectory, reportsDirectory } from "../report/index.ts";
 export { syntheticSongs, corruptObjects } from "./scenario-corpus.ts";
 export { selectedEnvironmentKind, startEnvironment, ENVIRONMENT_VARIABLE } from "./select-environment.ts";

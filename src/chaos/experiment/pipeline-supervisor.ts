@@ -1,5 +1,5 @@
 import {
-  type ChaosEnvironment,
+  type AttachedSystem,
   type PipelineExit,
   type PipelineLaunchRequest,
   type PipelineProcess,
@@ -23,7 +23,7 @@ export class PipelineSupervisor implements AsyncDisposable {
   private endedWith: PipelineExit | undefined;
 
   constructor(
-    private readonly env: ChaosEnvironment,
+    private readonly system: AttachedSystem,
     private readonly request: PipelineLaunchRequest,
     private readonly progress: ProgressTracker,
   ) {
@@ -51,7 +51,7 @@ export class PipelineSupervisor implements AsyncDisposable {
   }
 
   async start(): Promise<void> {
-    const process = await this.env.launchPipeline(this.request);
+    const process = await this.system.start(this.request);
     this.launches++;
     this.progress.newProcess();
     this.current = process;

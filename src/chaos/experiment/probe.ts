@@ -1,9 +1,11 @@
-import type { ChaosEnvironment, ServiceName, ProbeDeclaration } from "../core/index.ts";
+import type { AttachedSystem, ChaosEnvironment, ServiceName, ProbeDeclaration } from "../core/index.ts";
 import type { ProgressTracker } from "./progress-tracker.ts";
 
 /** What a probe can look at when it is sampled. */
 export interface ProbeContext {
   env: ChaosEnvironment;
+  /** The system under test, once attached to `env` (undefined before, e.g. while the corpus is seeded). */
+  system?: AttachedSystem;
   progress: ProgressTracker;
   /** Objects per second of the fault-free baseline run. */
   baselineThroughput: number;

@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import {
+  type AttachedSystem,
   type ChaosEnvironment,
   type PipelineDatabase,
   environmentFailureIn,
@@ -12,12 +13,11 @@ import {
   type ProbeSample,
   type RollbackRecord,
 } from "../core/index.ts";
-import { snapshotTables } from "../integrity/index.ts";
+import { scaleSystem } from "../systems/index.ts";
 import { BlastRadiusError, checkBlastRadius } from "./blast-radius.ts";
 import type { ExperimentDefinition } from "./experiment-definition.ts";
 import type { FaultAction } from "./fault-action.ts";
 import { ScheduledFault } from "./scheduled-fault.ts";
-import { checkIntegrity } from "./integrity-check.ts";
 import { PipelineSupervisor } from "./pipeline-supervisor.ts";
 import { THROUGHPUT_PROBE, type Probe, type ProbeContext } from "./probe.ts";
 import { corpusPrefix, goldenKey, type GoldenOutputCache } from "./golden-output.ts";
@@ -84,6 +84,7 @@ class ExperimentRun {
   private pipelineStartedAt: number | undefined;
   private pipelineEndedAt: number | undefined;
   private rolledBack: Promise<void> | undefined;
+  private system: AttachedSystem | undefined;
   private readonly rerun = new OperatorRerun();
 
   constructor(
@@ -125,20 +126,25 @@ class ExperimentRun {
     let experiment: PipelineDatabase | undefined;
     let inputKeys: string[] = [];
     let tracker: ProgressTracker | undefined;
+    const definedSystem = this.definition.system ?? scaleSystem;
     try {
       checkBlastRadius(this.env, this.definition.method, this.timeLimitMs);
-      const key = await goldenKey(this.definition.corpus, this.definition.pipeline, this.env.kind);
+      const key = await goldenKey(this.definition.corpus, this.definition.pipeline, this.env.kind, definedSystem);
       const prefix = corpusPrefix(key);
       inputKeys = this.definition.corpus.map((object) => prefix + object.key);
+      const workUnits = definedSystem.workUnits(this.definition.corpus);
       await this.env.seed(this.definition.corpus.map((object) => ({ key: prefix + object.key, body: object.body })));
-      golden = await goldenRun(this.env, { ...this.definition.pipeline, prefix }, key, inputKeys.length, this.stop.signal, this.goldenCache);
+      this.system = await definedSystem.attach(this.env);
+      const system = this.system;
+      golden = await goldenRun(this.env, system, { ...this.definition.pipeline, prefix }, key, workUnits, this.stop.signal, this.goldenCache);
       const baseline = golden.baseline;
       this.baselineThroughput = baseline.throughput;
 
       experiment = await this.env.createDatabase("experiment");
-      tracker = new ProgressTracker(inputKeys.length);
+      tracker = new ProgressTracker(workUnits);
       const context = (): ProbeContext => ({
         env: this.env,
+        system,
         progress: tracker!,
         baselineThroughput: this.baselineThroughput,
         pipelineRunning: this.pipeline?.running ?? false,
@@ -149,7 +155,7 @@ class ExperimentRun {
       if (this.stop.signal.aborted) throw this.stop.signal.reason;
 
       this.faultLibrary = this.env.createFaults();
-      this.pipeline = new PipelineSupervisor(this.env, { ...this.definition.pipeline, prefix, database: experiment.name }, tracker);
+      this.pipeline = new PipelineSupervisor(system, { ...this.definition.pipeline, prefix, database: experiment.name }, tracker);
       this.pipelineStartedAt = performance.now();
       await this.pipeline.start();
       const sampling = this.sampleUntilStopped(context);
@@ -181,12 +187,24 @@ class ExperimentRun {
       await this.rollback();
     }
     if (tracker && this.status !== "interrupted") {
-      const context: ProbeContext = { env: this.env, progress: tracker, baselineThroughput: this.baselineThroughput, pipelineRunning: false };
+      const context: ProbeContext = {
+        env: this.env,
+        system: this.system,
+        progress: tracker,
+        baselineThroughput: this.baselineThroughput,
+        pipelineRunning: false,
+      };
       this.steadyStateAfter = await this.tick("after", () => context).catch(() => false);
     }
-    const integrity =
-      golden && experiment && this.status === "completed" ? checkIntegrity(await golden.snapshot(), await snapshotTables(experiment.url), inputKeys) : null;
-    return this.journal(integrity, tracker, golden);
+    try {
+      const integrity =
+        golden && experiment && this.system && this.status === "completed"
+          ? await this.system.judge(await golden.snapshot(), await this.system.snapshot(experiment), inputKeys)
+          : null;
+      return this.journal(integrity, tracker, golden);
+    } finally {
+      await this.system?.[Symbol.asyncDispose]();
+    }
   }
 
   /** Schedules `action`; an unsupported fault stops the experiment with a reason scenarios turn into a skip. */
@@ -195,6 +213,7 @@ class ExperimentRun {
       experimentId: this.definition.id,
       cause: this.definition.cause,
       env: this.env,
+      system: this.system!,
       faults: this.faultLibrary!,
       pipeline: this.pipeline!,
       prefix,
@@ -308,6 +327,8 @@ class ExperimentRun {
   private fail(error: unknown): void {
     this.noteEnvironmentFailure(error);
     if (this.status === "aborted" || this.status === "interrupted") return;
+    // A system this environment cannot run (attach refused it): a skip with its reason, like an unsupported fault.
+    if (error instanceof UnsupportedFaultError) return void this.halt(new ExperimentStop("aborted", `${UNSUPPORTED_PREFIX}${error.message}`));
     this.status = error instanceof BlastRadiusError ? "aborted" : "failed";
     this.reason = error instanceof Error ? error.message : String(error);
   }

@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from "node:timers/promises";
-import type { ChaosEnvironment, DowntimeCause, FaultHandle, FaultLibrary, FaultRecord } from "../core/index.ts";
+import type { AttachedSystem, ChaosEnvironment, DowntimeCause, FaultHandle, FaultLibrary, FaultRecord } from "../core/index.ts";
 import type { FaultAction } from "./fault-action.ts";
 import { markFaultActive } from "./fault-activity.ts";
 import type { PipelineSupervisor } from "./pipeline-supervisor.ts";
@@ -10,6 +10,8 @@ export interface FaultRunContext {
   experimentId: string;
   cause: DowntimeCause;
   env: ChaosEnvironment;
+  /** The system under test, attached to `env`. */
+  system: AttachedSystem;
   faults: FaultLibrary;
   pipeline: PipelineSupervisor;
   /** The bucket prefix the experiment's corpus is seeded under. */
@@ -60,7 +62,13 @@ export class ScheduledFault {
           throw new Error(`the pipeline finished before the trigger (${action.trigger.description}) fired`);
         }),
       ]);
-      const handle = await action.inject({ faults: run.faults, env: run.env, pipeline: run.pipeline, objectKey: (key) => run.prefix + key });
+      const handle = await action.inject({
+        faults: run.faults,
+        env: run.env,
+        dependencies: run.system.dependencies,
+        pipeline: run.pipeline,
+        objectKey: (key) => run.prefix + key,
+      });
       this.handle = handle;
       Object.assign(record, {
         kind: handle.description.kind,

@@ -1,5 +1,5 @@
-import type { TableSnapshot } from "../integrity/index.ts";
-import type { IntegrityVerdict } from "../core/index.ts";
+import type { TableSnapshot } from "../../integrity/index.ts";
+import type { IntegrityVerdict } from "../../core/index.ts";
 
 const LISTED = 10;
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { InstrumentRow, PairRow, QuarantineRow, TableSnapshot } from "../integrity/index.ts";
+import type { InstrumentRow, PairRow, QuarantineRow, TableSnapshot } from "../../integrity/index.ts";
 import { checkIntegrity } from "./integrity-check.ts";
 
 function instrument(filename: string, overrides: Partial<InstrumentRow> = {}): InstrumentRow {
