@@ -19,6 +19,7 @@ const CHAOS_LAYERS = [
   ["embedded", "containers", "kubernetes", "gremlin"],
   ["report"],
   ["experiment"],
+  ["explore"],
 ];
 
 export default tseslint.config(

@@ -6,6 +6,7 @@ Commands:
   run          run the chaos scenarios and write the reports (see: chaos-control run --help)
   report       rebuild the HTML and JSON reports from saved journals (see: chaos-control report --help)
   soak         run the whole suite N times and list every test that failed (see: chaos-control soak --help)
+  explore      run every reached fault point x fault kind x occurrence and judge each (see: chaos-control explore --help)
   pipeline     run the Scale pipeline (see: chaos-control pipeline --help)
   toxiproxy    run the Toxiproxy-compatible fault server (--listen host:port)
   help         this text
@@ -26,6 +27,10 @@ export async function main(argv: string[]): Promise<number> {
     case "soak": {
       const { runSoakCommand } = await import("./soak-command.ts");
       return runSoakCommand(rest);
+    }
+    case "explore": {
+      const { runExploreCommand } = await import("./explore-command.ts");
+      return runExploreCommand(rest);
     }
     case "pipeline":
       return runPipelineCommand(rest);

@@ -37,10 +37,11 @@ class InstalledRule {
   }
 
   matches(statement: Statement, transaction: readonly string[]): boolean {
-    const { kinds, pattern, inTransactionWith } = this.rule.match;
+    const { kinds, pattern, normalized, inTransactionWith } = this.rule.match;
     return (
       (kinds === undefined || kinds.includes(statement.kind)) &&
       (pattern === undefined || pattern.test(statement.text)) &&
+      (normalized === undefined || normalized === statement.normalized) &&
       (inTransactionWith === undefined || transaction.some((text) => inTransactionWith.test(text)))
     );
   }
