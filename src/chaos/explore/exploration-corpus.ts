@@ -2,7 +2,7 @@ import { generateSyntheticCorpus } from "../../../fixtures/synthetic/index.ts";
 import type { SeedObject } from "../core/index.ts";
 
 /** Songs in the exploration corpus: enough for several write batches and similar pairs, few enough for a run of a second or two. */
-export const EXPLORATION_SONGS = 8;
+export const EXPLORATION_SONGS = 10;
 
 /** The fixed, seeded corpus every exploration runs: the same fault points every time. */
 export function explorationCorpus(songs = EXPLORATION_SONGS): SeedObject[] {

@@ -16,7 +16,7 @@ import { recordingDelta } from "./recording-delta.ts";
 /** Run options of every pipeline run of an exploration: short deadlines and few, quick retries, so a hang or an outage costs seconds. */
 export const EXPLORATION_LAUNCH: Omit<PipelineLaunchRequest, "database" | "prefix"> & PipelineDeadlines = {
   writeBatchFiles: 2,
-  pairBatchSize: 4,
+  pairBatchSize: 2,
   concurrency: 2,
   requestTimeoutMs: 2_000,
   queryTimeoutMs: 2_000,
