@@ -15,6 +15,8 @@ import {
 import { reportsDirectory } from "../chaos/report/index.ts";
 import { RUN_EXIT_CODES } from "./run-verdict.ts";
 
+const DEFAULT_WORKERS = 2;
+
 export const EXPLORE_USAGE = `Usage: chaos-control explore [options]
 
 Explores the fault space on the embedded environment: one fault-free run of a
@@ -30,6 +32,8 @@ Writes explore-junit.xml, explore.json and explore.html to $CHAOS_REPORTS_DIR
   --select SET         smoke (one cell per service and fault kind) | full (default)
   --filter TEXT        only cells whose name contains TEXT, e.g. "pg COMMIT" or
                        "× sigkill" (repeatable: any of them)
+  --workers N          run N cells at a time, each on its own embedded environment
+                       (default 2: one per core of a small machine)
   --json               print the JSON result on stdout (progress goes to stderr)
   -h, --help           this text
 
@@ -52,6 +56,7 @@ export async function runExploreCommand(argv: string[]): Promise<number> {
       options: {
         select: { type: "string" },
         filter: { type: "string", multiple: true },
+        workers: { type: "string" },
         json: { type: "boolean" },
         help: { type: "boolean", short: "h" },
       },
@@ -70,17 +75,26 @@ export async function runExploreCommand(argv: string[]): Promise<number> {
     return 2;
   }
 
+  const workers = Number(values.workers ?? DEFAULT_WORKERS);
+  if (!Number.isInteger(workers) || workers < 1 || workers > 8) {
+    process.stderr.write(`chaos-control explore: --workers must be an integer 1..8, got ${JSON.stringify(values.workers)}\n`);
+    return 2;
+  }
+
   const controller = new AbortController();
   const onSignal = () => controller.abort(new Error("interrupted"));
   process.once("SIGINT", onSignal);
   process.once("SIGTERM", onSignal);
   const undoDefer = deferInterruptsToApp();
-  let env: StartedEmbeddedEnvironment | undefined;
+  const envs: StartedEmbeddedEnvironment[] = [];
   let result: ExplorationResult;
   try {
-    process.stderr.write("starting the embedded environment (PostgreSQL + S3)...\n");
-    env = await new EmbeddedEnvironment().start();
-    result = await runExploration(env, {
+    process.stderr.write(`starting ${workers} embedded environment${workers === 1 ? "" : "s"} (PostgreSQL + S3)...\n`);
+    const started = await Promise.allSettled(Array.from({ length: workers }, () => new EmbeddedEnvironment().start()));
+    for (const each of started) if (each.status === "fulfilled") envs.push(each.value);
+    const failed = started.find((each): each is PromiseRejectedResult => each.status === "rejected");
+    if (failed) throw failed.reason;
+    result = await runExploration(envs, {
       corpus: explorationCorpus(),
       selection,
       filters: values.filter ?? [],
@@ -94,7 +108,9 @@ export async function runExploreCommand(argv: string[]): Promise<number> {
     process.stderr.write(`chaos-control explore: ${(error as Error).message}\n`);
     return controller.signal.aborted ? RUN_EXIT_CODES.interrupted : RUN_EXIT_CODES["failed-to-start"];
   } finally {
-    await env?.stop().catch((error: unknown) => process.stderr.write(`chaos-control explore: could not stop the environment: ${String(error)}\n`));
+    await Promise.all(
+      envs.map((env) => env.stop().catch((error: unknown) => process.stderr.write(`chaos-control explore: could not stop an environment: ${String(error)}\n`))),
+    );
     process.off("SIGINT", onSignal);
     process.off("SIGTERM", onSignal);
     undoDefer();

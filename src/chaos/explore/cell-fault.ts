@@ -31,8 +31,13 @@ export interface InstalledCellFault {
   remove(): Promise<void>;
 }
 
-/** SQLSTATEs the pipeline must retry (serialization failure) and must not (insufficient privilege). */
+/**
+ * SQLSTATEs the pipeline must retry (serialization failure; at connect: the
+ * server is starting up) and must not (insufficient privilege; at connect: no
+ * CONNECT privilege on the database, which a server answers with the same code).
+ */
 export const TRANSIENT_SQLSTATE = "40001";
+export const TRANSIENT_CONNECT_SQLSTATE = "57P03";
 export const PERMANENT_SQLSTATE = "42501";
 /** How long a SIGKILL cell holds the call: far longer than any cell, the kill ends it. */
 const HELD_FOR_KILL_MS = 120_000;
@@ -99,7 +104,7 @@ function postgresRule(cell: ExplorationCell, match: StatementMatch, deadlines: P
   const occurrence = { nth: cell.nth };
   switch (cell.kind) {
     case "transient-error":
-      return { type: "error", match, occurrence, sqlstate: TRANSIENT_SQLSTATE };
+      return { type: "error", match, occurrence, sqlstate: match.kind === "connect" ? TRANSIENT_CONNECT_SQLSTATE : TRANSIENT_SQLSTATE };
     case "permanent-error":
       return { type: "error", match, occurrence, sqlstate: PERMANENT_SQLSTATE };
     case "hang":
@@ -117,6 +122,8 @@ function postgresRule(cell: ExplorationCell, match: StatementMatch, deadlines: P
 
 function statementMatch(target: Exclude<FaultTarget, { service: "s3" }>): StatementMatch {
   switch (target.call) {
+    case "connect":
+      return { kind: "connect" };
     case "begin":
       return { kind: "begin" };
     case "commit":

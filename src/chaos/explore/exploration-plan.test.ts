@@ -28,12 +28,13 @@ describe("faultPoints", () => {
     expect(faultPoints(RECORDING).map((point) => [point.name, point.count])).toEqual([
       ["s3 ListObjectsV2", 1],
       ["s3 GetObject", 5],
+      ["pg connect", 2],
       ["pg BEGIN", 4],
       ["pg SELECT s.key FROM source_object s WHERE s.key =…", 2],
       ["pg COPY filename_instrument", 3],
       ["pg COMMIT", 4],
     ]);
-    expect(faultPoints(RECORDING)[4]!.target).toEqual({ service: "postgres", call: "copy", table: "filename_instrument", normalized: COPY_INSTRUMENTS });
+    expect(faultPoints(RECORDING)[5]!.target).toEqual({ service: "postgres", call: "copy", table: "filename_instrument", normalized: COPY_INSTRUMENTS });
   });
 
   it("numbers statements whose abbreviations coincide, so every point has its own name", () => {
@@ -44,12 +45,13 @@ describe("faultPoints", () => {
 });
 
 describe("applicableKinds", () => {
-  const [list, get, begin, lookup, copy, commit] = faultPoints(RECORDING);
+  const [list, get, connect, begin, lookup, copy, commit] = faultPoints(RECORDING);
   it("gives a lost acknowledgement to COMMIT only, body faults to GetObject only, resets to Postgres only", () => {
     expect(applicableKinds(commit!)).toEqual(["transient-error", "permanent-error", "hang", "reset", "commit-ack-lost", "sigkill"]);
     expect(applicableKinds(get!)).toEqual(["transient-error", "permanent-error", "hang", "truncated-body", "corrupted-body", "sigkill"]);
     expect(applicableKinds(list!)).toEqual(["transient-error", "permanent-error", "hang", "sigkill"]);
-    for (const point of [begin!, lookup!, copy!]) expect(applicableKinds(point)).toEqual(["transient-error", "permanent-error", "hang", "reset", "sigkill"]);
+    for (const point of [connect!, begin!, lookup!, copy!])
+      expect(applicableKinds(point)).toEqual(["transient-error", "permanent-error", "hang", "reset", "sigkill"]);
   });
 });
 
@@ -70,8 +72,8 @@ describe("planExploration and selectCells", () => {
   const plan = planExploration(RECORDING);
 
   it("crosses every point with its kinds and occurrences, one cell each, named point × kind × occurrence", () => {
-    // ListObjectsV2 4×1, GetObject 6×3, BEGIN 5×3, lookup 5×2, COPY 5×3, COMMIT 6×3
-    expect(plan).toHaveLength(4 + 18 + 15 + 10 + 15 + 18);
+    // ListObjectsV2 4×1, GetObject 6×3, connect 5×2, BEGIN 5×3, lookup 5×2, COPY 5×3, COMMIT 6×3
+    expect(plan).toHaveLength(4 + 18 + 10 + 15 + 10 + 15 + 18);
     expect(new Set(plan.map((cell) => cell.name)).size).toBe(plan.length);
     expect(plan).toContainEqual(expect.objectContaining({ name: "pg COMMIT × commit-ack-lost × middle", nth: 2, kind: "commit-ack-lost" }));
     expect(plan).toContainEqual(expect.objectContaining({ name: "s3 GetObject × corrupted-body × last", nth: 5 }));
@@ -99,6 +101,7 @@ describe("planExploration and selectCells", () => {
     expect(selectCells(plan, "full", ["× sigkill × last", "ListObjectsV2 × hang"]).map((cell) => cell.name)).toEqual([
       "s3 ListObjectsV2 × hang × first",
       "s3 GetObject × sigkill × last",
+      "pg connect × sigkill × last",
       "pg BEGIN × sigkill × last",
       "pg SELECT s.key FROM source_object s WHERE s.key =… × sigkill × last",
       "pg COPY filename_instrument × sigkill × last",

@@ -14,12 +14,14 @@ export interface ExplorationRecording {
   readonly s3: S3ProxyRecording;
 }
 
-/** The fault points of a recording, S3 operations first, then Postgres in order of first appearance. */
+/** The fault points of a recording: S3 operations, then Postgres connect, BEGIN, statements and COPYs in order of first appearance, COMMIT. */
 export function faultPoints(recording: ExplorationRecording): FaultPoint[] {
   const points: FaultPoint[] = [];
   for (const [operation, count] of Object.entries(recording.s3.operations)) {
     if (count) points.push({ name: `s3 ${operation}`, target: { service: "s3", operation: operation as S3Operation }, count });
   }
+  if (recording.postgres.connects > 0)
+    points.push({ name: "pg connect", target: { service: "postgres", call: "connect" }, count: recording.postgres.connects });
   if (recording.postgres.begins > 0) points.push({ name: "pg BEGIN", target: { service: "postgres", call: "begin" }, count: recording.postgres.begins });
   for (const { statement, kind, count } of recording.postgres.statements) {
     if (kind === "copy") {

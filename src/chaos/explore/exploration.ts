@@ -55,10 +55,22 @@ export interface ExplorationResult {
 
 const PREFIX = "explore/";
 
-export async function runExploration(env: StartedEmbeddedEnvironment, options: ExplorationOptions): Promise<ExplorationResult> {
+/**
+ * Runs the exploration on `environments`: the recording run on the first,
+ * then the cells in plan order, one at a time per environment (the fault
+ * proxies' rules count every call they see, so two cells never share one).
+ */
+export async function runExploration(
+  environments: StartedEmbeddedEnvironment | readonly StartedEmbeddedEnvironment[],
+  options: ExplorationOptions,
+): Promise<ExplorationResult> {
   const startedAt = new Date();
   const started = performance.now();
-  await env.seed(options.corpus.map((object) => ({ key: `${PREFIX}${object.key}`, body: object.body })));
+  const envs = Array.isArray(environments) ? (environments as readonly StartedEmbeddedEnvironment[]) : [environments as StartedEmbeddedEnvironment];
+  const env = envs[0];
+  if (!env) throw new TypeError("runExploration: needs at least one environment");
+  const seed = options.corpus.map((object) => ({ key: `${PREFIX}${object.key}`, body: object.body }));
+  await Promise.all(envs.map((each) => each.seed(seed)));
 
   const database = await env.createDatabase("explore-golden");
   const before = recordings(env);
@@ -73,13 +85,20 @@ export async function runExploration(env: StartedEmbeddedEnvironment, options: E
   const plan = planExploration(recording);
   const filters = options.filters ?? [];
   const selected = selectCells(plan, options.selection, filters);
-  const cells: CellResult[] = [];
-  for (const cell of selected) {
-    if (options.signal?.aborted) break;
-    const result = await runCell(env, cell, { prefix: PREFIX, launch: EXPLORATION_LAUNCH, runDeadlineMs: RUN_DEADLINE_MS, golden });
-    cells.push(result);
-    options.onCell?.(result, cells.length, selected.length);
-  }
+  const results: (CellResult | undefined)[] = new Array(selected.length);
+  let next = 0;
+  let finished = 0;
+  const settings = { prefix: PREFIX, launch: EXPLORATION_LAUNCH, runDeadlineMs: RUN_DEADLINE_MS, golden };
+  await Promise.all(
+    envs.map(async (worker) => {
+      for (let index = next++; index < selected.length && !options.signal?.aborted; index = next++) {
+        const result = await runCell(worker, selected[index]!, settings);
+        results[index] = result;
+        options.onCell?.(result, ++finished, selected.length);
+      }
+    }),
+  );
+  const cells = results.filter((result): result is CellResult => result !== undefined);
   return {
     startedAt: startedAt.toISOString(),
     durationMs: performance.now() - started,

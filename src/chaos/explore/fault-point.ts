@@ -6,10 +6,10 @@
 import type { S3Operation } from "../core/index.ts";
 import type { StatementKind } from "../postgres-proxy/index.ts";
 
-/** Where a fault lands: an S3 operation, or a Postgres BEGIN, COMMIT, COPY into a table, or exact statement (by normalised text). */
+/** Where a fault lands: an S3 operation, or a Postgres session's connect, BEGIN, COMMIT, COPY into a table, or exact statement (by normalised text). */
 export type FaultTarget =
   | { readonly service: "s3"; readonly operation: S3Operation }
-  | { readonly service: "postgres"; readonly call: "begin" | "commit" }
+  | { readonly service: "postgres"; readonly call: "connect" | "begin" | "commit" }
   | { readonly service: "postgres"; readonly call: "copy"; readonly table: string; readonly normalized: string }
   | { readonly service: "postgres"; readonly call: "statement"; readonly kind: StatementKind; readonly normalized: string };
 

@@ -38,6 +38,7 @@ class InstalledRule {
 
   matches(statement: Statement, transaction: readonly string[]): boolean {
     const { kinds, pattern, normalized, inTransactionWith } = this.rule.match;
+    if (statement.kind === "connect" && !kinds?.includes("connect")) return false;
     return (
       (kinds === undefined || kinds.includes(statement.kind)) &&
       (pattern === undefined || pattern.test(statement.text)) &&
