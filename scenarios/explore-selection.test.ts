@@ -5,14 +5,16 @@ import { explorationCorpus, explorationJUnit, explorationTotals, runExploration,
 /**
  * A fixed selection of the exploration matrix: every fault kind once, at
  * points where the pipeline's recovery is subtle (a lost COMMIT ack of a
- * write batch, a crash with a statement in flight, a cut COPY connection).
+ * write batch, a crash with a statement in flight, a connection reset at the
+ * schema migration's BEGIN: that cell found a crash, an unhandled 'error'
+ * event of a pooled client, fixed in src/pipeline/store/pooled-client.ts).
  * `chaos-control explore` runs the whole matrix.
  */
 const SELECTION = [
   "pg connect × transient-error × last",
   "pg BEGIN × permanent-error × last",
   "s3 GetObject × hang × first",
-  "pg COPY filename_instrument × reset × middle",
+  "pg BEGIN × reset × first",
   "pg COMMIT × commit-ack-lost × middle",
   "s3 GetObject × truncated-body × last",
   "s3 GetObject × corrupted-body × middle",
@@ -66,6 +68,8 @@ describe("exploration: a fixed selection of fault point × fault kind × occurre
     // A server still starting up and a lost acknowledgement are absorbed by the run itself (retried).
     expect(verdict("pg connect × transient-error × last")).toBe("completed-identical");
     expect(verdict("pg COMMIT × commit-ack-lost × middle")).toBe("completed-identical");
+    // A reset at the migration's BEGIN is retried; it used to crash the process with an unhandled 'error' event.
+    expect(verdict("pg BEGIN × reset × first")).toBe("completed-identical");
     // A permanent error fails the run naming the SQLSTATE; the operator's plain rerun restores the golden tables.
     expect(verdict("pg BEGIN × permanent-error × last")).toBe("failed-then-repaired");
     const permanent = result.cells.find((cell) => cell.name === "pg BEGIN × permanent-error × last")!;
