@@ -12,7 +12,7 @@ import { explorationCorpus, explorationJUnit, explorationTotals, runExploration,
  */
 const SELECTION = [
   "pg connect × transient-error × last",
-  "pg BEGIN × permanent-error × last",
+  "pg COMMIT × permanent-error × first",
   "s3 GetObject × hang × first",
   "pg BEGIN × reset × first",
   "pg COMMIT × commit-ack-lost × middle",
@@ -70,9 +70,10 @@ describe("exploration: a fixed selection of fault point × fault kind × occurre
     expect(verdict("pg COMMIT × commit-ack-lost × middle")).toBe("completed-identical");
     // A reset at the migration's BEGIN is retried; it used to crash the process with an unhandled 'error' event.
     expect(verdict("pg BEGIN × reset × first")).toBe("completed-identical");
-    // A permanent error fails the run naming the SQLSTATE; the operator's plain rerun restores the golden tables.
-    expect(verdict("pg BEGIN × permanent-error × last")).toBe("failed-then-repaired");
-    const permanent = result.cells.find((cell) => cell.name === "pg BEGIN × permanent-error × last")!;
+    // A permanent error (here at the first COMMIT, the schema migration's) fails the run naming the SQLSTATE;
+    // the migration's error used to hide it. The operator's plain rerun restores the golden tables.
+    expect(verdict("pg COMMIT × permanent-error × first")).toBe("failed-then-repaired");
+    const permanent = result.cells.find((cell) => cell.name === "pg COMMIT × permanent-error × first")!;
     expect(permanent.first.code).toBe(1);
     expect(permanent.first.outputTail).toMatch(/pipeline failed: .*42501/);
     // The crash lands while the last COMMIT is held at the proxy; the rerun finishes the job.
