@@ -21,7 +21,10 @@ const SELECTION = [
   "pg COMMIT × sigkill × last",
 ];
 
-describe("exploration: a fixed selection of fault point × fault kind × occurrence", () => {
+/** How `chaos-control run --cause` files this entry (read from this source): most of its faults are dependencies failing in software. */
+const FILED_UNDER = { cause: "software-failure" } as const;
+
+describe(`exploration (${FILED_UNDER.cause}): a fixed selection of fault point × fault kind × occurrence`, () => {
   let env: StartedEmbeddedEnvironment | undefined;
   let result: ExplorationResult;
 
