@@ -19,7 +19,7 @@ const CHAOS_LAYERS = [
   ["embedded", "containers", "kubernetes", "gremlin", "external"],
   ["report"],
   ["experiment"],
-  ["experiment-file"],
+  ["experiment-file", "explore"],
 ];
 
 export default tseslint.config(

@@ -11,6 +11,7 @@ Commands:
   validate     check experiment files (YAML or JSON) without running them
   report       rebuild the HTML and JSON reports from saved journals (see: chaos-control report --help)
   soak         run the whole suite N times and list every test that failed (see: chaos-control soak --help)
+  explore      run every reached fault point x fault kind x occurrence and judge each (see: chaos-control explore --help)
   pipeline     run the Scale pipeline (see: chaos-control pipeline --help)
   toxiproxy    run the Toxiproxy-compatible fault server (--listen host:port)
   help         this text
@@ -39,6 +40,10 @@ export async function main(argv: string[]): Promise<number> {
     case "soak": {
       const { runSoakCommand } = await import("./soak-command.ts");
       return runSoakCommand(rest);
+    }
+    case "explore": {
+      const { runExploreCommand } = await import("./explore-command.ts");
+      return runExploreCommand(rest);
     }
     case "pipeline":
       return runPipelineCommand(rest);

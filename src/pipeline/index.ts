@@ -17,6 +17,7 @@ export { withRetry, backoffDelayMs, DEFAULT_RETRY_POLICY, type RetryPolicy } fro
 export { PipelineMetrics } from "./metrics.ts";
 export { serveMetrics, type MetricsServer } from "./metrics-server.ts";
 export { migrate, MIGRATIONS } from "./store/migrations.ts";
+export { withPooledClient } from "./store/pooled-client.ts";
 export { createS3Client } from "./source/s3-client.ts";
 export { downloadObject, type DownloadedObject } from "./source/object-downloader.ts";
 export { listObjects } from "./source/object-lister.ts";

@@ -8,7 +8,15 @@
 export { killProcess, stopProcess, pauseProcess } from "./process/process-faults.ts";
 export type { FaultableProcess } from "./process/faultable-process.ts";
 export { injectToxic, partition, TOXIC_CAUSES } from "./network/network-faults.ts";
-export { S3FaultProxy, s3ErrorXml, type S3FaultHandle, type S3FaultObservations, type S3FaultProxyOptions, type S3FaultedRequest } from "./s3/index.ts";
+export {
+  S3FaultProxy,
+  s3ErrorXml,
+  type S3ProxyRecording,
+  type S3FaultHandle,
+  type S3FaultObservations,
+  type S3FaultProxyOptions,
+  type S3FaultedRequest,
+} from "./s3/index.ts";
 export {
   exhaustPostgresConnections,
   holdTableLock,

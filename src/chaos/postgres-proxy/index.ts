@@ -45,6 +45,11 @@
  *   order) counts toward the cut.
  * Statements after the one an error, reset, commitAckLost or cutMidCopy
  * fired on are recorded but not matched: that fault decides whether they run.
+ *
+ * A rule naming the kind "connect" acts on a session's startup instead
+ * (`{ type: "error", match: { kind: "connect" }, sqlstate: "57P03", occurrence: { nth: 2 } }`):
+ * error refuses the session with a FATAL ErrorResponse, reset cuts it, hold
+ * delays it. Rules that do not name the kind never see startups.
  */
 export { PostgresProxy } from "./postgres-proxy.ts";
 export type { PostgresProxyOptions } from "./postgres-proxy.ts";

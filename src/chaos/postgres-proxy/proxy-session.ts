@@ -8,6 +8,7 @@
  */
 import { connect, type Socket } from "node:net";
 import { performance } from "node:perf_hooks";
+import { setTimeout as delay } from "node:timers/promises";
 import { AckDrop } from "./ack-drop.ts";
 import { ClientQueue } from "./client-queue.ts";
 import { CopyCut } from "./copy-cut.ts";
@@ -29,7 +30,7 @@ import type { Recorder } from "./recording.ts";
 import { ServerExchange } from "./server-exchange.ts";
 import type { FiredRule, RuleSet } from "./rule-set.ts";
 import { SocketPair } from "./socket-pair.ts";
-import { describeQuery } from "./statement.ts";
+import { connectStatement, describeQuery } from "./statement.ts";
 import { blockOpenAt, sameTransactionAt, TransactionLog } from "./transaction-log.ts";
 import { judgeStatements, waitOutHolds, type Request, type Verdict } from "./request-verdict.ts";
 
@@ -142,7 +143,7 @@ export class ProxySession {
     }
   }
 
-  private startup(message: WholeMessage): undefined {
+  private startup(message: WholeMessage): Promise<void> | undefined {
     const code = message.body.readInt32BE(0);
     if (code === STARTUP_CODE.sslRequest || code === STARTUP_CODE.gssEncRequest) {
       this.clientScanner.expectUntyped();
@@ -150,10 +151,39 @@ export class ProxySession {
       return undefined;
     }
     this.started = true;
-    if (code === STARTUP_CODE.protocol3) {
-      this.recorder.connect();
-      this.server.expect(1);
+    if (code !== STARTUP_CODE.protocol3) return this.forward([message.raw], 0);
+    this.recorder.connect();
+    const parameters = startupParameters(message.body);
+    const fired = this.rules.evaluate(connectStatement(parameters.get("user"), parameters.get("database")), this.id);
+    const fault = { kind: "connect" as const, statement: "connect", connection: this.id };
+    switch (fired?.rule.type) {
+      case undefined:
+      case "commitAckLost":
+      case "cutMidCopy":
+        break;
+      case "error": {
+        // A server refuses a session with a FATAL ErrorResponse and closes it, whatever severity the rule gives.
+        const { rule } = fired as FiredRule<"error">;
+        this.finishing = true;
+        this.sockets.endClientWith(errorResponseMessage("FATAL", rule.sqlstate, rule.message));
+        (fired as FiredRule<"error">).record({ ...fault, sqlstate: rule.sqlstate, severity: "FATAL", atMs: performance.now() });
+        return undefined;
+      }
+      case "reset":
+        this.sockets.reset();
+        (fired as FiredRule<"reset">).record({ ...fault, atMs: performance.now() });
+        return undefined;
+      case "hold": {
+        const { rule } = fired as FiredRule<"hold">;
+        const started = performance.now();
+        return delay(rule.delayMs, undefined, { signal: this.closing.signal }).then(() => {
+          (fired as FiredRule<"hold">).record({ ...fault, atMs: started, heldMs: performance.now() - started });
+          this.server.expect(1);
+          return this.forward([message.raw], 0);
+        });
+      }
     }
+    this.server.expect(1);
     return this.forward([message.raw], 0);
   }
 
@@ -298,4 +328,17 @@ export class ProxySession {
     for (const raw of raws) this.sockets.toServer(raw);
     return undefined;
   }
+}
+
+/** The name/value pairs of a protocol-3 StartupMessage body (after its version code). */
+function startupParameters(body: Buffer): Map<string, string> {
+  const parameters = new Map<string, string>();
+  let offset = 4;
+  while (offset < body.length && body[offset] !== 0) {
+    const name = readCString(body, offset);
+    const value = readCString(body, name.next);
+    parameters.set(name.value, value.value);
+    offset = value.next;
+  }
+  return parameters;
 }

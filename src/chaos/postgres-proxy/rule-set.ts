@@ -37,10 +37,12 @@ class InstalledRule {
   }
 
   matches(statement: Statement, transaction: readonly string[]): boolean {
-    const { kinds, pattern, inTransactionWith } = this.rule.match;
+    const { kinds, pattern, normalized, inTransactionWith } = this.rule.match;
+    if (statement.kind === "connect" && !kinds?.includes("connect")) return false;
     return (
       (kinds === undefined || kinds.includes(statement.kind)) &&
       (pattern === undefined || pattern.test(statement.text)) &&
+      (normalized === undefined || normalized === statement.normalized) &&
       (inTransactionWith === undefined || transaction.some((text) => inTransactionWith.test(text)))
     );
   }

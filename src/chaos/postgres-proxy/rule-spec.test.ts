@@ -20,6 +20,7 @@ describe("resolveRuleSpec", () => {
     expect(fieldOf({ type: "error", sqlstate: "40001" })).toBe("match");
     expect(fieldOf({ type: "error", match: { kind: "select" }, sqlstate: "40001" })).toBe("match.kind");
     expect(fieldOf({ type: "error", match: { pattern: "INSERT" }, sqlstate: "40001" })).toBe("match.pattern");
+    expect(fieldOf({ type: "error", match: { normalized: "" }, sqlstate: "40001" })).toBe("match.normalized");
     expect(fieldOf({ type: "reset", match: {}, occurrence: { nth: 0 } })).toBe("occurrence.nth");
     expect(fieldOf({ type: "reset", match: {}, occurrence: { nth: 1, every: true } })).toBe("occurrence");
     expect(fieldOf({ type: "reset", match: {}, occurrence: { probability: 2, seed: 1 } })).toBe("occurrence.probability");
@@ -49,6 +50,16 @@ describe("RuleSet", () => {
     expect(firings(7)).not.toEqual(firings(8));
     expect(firings(7).filter(Boolean).length).toBeGreaterThan(3);
     expect(firings(7).filter(Boolean).length).toBeLessThan(25);
+  });
+
+  it("matches by normalised text: the same statement with other literals, never another statement", () => {
+    const rules = new RuleSet();
+    const rule = rules.add(resolveRuleSpec({ type: "reset", match: { normalized: "INSERT INTO t VALUES (?)" }, occurrence: { nth: 2 } }) as never);
+    expect(rules.evaluate(describeStatement("INSERT INTO u VALUES (1)", "simple"), 1)).toBeUndefined();
+    expect(rules.evaluate(describeStatement("INSERT INTO t VALUES (7)", "simple"), 1)).toBeUndefined();
+    expect(rules.evaluate(describeStatement("insert into T values (1)", "simple"), 1)).toBeUndefined();
+    expect(rules.evaluate(describeStatement("INSERT  INTO t VALUES ('x')", "simple"), 1)?.rule.type).toBe("reset");
+    expect(rule.observations.matched.map((match) => match.occurrence)).toEqual([1, 2]);
   });
 
   it("applies the first rule that fires; a later matching rule still counts the statement", () => {

@@ -12,6 +12,8 @@ export interface StatementMatch {
   readonly kind?: StatementKind | readonly StatementKind[];
   /** Tested against the statement's text (the Parse text for the extended protocol); omitted: any text. */
   readonly pattern?: RegExp;
+  /** Exactly this normalised text (`normalizeStatement`, as recordings count by); omitted: any. */
+  readonly normalized?: string;
   /**
    * Tested against every statement of the statement's transaction block
    * (since its BEGIN, itself included); matches when one does. With
@@ -103,6 +105,7 @@ export type ResolvedRule =
 export interface ResolvedMatch {
   readonly kinds: readonly StatementKind[] | undefined;
   readonly pattern: RegExp | undefined;
+  readonly normalized: string | undefined;
   readonly inTransactionWith: RegExp | undefined;
 }
 
@@ -175,8 +178,9 @@ function defaultSeverity(sqlstate: string): ErrorSeverity {
 
 function resolveMatch(match: StatementMatch | undefined, required: boolean): ResolvedMatch {
   if (match === undefined || typeof match !== "object" || match === null) {
-    if (required || match !== undefined) throw new PostgresRuleValidationError("match", "must be an object with kind, pattern and/or inTransactionWith");
-    return { kinds: undefined, pattern: undefined, inTransactionWith: undefined };
+    if (required || match !== undefined)
+      throw new PostgresRuleValidationError("match", "must be an object with kind, pattern, normalized and/or inTransactionWith");
+    return { kinds: undefined, pattern: undefined, normalized: undefined, inTransactionWith: undefined };
   }
   const kinds = match.kind === undefined ? undefined : typeof match.kind === "string" ? [match.kind] : match.kind;
   if (kinds !== undefined) {
@@ -187,9 +191,13 @@ function resolveMatch(match: StatementMatch | undefined, required: boolean): Res
       }
     }
   }
+  if (match.normalized !== undefined && (typeof match.normalized !== "string" || match.normalized === "")) {
+    throw new PostgresRuleValidationError("match.normalized", "must be a non-empty string");
+  }
   return {
     kinds,
     pattern: resolvePattern(match.pattern, "match.pattern"),
+    normalized: match.normalized,
     inTransactionWith: resolvePattern(match.inTransactionWith, "match.inTransactionWith"),
   };
 }

@@ -1,8 +1,12 @@
 /** What the proxy knows about one statement a client sent: its kind, text and normalised text. */
 import { splitStatements } from "./statement-splitter.ts";
 
-/** Kinds a rule can match: transaction control, COPY, and every other statement ("query"). */
-export const STATEMENT_KINDS = ["begin", "commit", "rollback", "copy", "query"] as const;
+/**
+ * Kinds a rule can match: transaction control, COPY, every other statement
+ * ("query"), and "connect", a new session's startup message, which only a
+ * rule naming that kind matches (a rule for any statement keeps to statements).
+ */
+export const STATEMENT_KINDS = ["begin", "commit", "rollback", "copy", "query", "connect"] as const;
 export type StatementKind = (typeof STATEMENT_KINDS)[number];
 
 /** How the statement reached the server. */
@@ -57,6 +61,11 @@ function kindOf(body: string): StatementKind {
     default:
       return "query";
   }
+}
+
+/** A session's startup as the rules see it: the "connect" kind, its text the user and database asked for. */
+export function connectStatement(user: string | undefined, database: string | undefined): Statement {
+  return { kind: "connect", protocol: "simple", text: `connect user=${user ?? ""} database=${database ?? ""}`, normalized: "connect" };
 }
 
 /** Strips what varies between executions of one statement, so equal statements count as one. */

@@ -8,3 +8,4 @@ export { formatSummaryMarkdown } from "./summary-markdown.ts";
 export { writeResilienceReport, type WrittenResilienceReport } from "./write-report.ts";
 export { recoveryVerdict, type RecoveryVerdict } from "./report-format.ts";
 export { writeJournal, journalDirectory, reportsDirectory } from "./journal-file.ts";
+export { escapeHtml } from "./html-escape.ts";

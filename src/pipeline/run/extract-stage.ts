@@ -8,6 +8,7 @@ import { recordedObjects, writeExtractionBatch } from "../store/extraction-write
 import { deferPrimaryKeyIfEmpty, INSTRUMENT_KEY, restorePrimaryKey } from "../store/deferred-primary-key.ts";
 import type { FileOutcome } from "../store/file-outcome.ts";
 import { inTransaction } from "../store/transaction.ts";
+import { withPooledClient } from "../store/pooled-client.ts";
 import { mapConcurrent } from "./map-concurrent.ts";
 import { OutcomeBatcher } from "./outcome-batcher.ts";
 import { retryHooksFor, type RunContext } from "./run-context.ts";
@@ -94,17 +95,13 @@ async function objectsToProcess(context: RunContext, objects: SourceObject[], re
   const recorded = await withRetry(
     "read the source-object ledger",
     context.config.retry,
-    async () => {
-      const client = await context.pool.connect();
-      try {
-        return await recordedObjects(
+    () =>
+      withPooledClient(context.pool, (client) =>
+        recordedObjects(
           client,
           objects.map((object) => object.key),
-        );
-      } finally {
-        client.release();
-      }
-    },
+        ),
+      ),
     retryHooksFor(context, "list"),
   );
   return objects.filter((object) => {

@@ -6,6 +6,7 @@ import { withRetry } from "../retry.ts";
 import { createS3Client } from "../source/s3-client.ts";
 import { createDatabasePool } from "../store/database-pool.ts";
 import { migrate } from "../store/migrations.ts";
+import { withPooledClient } from "../store/pooled-client.ts";
 import { runExtraction, type ExtractionSummary } from "./extract-stage.ts";
 import type { PipelineEventListener } from "./pipeline-events.ts";
 import type { RunContext } from "./run-context.ts";
@@ -48,19 +49,7 @@ export async function runPipeline(input: PipelineConfigInput | PipelineConfig, o
     signal: options.signal,
   };
   try {
-    await withRetry(
-      "migrate schema",
-      config.retry,
-      async () => {
-        const client = await pool.connect();
-        try {
-          await migrate(client);
-        } finally {
-          client.release();
-        }
-      },
-      { signal: options.signal },
-    );
+    await withRetry("migrate schema", config.retry, () => withPooledClient(pool, (client) => migrate(client)), { signal: options.signal });
     await recordRun(context, "running");
     let extraction: ExtractionSummary | undefined;
     let similarity: SimilaritySummary | undefined;

@@ -5,6 +5,7 @@ import { writePairBatch } from "../store/pair-writer.ts";
 import { claimSimilarityProgress, completeSimilarityProgress, type SimilarityCheckpoint } from "../store/similarity-progress.ts";
 import { loadSongTokens } from "../store/song-loader.ts";
 import { inTransaction } from "../store/transaction.ts";
+import { withPooledClient } from "../store/pooled-client.ts";
 import { retryHooksFor, type RunContext } from "./run-context.ts";
 
 export interface SimilaritySummary {
@@ -32,14 +33,7 @@ export async function runSimilarity(context: RunContext): Promise<SimilaritySumm
     withRetry(
       "load songs",
       config.retry,
-      async () => {
-        const client = await context.pool.connect();
-        try {
-          return await loadSongTokens(client, config.tokenMode);
-        } finally {
-          client.release();
-        }
-      },
+      () => withPooledClient(context.pool, (client) => loadSongTokens(client, config.tokenMode)),
       retryHooksFor(context, "load-songs"),
     ),
   );

@@ -1,4 +1,5 @@
 import type pg from "pg";
+import { describeError } from "../errors.ts";
 
 /** One versioned, forward-only schema change. Applied at most once, in order, each in its own transaction. */
 export interface Migration {
@@ -106,6 +107,7 @@ const LOCK_KEY = 7_361_001; // any constant shared by every process migrating th
  */
 export async function migrate(client: pg.ClientBase, migrations: readonly Migration[] = MIGRATIONS): Promise<number[]> {
   const applied: number[] = [];
+  let failed = false;
   await client.query("SELECT pg_advisory_lock($1)", [LOCK_KEY]);
   try {
     await client.query(`CREATE TABLE IF NOT EXISTS schema_migrations (
@@ -120,13 +122,20 @@ export async function migrate(client: pg.ClientBase, migrations: readonly Migrat
         await client.query("INSERT INTO schema_migrations (version, name) VALUES ($1, $2)", [migration.version, migration.name]);
         await client.query("COMMIT");
       } catch (error) {
-        await client.query("ROLLBACK");
-        throw new Error(`migration ${migration.version} (${migration.name}) failed`, { cause: error });
+        // On a dead connection ROLLBACK fails too; the error to report (and classify) is the first one.
+        await client.query("ROLLBACK").catch(() => undefined);
+        throw new Error(`migration ${migration.version} (${migration.name}) failed: ${describeError(error)}`, { cause: error });
       }
       applied.push(migration.version);
     }
+  } catch (error) {
+    failed = true;
+    throw error;
   } finally {
-    await client.query("SELECT pg_advisory_unlock($1)", [LOCK_KEY]);
+    // The lock ends with the session anyway; a failing unlock must not hide why the migration failed.
+    await client.query("SELECT pg_advisory_unlock($1)", [LOCK_KEY]).catch((unlockError: unknown) => {
+      if (!failed) throw unlockError;
+    });
   }
   return applied;
 }

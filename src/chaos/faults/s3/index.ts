@@ -2,3 +2,4 @@
 export { S3FaultProxy, type S3FaultProxyOptions } from "./s3-fault-proxy.ts";
 export { MAX_FAULTED_LISTED, type S3FaultObservations, type S3FaultedRequest, type S3FaultHandle } from "./fault-rule-set.ts";
 export { s3ErrorXml } from "./s3-error-response.ts";
+export type { S3ProxyRecording } from "./request-recording.ts";

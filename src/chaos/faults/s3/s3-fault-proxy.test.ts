@@ -80,6 +80,17 @@ describe("S3FaultProxy in front of a real S3 server", () => {
     expect(md5(await get("uploads/new.mid"))).toBe(md5(body));
   });
 
+  it("records every request by operation, faulted or not", async () => {
+    expect(proxy.recording()).toEqual({ requests: 0, operations: {} });
+    const fault = proxy.injectErrors({ status: 500, code: "InternalError", match: { operation: "GetObject" }, occurrence: { nth: 1 } });
+    await client.send(new ListObjectsV2Command({ Bucket: BUCKET, Prefix: "songs/" }));
+    await rejection(get(SMALL.key));
+    await get(SMALL.key);
+    await get(SONG.key);
+    expect(fault.observations.requestsFaulted).toBe(1);
+    expect(proxy.recording()).toEqual({ requests: 4, operations: { ListObjectsV2: 1, GetObject: 3 } });
+  });
+
   it("answers 503 SlowDown in S3's XML, seen by the SDK as a named error, until removed", async () => {
     const fault = proxy.injectErrors({ status: 503, code: "SlowDown", match: { operation: "GetObject" } });
     expect(await rejection(get(SONG.key))).toMatchObject({ name: "SlowDown", $metadata: { httpStatusCode: 503 } });

@@ -23,6 +23,7 @@ import { BodyFaultStream, type BodyFaultPlan } from "./body-fault-stream.ts";
 import { FaultRuleSet, type AppliedFault, type FiringOf, type S3FaultHandle } from "./fault-rule-set.ts";
 import { contentLength, forwardedRequestHeaders, relayedResponseHeaders, withoutHeader } from "./http-forwarding.ts";
 import { sendS3Error } from "./s3-error-response.ts";
+import { S3RequestRecorder, type S3ProxyRecording } from "./request-recording.ts";
 
 export interface S3FaultProxyOptions {
   /** The S3 server to forward to, e.g. "http://127.0.0.1:4568". */
@@ -50,6 +51,7 @@ export class S3FaultProxy implements AsyncDisposable {
   private readonly lifetime = new AbortController();
   /** Responses this proxy closed itself (a failed upstream, a stop), which no client abandoned. */
   private readonly dropped = new WeakSet<ServerResponse>();
+  private readonly recorder = new S3RequestRecorder();
   private stopping: Promise<void> | undefined;
 
   private constructor(
@@ -117,6 +119,11 @@ export class S3FaultProxy implements AsyncDisposable {
     return this.rules.add(spec);
   }
 
+  /** Every request received so far (faulted or not), counted by operation. */
+  recording(): S3ProxyRecording {
+    return this.recorder.snapshot();
+  }
+
   /** Removes every rule, closes every connection (client and upstream) and stops listening. Idempotent. */
   stop(): Promise<void> {
     this.stopping ??= (async () => {
@@ -148,6 +155,7 @@ export class S3FaultProxy implements AsyncDisposable {
     });
     try {
       const s3 = describeS3Request(request.method ?? "GET", request.url ?? "/", request.headers);
+      this.recorder.request(s3);
       await this.hold(s3, AbortSignal.any([this.lifetime.signal, clientGone.signal]), applied);
       if (clientGone.signal.aborted) return;
       const error = this.rules.first("error", s3);

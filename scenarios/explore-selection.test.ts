@@ -1,0 +1,96 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { EmbeddedEnvironment, type StartedEmbeddedEnvironment } from "../src/chaos/embedded/index.ts";
+import { explorationCorpus, explorationJUnit, explorationTotals, runExploration, type ExplorationResult } from "../src/chaos/explore/index.ts";
+
+/**
+ * A fixed selection of the exploration matrix: every fault kind once, at
+ * points where the pipeline's recovery is subtle (a lost COMMIT ack of a
+ * write batch, a crash with a statement in flight, a connection reset at the
+ * schema migration's BEGIN: that cell found a crash, an unhandled 'error'
+ * event of a pooled client, fixed in src/pipeline/store/pooled-client.ts).
+ * `chaos-control explore` runs the whole matrix.
+ */
+const SELECTION = [
+  "pg connect × transient-error × last",
+  "pg COMMIT × permanent-error × first",
+  "s3 GetObject × hang × first",
+  "pg BEGIN × reset × first",
+  "pg COMMIT × commit-ack-lost × middle",
+  "s3 GetObject × truncated-body × last",
+  "s3 GetObject × corrupted-body × middle",
+  "pg COMMIT × sigkill × last",
+];
+
+/** How `chaos-control run --cause` files this entry (read from this source): most of its faults are dependencies failing in software. */
+const FILED_UNDER = { cause: "software-failure" } as const;
+
+describe(`exploration (${FILED_UNDER.cause}): a fixed selection of fault point × fault kind × occurrence`, () => {
+  let env: StartedEmbeddedEnvironment | undefined;
+  let result: ExplorationResult;
+
+  beforeAll(async () => {
+    env = await new EmbeddedEnvironment().start();
+    result = await runExploration(env, { corpus: explorationCorpus(), selection: "full", filters: SELECTION });
+  }, 170_000);
+  afterAll(async () => {
+    await env?.stop();
+  });
+
+  it("plans from the recording run every point the pipeline reaches, the golden output holding similar pairs", () => {
+    const points = result.points.map((point) => point.name);
+    expect(points).toEqual(
+      expect.arrayContaining([
+        "s3 ListObjectsV2",
+        "s3 GetObject",
+        "pg BEGIN",
+        "pg COPY filename_instrument",
+        "pg COPY source_object",
+        "pg COPY filepair_similarity_score",
+        "pg COMMIT",
+      ]),
+    );
+    expect(result.points.find((point) => point.name === "s3 GetObject")?.count).toBe(result.corpusObjects);
+    expect(result.golden.pairs).toBeGreaterThan(0);
+    expect(result.plannedCells).toBeGreaterThan(SELECTION.length * 10);
+  });
+
+  it("runs exactly the selected cells, each fault fired (coverage), every verdict green", () => {
+    expect(result.cells.map((cell) => cell.name).sort()).toEqual([...SELECTION].sort());
+    const red = result.cells.filter((cell) => !cell.verdict.green).map((cell) => `${cell.name}: ${cell.verdict.kind}: ${cell.verdict.reason}`);
+    expect(red).toEqual([]);
+    expect(explorationTotals(result)).toMatchObject({
+      cells: SELECTION.length,
+      green: SELECTION.length,
+      notReached: 0,
+      pointsReached: explorationTotals(result).pointsRun,
+    });
+  });
+
+  it("reaches each outcome the way its fault demands: retried, failed and rerun, killed and rerun", () => {
+    const verdict = (name: string) => result.cells.find((cell) => cell.name === name)?.verdict.kind;
+    // A server still starting up and a lost acknowledgement are absorbed by the run itself (retried).
+    expect(verdict("pg connect × transient-error × last")).toBe("completed-identical");
+    expect(verdict("pg COMMIT × commit-ack-lost × middle")).toBe("completed-identical");
+    // A reset at the migration's BEGIN is retried; it used to crash the process with an unhandled 'error' event.
+    expect(verdict("pg BEGIN × reset × first")).toBe("completed-identical");
+    // A permanent error (here at the first COMMIT, the schema migration's) fails the run naming the SQLSTATE;
+    // the migration's error used to hide it. The operator's plain rerun restores the golden tables.
+    expect(verdict("pg COMMIT × permanent-error × first")).toBe("failed-then-repaired");
+    const permanent = result.cells.find((cell) => cell.name === "pg COMMIT × permanent-error × first")!;
+    expect(permanent.first.code).toBe(1);
+    expect(permanent.first.outputTail).toMatch(/pipeline failed: .*42501/);
+    // The crash lands while the last COMMIT is held at the proxy; the rerun finishes the job.
+    const killed = result.cells.find((cell) => cell.name === "pg COMMIT × sigkill × last")!;
+    expect(killed.verdict.kind).toBe("killed-then-repaired");
+    expect(killed.first.signal).toBe("SIGKILL");
+    expect(killed.rerun?.code).toBe(0);
+    // The held download outlasted its deadline: abandoned and retried by the run itself, never waited out.
+    expect(verdict("s3 GetObject × hang × first")).toBe("completed-identical");
+  });
+
+  it("reports one JUnit test case per cell, named point × kind × occurrence", () => {
+    const xml = explorationJUnit(result);
+    for (const name of SELECTION) expect(xml).toContain(`name="${name.replace(/&/g, "&amp;")}"`);
+    expect(xml).toContain(`tests="${SELECTION.length}" failures="0"`);
+  });
+});

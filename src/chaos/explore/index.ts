@@ -1,0 +1,32 @@
+/**
+ * Exploration of the fault space: a fault-free recording run lists every
+ * dependency call the pipeline reaches; each call × fault kind × occurrence
+ * is then one run, judged by one oracle, coverage included.
+ */
+export { runExploration, EXPLORATION_LAUNCH, RUN_DEADLINE_MS, type ExplorationOptions, type ExplorationResult } from "./exploration.ts";
+export { explorationCorpus, EXPLORATION_SONGS } from "./exploration-corpus.ts";
+export {
+  planExploration,
+  selectCells,
+  faultPoints,
+  applicableKinds,
+  occurrences,
+  SELECTIONS,
+  type Selection,
+  type ExplorationRecording,
+} from "./exploration-plan.ts";
+export { judgeCell, type CellOutcome, type CellRunExit, type CellVerdict, type CellVerdictKind, type TablesComparison } from "./cell-oracle.ts";
+export type { CellResult } from "./cell-run.ts";
+export {
+  FAULT_KINDS,
+  OCCURRENCE_LABELS,
+  type ExplorationCell,
+  type FaultKind,
+  type FaultPoint,
+  type FaultTarget,
+  type OccurrenceLabel,
+} from "./fault-point.ts";
+export { explorationTotals, formatMatrix, matrixMarks, type ExplorationTotals } from "./exploration-matrix.ts";
+export { explorationJUnit } from "./exploration-junit.ts";
+export { explorationHtml } from "./exploration-html.ts";
+export { writeExplorationReports, type WrittenExploration } from "./exploration-files.ts";

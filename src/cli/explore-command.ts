@@ -1,0 +1,132 @@
+import { parseArgs } from "node:util";
+import { deferInterruptsToApp } from "../chaos/core/index.ts";
+import { EmbeddedEnvironment, type StartedEmbeddedEnvironment } from "../chaos/embedded/index.ts";
+import {
+  EXPLORATION_SONGS,
+  explorationCorpus,
+  explorationTotals,
+  formatMatrix,
+  runExploration,
+  SELECTIONS,
+  writeExplorationReports,
+  type ExplorationResult,
+  type Selection,
+} from "../chaos/explore/index.ts";
+import { reportsDirectory } from "../chaos/report/index.ts";
+import { RUN_EXIT_CODES } from "./run-verdict.ts";
+
+const DEFAULT_WORKERS = 2;
+
+export const EXPLORE_USAGE = `Usage: chaos-control explore [options]
+
+Explores the fault space on the embedded environment: one fault-free run of a
+small fixed corpus (${EXPLORATION_SONGS} songs) records every dependency call the pipeline
+reaches (S3 by operation; Postgres BEGIN, each statement by its normalised text,
+COPY per table, COMMIT) and is the golden output; then one run per fault point x
+fault kind x occurrence (first, middle, last), each on a fresh database, judged:
+exit 0 with the golden tables, or an error naming the failure and a plain rerun
+that restores them. A cell whose fault never fired is red.
+Writes explore-junit.xml, explore.json and explore.html to $CHAOS_REPORTS_DIR
+(default reports/) and prints the matrix.
+
+  --select SET         smoke (one cell per service and fault kind) | full (default)
+  --filter TEXT        only cells whose name contains TEXT, e.g. "pg COMMIT" or
+                       "× sigkill" (repeatable: any of them)
+  --workers N          run N cells at a time, each on its own embedded environment
+                       (default 2: one per core of a small machine)
+  --json               print the JSON result on stdout (progress goes to stderr)
+  -h, --help           this text
+
+Exit codes:
+  ${RUN_EXIT_CODES.passed}    every cell was green
+  ${RUN_EXIT_CODES["scenario-failed"]}    a cell was red (a forbidden outcome, or its fault point never reached)
+  ${RUN_EXIT_CODES["failed-to-start"]}    the environment or the fault-free golden run failed
+  ${RUN_EXIT_CODES["nothing-ran"]}    no cell matched the filters
+  ${RUN_EXIT_CODES.interrupted}  Ctrl-C / SIGTERM: stopped after the cell at hand
+  2    bad usage
+`;
+
+/** `chaos-control explore`: exit codes as `run` (see {@link EXPLORE_USAGE}). */
+export async function runExploreCommand(argv: string[]): Promise<number> {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      strict: true,
+      options: {
+        select: { type: "string" },
+        filter: { type: "string", multiple: true },
+        workers: { type: "string" },
+        json: { type: "boolean" },
+        help: { type: "boolean", short: "h" },
+      },
+    }));
+  } catch (error) {
+    process.stderr.write(`chaos-control explore: ${(error as Error).message}\n\n${EXPLORE_USAGE}`);
+    return 2;
+  }
+  if (values.help) {
+    process.stdout.write(EXPLORE_USAGE);
+    return 0;
+  }
+  const selection = (values.select ?? "full") as Selection;
+  if (!SELECTIONS.includes(selection)) {
+    process.stderr.write(`chaos-control explore: --select must be one of ${SELECTIONS.join(", ")}, got ${JSON.stringify(values.select)}\n`);
+    return 2;
+  }
+
+  const workers = Number(values.workers ?? DEFAULT_WORKERS);
+  if (!Number.isInteger(workers) || workers < 1 || workers > 8) {
+    process.stderr.write(`chaos-control explore: --workers must be an integer 1..8, got ${JSON.stringify(values.workers)}\n`);
+    return 2;
+  }
+
+  const controller = new AbortController();
+  const onSignal = () => controller.abort(new Error("interrupted"));
+  process.once("SIGINT", onSignal);
+  process.once("SIGTERM", onSignal);
+  const undoDefer = deferInterruptsToApp();
+  const envs: StartedEmbeddedEnvironment[] = [];
+  let result: ExplorationResult;
+  try {
+    process.stderr.write(`starting ${workers} embedded environment${workers === 1 ? "" : "s"} (PostgreSQL + S3)...\n`);
+    const started = await Promise.allSettled(Array.from({ length: workers }, () => new EmbeddedEnvironment().start()));
+    for (const each of started) if (each.status === "fulfilled") envs.push(each.value);
+    const failed = started.find((each): each is PromiseRejectedResult => each.status === "rejected");
+    if (failed) throw failed.reason;
+    result = await runExploration(envs, {
+      corpus: explorationCorpus(),
+      selection,
+      filters: values.filter ?? [],
+      signal: controller.signal,
+      onCell: (cell, index, total) =>
+        process.stderr.write(
+          `[${String(index).padStart(3)}/${total}] ${cell.verdict.green ? "green" : "RED  "} ${(cell.durationMs / 1000).toFixed(1).padStart(5)} s  ${cell.name}${cell.verdict.green ? "" : `\n          ${cell.verdict.kind}: ${cell.verdict.reason}`}\n`,
+        ),
+    });
+  } catch (error) {
+    process.stderr.write(`chaos-control explore: ${(error as Error).message}\n`);
+    return controller.signal.aborted ? RUN_EXIT_CODES.interrupted : RUN_EXIT_CODES["failed-to-start"];
+  } finally {
+    await Promise.all(
+      envs.map((env) => env.stop().catch((error: unknown) => process.stderr.write(`chaos-control explore: could not stop an environment: ${String(error)}\n`))),
+    );
+    process.off("SIGINT", onSignal);
+    process.off("SIGTERM", onSignal);
+    undoDefer();
+  }
+
+  const written = await writeExplorationReports(result, reportsDirectory());
+  const totals = explorationTotals(result);
+  if (values.json) process.stdout.write(`${JSON.stringify({ ...result, totals }, null, 2)}\n`);
+  else process.stdout.write(`${formatMatrix(result)}\n`);
+  process.stderr.write(
+    `${result.cells.length} of ${result.plannedCells} planned cells in ${(result.durationMs / 1000).toFixed(1)} s; wrote ${written.junit}, ${written.json}, ${written.html}\n`,
+  );
+  if (controller.signal.aborted) return RUN_EXIT_CODES.interrupted;
+  if (result.cells.length === 0) {
+    process.stderr.write("chaos-control explore: no cell matches those filters\n");
+    return RUN_EXIT_CODES["nothing-ran"];
+  }
+  return totals.red > 0 ? RUN_EXIT_CODES["scenario-failed"] : RUN_EXIT_CODES.passed;
+}
