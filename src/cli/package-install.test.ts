@@ -51,7 +51,7 @@ id: packed-partition
 title: The network to Postgres cut for 2 s, from an installed package
 cause: equipment-failure
 corpus:
-  syntheticSongs: 60
+  syntheticSongs: 200
 hypothesis:
   - pipelineSteadyState: {}
 method:
@@ -59,6 +59,8 @@ method:
     fault: { kind: partition, service: postgres }
     when: { afterProgress: 0.2 }
     forMs: \${partition_ms}
+pipeline:
+  writeBatchFiles: 20 # committed in steps, so progress passes 20% before the end
 budget:
   recoveryMs: 8000
 `;
@@ -125,7 +127,10 @@ it.skipIf(!RUN_PACKAGE_TEST)(
       expect(experiment.code).toBe(0);
       expect(outcome.faults).toEqual([expect.objectContaining({ kind: "network/partition", observations: expect.objectContaining({ enabled: false }) })]);
       expect(outcome.journal).toBe(join(project, "reports", "journals", "packed-partition.json"));
-      expect(JSON.parse(await readFile(outcome.journal, "utf8"))).toMatchObject({ status: "completed", integrity: { ok: true, counts: { inputObjects: 60 } } });
+      expect(JSON.parse(await readFile(outcome.journal, "utf8"))).toMatchObject({
+        status: "completed",
+        integrity: { ok: true, counts: { inputObjects: 200 } },
+      });
 
       // TypeScript consumers: the exports resolve with their declarations, and run.
       await writeFile(join(project, "consumer.ts"), CONSUMER);
