@@ -5,7 +5,7 @@ import { seededRandom } from "../../src/pipeline/similarity/seeded-random.ts";
 import { profileOf } from "./real-midi-profile.ts";
 import { planCorpus, plannedTokens } from "./song-plan.ts";
 import { renderSong } from "./synthetic-midi.ts";
-import { weightedSampler } from "./weighted-sampler.ts";
+import { weightedSampler } from "../../src/pipeline/similarity/weighted-sampler.ts";
 
 const piano = { program: 0, isDrum: false };
 const bass = { program: 33, isDrum: false };

@@ -1,7 +1,7 @@
 import { DRUM_TOKEN, sortByFilename, type SongTokens } from "../../src/pipeline/similarity/index.ts";
 import { randomInt, seededRandom } from "../../src/pipeline/similarity/seeded-random.ts";
 import type { RealMidiProfile } from "./real-midi-profile.ts";
-import { weightedSampler } from "./weighted-sampler.ts";
+import { weightedSampler } from "../../src/pipeline/similarity/weighted-sampler.ts";
 
 /** One synthetic song before it is rendered: the size and instruments its MIDI file will have. */
 export interface PlannedSong {

@@ -2,6 +2,7 @@ import { sortByFilename } from "./filename-order.ts";
 import { DRUM_TOKEN, MAX_TOKEN } from "./instrument-tokens.ts";
 import { randomInt, seededRandom } from "./seeded-random.ts";
 import type { SongTokens } from "./token-set-groups.ts";
+import { weightedSampler } from "./weighted-sampler.ts";
 
 /**
  * Shape of a generated corpus of instrument sets, for tests and benches: a stand-in
@@ -137,23 +138,6 @@ export function syntheticCorpus(shape: SyntheticCorpusShape): SongTokens[] {
     songs.push({ filename: lakhStyleName(random), tokens: [...tokens].sort((a, b) => a - b) });
   }
   return sortByFilename(songs);
-}
-
-function weightedSampler(weights: readonly number[], random: () => number): () => number {
-  const cumulative: number[] = [];
-  let total = 0;
-  for (const weight of weights) cumulative.push((total += weight));
-  return () => {
-    const target = random() * total;
-    let low = 0;
-    let high = cumulative.length - 1;
-    while (low < high) {
-      const mid = (low + high) >>> 1;
-      if (cumulative[mid]! <= target) low = mid + 1;
-      else high = mid;
-    }
-    return low;
-  };
 }
 
 function lakhStyleName(random: () => number): string {
