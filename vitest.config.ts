@@ -1,8 +1,9 @@
 import { defineConfig } from "vitest/config";
 
 /**
- * Two projects: fast tests in parallel first, then the chaos scenarios one at
- * a time (each breaks shared things on purpose: CPU, timing, ports). Console
+ * Three projects, one after the other: fast tests in parallel, then the chaos
+ * scenarios two at a time, then the scenarios that load the whole machine,
+ * one at a time. Run every scenario with `--project 'scenarios*'`. Console
  * output for people, JUnit XML for PR checks, the resilience report (JSON +
  * HTML) from the scenarios' journals, all under CHAOS_REPORTS_DIR (default
  * `reports/`).
@@ -15,6 +16,9 @@ if (Number(process.versions.node.split(".")[0]) < 22 && !process.env.AWS_SDK_JS_
   console.warn(`note: Node ${process.versions.node}: AWS SDK releases after January 2027 need Node >= 22`);
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = "true";
 }
+
+/** Scenarios whose fault loads the whole machine, not one dependency: they run with nothing beside them. */
+const MACHINE_WIDE_SCENARIOS = ["scenarios/cpu-starvation.test.ts", "scenarios/kubernetes/cpu-stress-postgres.test.ts"];
 
 export default defineConfig({
   test: {
@@ -38,11 +42,25 @@ export default defineConfig({
       {
         extends: true,
         test: {
+          // Two scenarios at a time: most of a scenario's time is a fault window and a recovery the pipeline waits
+          // through, and each scenario has its own environment (own Postgres, S3, proxies, ports, temp dirs).
           name: "scenarios",
           include: ["scenarios/**/*.test.ts"],
-          fileParallelism: false,
+          exclude: MACHINE_WIDE_SCENARIOS,
+          maxWorkers: 2,
           testTimeout: 180_000,
           sequence: { groupOrder: 1 },
+        },
+      },
+      {
+        extends: true,
+        test: {
+          // Faults that load the whole machine (CPU starvation) would also starve a neighbour: these run alone, last.
+          name: "scenarios-alone",
+          include: MACHINE_WIDE_SCENARIOS,
+          fileParallelism: false,
+          testTimeout: 180_000,
+          sequence: { groupOrder: 2 },
         },
       },
     ],

@@ -56,7 +56,7 @@ export async function runDetector(detector: DetectorName, root: string, { signal
   }
   const [args, timeoutMs] =
     detector === "scenarios"
-      ? [["node_modules/vitest/vitest.mjs", "run", "--project", "scenarios", "--bail=1", ...files], SCENARIOS_TIMEOUT_MS]
+      ? [["node_modules/vitest/vitest.mjs", "run", "--project", "scenarios*", "--bail=1", ...files], SCENARIOS_TIMEOUT_MS]
       : [["bin/chaos-control.mjs", "explore"], EXPLORE_TIMEOUT_MS];
   const exit = await runChild(process.execPath, args, { cwd: root, env, logPath, timeoutMs, signal });
   const detection = judge(detector, exit, await failedCases(reportsDir), logPath);

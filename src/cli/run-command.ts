@@ -152,7 +152,7 @@ export async function runScenariosCommand(argv: string[]): Promise<number> {
     const vitest = await startVitest(
       "test",
       selected.map((scenario) => scenario.path),
-      { project: "scenarios", watch: false, root: PROJECT_ROOT },
+      { project: "scenarios*", watch: false, root: PROJECT_ROOT },
       {},
       streams,
     );

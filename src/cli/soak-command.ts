@@ -75,7 +75,7 @@ export async function runSoakCommand(argv: string[]): Promise<number> {
       const runDir = join(dir, `run-${index}`);
       await mkdir(runDir, { recursive: true });
       const started = performance.now();
-      const child = spawn(process.execPath, [vitestCli(), "run", ...(environment === "containers" ? ["--project", "scenarios"] : []), ...filters], {
+      const child = spawn(process.execPath, [vitestCli(), "run", ...(environment === "containers" ? ["--project", "scenarios*"] : []), ...filters], {
         cwd: PROJECT_ROOT,
         env: { ...process.env, CHAOS_REPORTS_DIR: runDir, CHAOS_ENV: environment },
         stdio: ["ignore", "pipe", "pipe"],

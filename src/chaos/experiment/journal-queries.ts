@@ -28,12 +28,19 @@ export function faultNamed(journal: Journal, name: string, kind?: ObservedFaultK
   return kind === undefined ? record : ofKind(record, kind);
 }
 
-/** Samples of `probe` taken while `fault` was in effect. */
+/**
+ * Samples of `probe` whose measurement began while `fault` was in effect: after
+ * its effect was seen, and before its removal began. `removedAt` is stamped only
+ * once the removal is seen, so a sample begun between the two would measure the
+ * repaired system; a fault with a planned duration starts its removal at
+ * `injectedAt + plannedDurationMs` (or earlier, when removed early).
+ */
 export function samplesWhileActive(journal: Journal, fault: FaultRecord, probe: string): Journal["samples"] {
   const notReached = whyMethodNotReached(journal);
   if (notReached !== undefined) throw new Error(notReached);
   const from = fault.injectedAt ?? Infinity;
-  const until = fault.removedAt ?? Infinity;
+  const plannedRemoval = fault.injectedAt !== null && fault.plannedDurationMs !== null ? fault.injectedAt + fault.plannedDurationMs : Infinity;
+  const until = Math.min(fault.removedAt ?? Infinity, plannedRemoval);
   return journal.samples.filter((sample) => sample.probe === probe && sample.at >= from && sample.at <= until);
 }
 

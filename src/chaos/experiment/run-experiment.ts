@@ -294,7 +294,10 @@ class ExperimentRun {
     if (phase === "during") await this.pipeline?.sample(at);
     const now = context();
     const probes = this.definition.hypothesis.filter((probe) => !probe.whilePipelineRuns || (phase === "during" && now.pipelineRunning));
-    const results = await Promise.all(probes.map((probe) => this.sample(probe, now, phase, this.relative(at))));
+    // A sample's `at` is when its measurement began, not when the tick did: scraping the pipeline first can take
+    // milliseconds, and scenarios place a round trip in time by `at + value`.
+    const measuredAt = this.relative(performance.now());
+    const results = await Promise.all(probes.map((probe) => this.sample(probe, now, phase, measuredAt)));
     if (phase === "during") this.trackThroughputDip(now);
     return results.every(Boolean);
   }

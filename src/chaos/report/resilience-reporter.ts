@@ -6,12 +6,20 @@ import { journalDirectory, reportsDirectory } from "./journal-file.ts";
 import { formatSummaryTable } from "./summary-table.ts";
 import { writeResilienceReport } from "./write-report.ts";
 
-/** The Vitest project (vitest.config.ts) whose tests are chaos scenarios. */
+/** The Vitest projects (vitest.config.ts) whose tests are chaos scenarios: `scenarios` and `scenarios-alone`. */
 export const SCENARIOS_PROJECT = "scenarios";
 
+/** The `--project` filter that selects every scenario project. */
+export const SCENARIOS_PROJECTS_FILTER = `${SCENARIOS_PROJECT}*`;
+
+/** Whether a Vitest project runs chaos scenarios. */
+export function isScenariosProject(name: string): boolean {
+  return name === SCENARIOS_PROJECT || name.startsWith(`${SCENARIOS_PROJECT}-`);
+}
+
 /**
- * A Vitest reporter for runs that include chaos scenarios (the "scenarios"
- * project): clears the previous run's journals at the start, and at the end
+ * A Vitest reporter for runs that include chaos scenarios (the "scenarios*"
+ * projects): clears the previous run's journals at the start, and at the end
  * writes `reports/resilience.json` and `reports/resilience.html` from the
  * journals the scenarios wrote, then prints the summary table. Runs of other
  * tests leave the last report alone.
@@ -26,7 +34,7 @@ export default class ResilienceReporter implements Reporter {
   }
 
   async onTestRunStart(specifications: readonly TestSpecification[]): Promise<void> {
-    this.scenariosRan = specifications.some((specification) => specification.project.name === SCENARIOS_PROJECT);
+    this.scenariosRan = specifications.some((specification) => isScenariosProject(specification.project.name));
     if (this.scenariosRan) await rm(journalDirectory(), { recursive: true, force: true });
   }
 
