@@ -24,8 +24,8 @@ export default defineConfig({
   test: {
     reporters: ["default", ["junit", { outputFile: `${reportsDir}/junit.xml` }], "./src/chaos/report/resilience-reporter.ts"],
     pool: "forks",
-    // One golden-output cache per test run: every scenario of the same corpus reuses one fault-free run.
-    globalSetup: ["./src/chaos/experiment/testing/golden-cache-setup.ts"],
+    // One cache per test run: every scenario of the same corpus reuses one fault-free run and one upload of the corpus.
+    globalSetup: ["./src/chaos/experiment/testing/run-cache-setup.ts"],
     maxWorkers: 2,
     testTimeout: 60_000,
     hookTimeout: 60_000,

@@ -18,6 +18,7 @@ import { PostgresProxy } from "../postgres-proxy/index.ts";
 import { NetworkLayer } from "./network-layer.ts";
 import { PostgresServer } from "./postgres-server.ts";
 import { S3Server, S3RVER_CREDENTIALS } from "./s3-server.ts";
+import { SeededBucketCache } from "./seeded-bucket-cache.ts";
 
 /**
  * A disposable environment of real local processes: PostgreSQL (from
@@ -103,6 +104,7 @@ export class StartedEmbeddedEnvironment implements ChaosEnvironment {
   private stopping: Promise<void> | undefined;
   private client: S3Client | undefined;
   private pinger: DependencyPinger | undefined;
+  private readonly seededBuckets = SeededBucketCache.fromEnvironment();
   /**
    * A system's own http/tcp dependencies go through the same Toxiproxy as
    * Postgres and S3 (a generic TCP proxy: toxics and partitions apply
@@ -193,9 +195,11 @@ export class StartedEmbeddedEnvironment implements ChaosEnvironment {
     return { endpoint, region: "us-east-1", bucket: this.bucket, prefix: "", forcePathStyle: true, credentials: { ...S3RVER_CREDENTIALS } };
   }
 
-  /** Uploads objects into the environment's bucket (created on first use). */
+  /** Uploads objects into the environment's bucket (created on first use); within a test run, a corpus already uploaded once is copied in. */
   seed(objects: Iterable<SeedObject>): Promise<number> {
-    return seedBucket(this.s3Client(), this.bucket, objects);
+    const list = [...objects];
+    const upload = () => seedBucket(this.s3Client(), this.bucket, list);
+    return this.seededBuckets?.seed(this.s3.bucketDirectory(this.bucket), list, upload) ?? upload();
   }
 
   /** Stops every process and deletes every temporary directory. Idempotent. */

@@ -33,6 +33,11 @@ export class S3Server extends ServerProcess {
     });
   }
 
+  /** The directory where s3rver keeps `bucket`'s objects (see SeededBucketCache). */
+  bucketDirectory(bucket: string): string {
+    return join(this.tempRoot, "data", bucket);
+  }
+
   /** Endpoint for path-style S3 clients. */
   get endpoint(): string {
     return `http://127.0.0.1:${this.port}`;

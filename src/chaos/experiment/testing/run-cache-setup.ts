@@ -1,0 +1,26 @@
+/**
+ * Vitest global setup: the caches that live as long as one test run, so
+ * scenarios and exploration runs of the same input share work — golden
+ * outputs (see golden-output.ts: one fault-free run per input) and seeded
+ * buckets (see the embedded environment's SeededBucketCache: one upload per
+ * corpus). Removed when the run ends; a directory already given in the
+ * variable is used as it is and kept.
+ */
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { SEEDED_BUCKET_CACHE_VARIABLE } from "../../embedded/index.ts";
+import { GOLDEN_CACHE_VARIABLE } from "../golden-output.ts";
+
+const CACHES = { [GOLDEN_CACHE_VARIABLE]: "golden", [SEEDED_BUCKET_CACHE_VARIABLE]: "seeded-buckets" };
+
+export default async function setup(): Promise<() => Promise<void>> {
+  const missing = Object.entries(CACHES).filter(([variable]) => !process.env[variable]?.trim());
+  if (missing.length === 0) return async () => undefined;
+  const directory = await mkdtemp(join(tmpdir(), "chaos-run-cache-"));
+  for (const [variable, name] of missing) process.env[variable] = join(directory, name);
+  return async () => {
+    for (const [variable] of missing) delete process.env[variable];
+    await rm(directory, { recursive: true, force: true });
+  };
+}
