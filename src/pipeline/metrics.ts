@@ -48,7 +48,7 @@ export class PipelineMetrics {
     this.rowsWritten = new Counter({ name: "scale_rows_written_total", help: "Rows committed, per table.", labelNames: ["table"], registers });
     this.stageDuration = new Histogram({
       name: "scale_stage_duration_seconds",
-      help: "Time spent per stage (list, download, parse, write, similarity).",
+      help: "Time spent per stage (extract, similarity) and per step (download, parse, write-instruments, load-songs, search-pairs, write-pairs).",
       labelNames: ["stage"],
       buckets: [0.001, 0.005, 0.02, 0.1, 0.5, 1, 2.5, 5, 10, 30, 60, 300],
       registers,

@@ -125,6 +125,9 @@ describe("the pipeline on the embedded environment", () => {
     expect(text).toMatch(new RegExp(`scale_objects_parsed_total ${SONGS}\\b`));
     expect(text).toMatch(/scale_rows_written_total\{table="filename_instrument"\} \d+/);
     expect(text).toMatch(/scale_last_successful_write_timestamp_seconds \d+/);
-    expect(text).toMatch(/scale_stage_duration_seconds_count\{stage="extract"\} 1/);
+    expect(text).toMatch(/scale_stage_duration_seconds_count\{stage="extract"\} 1\n/);
+    // One observation per stage, whatever its batches: each batch's pair search has its own label.
+    expect(text).toMatch(/scale_stage_duration_seconds_count\{stage="similarity"\} 1\n/);
+    expect(text).toMatch(/scale_stage_duration_seconds_count\{stage="search-pairs"\} [1-9]\d*\n/);
   });
 });

@@ -52,7 +52,8 @@ export async function runSimilarity(context: RunContext): Promise<SimilaritySumm
   let pairsWritten = 0;
   const batches = similarPairBatches(songs, config.similarity, progress.lastSeq, shard);
   for (;;) {
-    const next = metrics.stageDuration.startTimer({ stage: "similarity" });
+    // Each batch's search for similar pairs: its own label, so "similarity" stays one observation per stage run.
+    const next = metrics.stageDuration.startTimer({ stage: "search-pairs" });
     const { value: batch, done } = batches.next();
     next();
     if (done) break;

@@ -279,4 +279,18 @@ describe("S3FaultProxy in front of a real S3 server", () => {
     await expect(fetch(proxy.endpoint)).rejects.toThrow();
     expect(() => proxy.injectLatency({ latencyMs: 1 })).toThrow(/stopped/);
   });
+  it("is survived by the environments' bucket seeding: a failed upload is tried again, a refusal is not", async () => {
+    const flaky = proxy.injectErrors({ status: 503, code: "SlowDown", match: { operation: "PutObject" }, occurrence: { nth: 1 } });
+    const object = { key: "seeded/retried.mid", body: randomBytes(2_000) };
+    expect(await seedBucket(client, BUCKET, [object])).toBe(1);
+    expect(flaky.observations).toMatchObject({ requestsFaulted: 1 }); // the first attempt really failed
+    expect(md5(await get(object.key))).toBe(md5(object.body));
+    await flaky.remove();
+
+    const refused = proxy.injectErrors({ status: 403, code: "AccessDenied", match: { operation: "PutObject" } });
+    await expect(seedBucket(client, BUCKET, [{ key: "seeded/refused.mid", body: SMALL.body }])).rejects.toThrow(
+      /could not upload seeded\/refused\.mid \(attempt 1\): /,
+    );
+    expect(refused.observations).toMatchObject({ requestsFaulted: 1 });
+  });
 });
