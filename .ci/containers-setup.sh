@@ -91,10 +91,12 @@ start_service() {
   rm -f "$SOCKET"
   log "starting podman system service on unix://$SOCKET"
   CONTAINERS_CONF="$CONF" setsid podman system service --time=0 "unix://$SOCKET" </dev/null >"$LOG" 2>&1 &
-  echo $! >"$PIDFILE"
+  local pid=$!
+  echo "$pid" >"$PIDFILE"
   for _ in $(seq $((SERVICE_STARTUP_TIMEOUT_S * 10))); do
     answers && return
-    if [ -z "$(service_pid)" ]; then
+    # Whether it is still alive, not what it is called: until setsid has exec'd podman, its command line is this script's.
+    if ! kill -0 "$pid" 2>/dev/null; then
       log "podman system service exited; its log:"
       tail -20 "$LOG" >&2
       exit 1
