@@ -92,8 +92,11 @@ export function describeFault(fault: ScheduledFault, points: readonly FaultPoint
     const count = points.find((point) => point.name === fault.point)?.count;
     return `${fault.kind} at the ${ordinal(fault.nth)}${count ? ` of ${count} reaches` : " reach"} of ${fault.point}`;
   }
-  const what = fault.fault === "kill" ? `${fault.service} killed (SIGKILL), restarted` : `${fault.service} ${fault.fault === "partition" ? "partitioned" : `slowed by ${PROGRESS_LATENCY_MS} ms a reply`}`;
-  return `${what} ${fault.durationMs} ms after ${fault.atPercent} % of the objects are committed`;
+  const what =
+    fault.fault === "kill"
+      ? `${fault.service} killed (SIGKILL) and down`
+      : `${fault.service} ${fault.fault === "partition" ? "partitioned" : `slowed by ${PROGRESS_LATENCY_MS} ms a reply`}`;
+  return `${what} for ${fault.durationMs} ms from ${fault.atPercent} % of the objects committed`;
 }
 
 /** Reads a schedule from `--schedule` JSON; every problem names its field (`faults[1].nth`). */
@@ -119,10 +122,14 @@ export function checkScheduleAgainst(schedule: FaultSchedule, points: readonly F
     if (!isPointFault(fault)) return;
     const point = points.find((each) => each.name === fault.point);
     if (!point)
-      throw new ScheduleError(`faults[${index}].point`, `${JSON.stringify(fault.point)} is not a fault point of the recording run (${points.map((each) => each.name).join(", ")})`);
+      throw new ScheduleError(
+        `faults[${index}].point`,
+        `${JSON.stringify(fault.point)} is not a fault point of the recording run (${points.map((each) => each.name).join(", ")})`,
+      );
     const kinds = applicableKinds(point);
     if (!kinds.includes(fault.kind)) throw new ScheduleError(`faults[${index}].kind`, `${fault.kind} does not apply to ${point.name} (${kinds.join(", ")})`);
-    if (fault.nth > point.count) throw new ScheduleError(`faults[${index}].nth`, `must be 1..${point.count}: the recording run reached ${point.name} ${point.count} times`);
+    if (fault.nth > point.count)
+      throw new ScheduleError(`faults[${index}].nth`, `must be 1..${point.count}: the recording run reached ${point.name} ${point.count} times`);
   });
 }
 
@@ -148,7 +155,8 @@ function parseFault(value: unknown, field: string): ScheduledFault {
   only(fault, ["fault", "service", "atPercent", "durationMs"], field);
   if (!("fault" in fault)) throw new ScheduleError(field, "needs point (a fault point) or fault (a progress fault)");
   const atPercent = integer(fault.atPercent, 0, 100, `${field}.atPercent`);
-  if (!(PROGRESS_STEPS_PERCENT as readonly number[]).includes(atPercent)) throw new ScheduleError(`${field}.atPercent`, `must be one of ${PROGRESS_STEPS_PERCENT.join(", ")}`);
+  if (!(PROGRESS_STEPS_PERCENT as readonly number[]).includes(atPercent))
+    throw new ScheduleError(`${field}.atPercent`, `must be one of ${PROGRESS_STEPS_PERCENT.join(", ")}`);
   return {
     fault: oneOf(fault.fault, PROGRESS_FAULTS, `${field}.fault`),
     service: oneOf(fault.service, PROGRESS_SERVICES, `${field}.service`),

@@ -48,7 +48,8 @@ export class ProgressFaults {
           () => undefined,
         );
         if (percent !== undefined) {
-          for (const state of this.states) if (!this.stopped && !state.handle && !state.error && percent >= state.fault.atPercent) await this.inject(state, percent);
+          for (const state of this.states)
+            if (!this.stopped && !state.handle && !state.error && percent >= state.fault.atPercent) await this.inject(state, percent);
         }
         await new Promise((resolve) => setTimeout(resolve, PROGRESS_POLL_MS));
       }
@@ -85,7 +86,6 @@ export class ProgressFaults {
           ? this.library.toxic(fault.service, { type: "latency", stream: "downstream", attributes: { latency: PROGRESS_LATENCY_MS, jitter: 0 } })
           : this.library.kill(fault.service, { restartOnRemove: true }));
       state.firedAtPercent = percent;
-      const handle = state.handle;
       this.timers.push(setTimeout(() => this.removals.push(this.remove(state)), fault.durationMs));
     } catch (error) {
       state.error = (error as Error).message;

@@ -24,9 +24,8 @@ import type { FaultPoint } from "./fault-point.ts";
 /** One fault at one of `points` (any kind that applies there, any reach it had), or a progress fault. */
 export function scheduledFaultArbitrary(points: readonly FaultPoint[]): fc.Arbitrary<ScheduledFault> {
   if (points.length === 0) throw new TypeError("scheduledFaultArbitrary: the recording reached no fault point");
-  const atPoints = points.map(
-    (point): fc.Arbitrary<ScheduledFault> =>
-      fc.record<PointFault>({ point: fc.constant(point.name), kind: fc.constantFrom(...applicableKinds(point)), nth: fc.integer({ min: 1, max: point.count }) }),
+  const atPoints = points.map((point): fc.Arbitrary<ScheduledFault> =>
+    fc.record<PointFault>({ point: fc.constant(point.name), kind: fc.constantFrom(...applicableKinds(point)), nth: fc.integer({ min: 1, max: point.count }) }),
   );
   const progress: fc.Arbitrary<ScheduledFault> = fc.record<ProgressFault>({
     fault: fc.constantFrom(...PROGRESS_FAULTS),

@@ -6,15 +6,28 @@ const done: CellRunExit = { code: 0, signal: null, timedOut: false, outputTail: 
 const failed = (error: string): CellRunExit => ({ code: 1, signal: null, timedOut: false, outputTail: `pipeline failed: ${error}\n`, durationMs: 800 });
 const equal = { equal: true, summary: "tables equal the golden run's" };
 
-const permanent: ScheduledFaultOutcome = { fault: { point: "pg COMMIT", kind: "permanent-error", nth: 1 }, fired: true, description: "permanent-error at pg COMMIT" };
-const laterReset: ScheduledFaultOutcome = { fault: { point: "pg BEGIN", kind: "reset", nth: 5 }, fired: false, description: "reset at the 5th reach of pg BEGIN" };
+const permanent: ScheduledFaultOutcome = {
+  fault: { point: "pg COMMIT", kind: "permanent-error", nth: 1 },
+  fired: true,
+  description: "permanent-error at pg COMMIT",
+};
+const laterReset: ScheduledFaultOutcome = {
+  fault: { point: "pg BEGIN", kind: "reset", nth: 5 },
+  fired: false,
+  description: "reset at the 5th reach of pg BEGIN",
+};
 const partition: ScheduledFaultOutcome = {
   fault: { fault: "partition", service: "s3", atPercent: 40, durationMs: 900 },
   fired: true,
   description: "s3 partitioned 900 ms after 40 %",
 };
 
-const outcome = (faults: ScheduledFaultOutcome[], fields: Partial<ScheduleOutcome> = {}): ScheduleOutcome => ({ faults, killedByCell: false, first: done, ...fields });
+const outcome = (faults: ScheduledFaultOutcome[], fields: Partial<ScheduleOutcome> = {}): ScheduleOutcome => ({
+  faults,
+  killedByCell: false,
+  first: done,
+  ...fields,
+});
 
 describe("judgeSchedule: a fault cut short by an earlier one", () => {
   it("is fine: the first run failed on a fault that fired, so a later one never got its reach", () => {

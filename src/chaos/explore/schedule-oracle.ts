@@ -24,7 +24,8 @@ export type ScheduleOutcome = Omit<CellOutcome, "kind" | "fired"> & { readonly f
 
 /** Words by which a failing run names each progress fault. */
 const PROGRESS_NAMES: Readonly<Record<ProgressFaultType, RegExp>> = {
-  partition: /ECONNREFUSED|ECONNRESET|EPIPE|socket hang up|Connection terminated|connection (?:was )?(?:closed|ended|lost|refused)|timeout|timed out|TimeoutError|AbortError/i,
+  partition:
+    /ECONNREFUSED|ECONNRESET|EPIPE|socket hang up|Connection terminated|connection (?:was )?(?:closed|ended|lost|refused)|timeout|timed out|TimeoutError|AbortError/i,
   latency: /timeout|timed out|TimeoutError|AbortError/i,
   kill: /ECONNREFUSED|ECONNRESET|EPIPE|socket hang up|Connection terminated|terminating connection|57P01|57P03|shutting down|starting up|connection (?:was )?(?:closed|ended|lost|refused)|timeout|timed out/i,
 };

@@ -41,11 +41,16 @@ export async function runSchedule(env: StartedEmbeddedEnvironment, schedule: Fau
   const pointFaults = schedule.filter(isPointFault);
   const installed = new Map<PointFault, InstalledCellFault>();
   const library = env.createFaults();
-  const progress = new ProgressFaults(library, schedule.filter((fault): fault is ProgressFault => !isPointFault(fault)), settings.objects);
+  const progress = new ProgressFaults(
+    library,
+    schedule.filter((fault): fault is ProgressFault => !isPointFault(fault)),
+    settings.objects,
+  );
   let first: CellRunExit;
-  let killedByCell = false;
+  let killedByCell: boolean;
   try {
-    for (const fault of pointFaults) installed.set(fault, installCellFault(asCell(fault, settings.points), { postgres: env.postgresFaults, s3: env.s3Faults }, settings.launch));
+    for (const fault of pointFaults)
+      installed.set(fault, installCellFault(asCell(fault, settings.points), { postgres: env.postgresFaults, s3: env.s3Faults }, settings.launch));
     const pipeline = await env.launchPipeline(request);
     progress.watch(pipeline);
     const killing = pointFaults.filter((fault) => fault.kind === "sigkill").map((fault) => killWhenFired(installed.get(fault)!, pipeline));

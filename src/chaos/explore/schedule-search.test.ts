@@ -52,7 +52,8 @@ describe("searchSchedules", () => {
   });
 
   it("draws the same schedules again from the same seed and points", async () => {
-    const draw = async () => (await searchSchedules(POINTS, async (schedule) => ({ schedule, verdict: GREEN }), { seed: 77, runs: 4 })).runs.map((run) => run.schedule);
+    const draw = async () =>
+      (await searchSchedules(POINTS, async (schedule) => ({ schedule, verdict: GREEN }), { seed: 77, runs: 4 })).runs.map((run) => run.schedule);
     expect(await draw()).toEqual(await draw());
   });
 

@@ -104,7 +104,10 @@ export function replayCommand(schedule: FaultSchedule): string {
 /** A failure in plain words: the shrunk schedule, its verdict, and the line that replays it. */
 export function describeFailure<R extends JudgedSchedule>(failure: ShrunkFailure<R>, points: readonly FaultPoint[] = []): string {
   const { shrunk, original } = failure;
-  const from = original === shrunk ? "" : ` (shrunk in ${failure.steps} step${failure.steps === 1 ? "" : "s"} from ${original.schedule.length} fault${original.schedule.length === 1 ? "" : "s"})`;
+  const from =
+    original === shrunk
+      ? ""
+      : ` (shrunk in ${failure.steps} step${failure.steps === 1 ? "" : "s"} from ${original.schedule.length} fault${original.schedule.length === 1 ? "" : "s"})`;
   return [
     `failing schedule${from}:`,
     describeSchedule(shrunk.schedule, points).replace(/^/gm, "  "),
