@@ -2,6 +2,7 @@ import { parseArgs } from "node:util";
 import { deferInterruptsToApp } from "../chaos/core/index.ts";
 import { EmbeddedEnvironment, type StartedEmbeddedEnvironment } from "../chaos/embedded/index.ts";
 import {
+  DEFAULT_SHRINK_RUNS,
   EXPLORATION_SONGS,
   explorationCorpus,
   explorationTotals,
@@ -13,6 +14,7 @@ import {
   type Selection,
 } from "../chaos/explore/index.ts";
 import { reportsDirectory } from "../chaos/report/index.ts";
+import { DEFAULT_SEEDS, runSchedulesCommand } from "./explore-schedules-command.ts";
 import { RUN_EXIT_CODES } from "./run-verdict.ts";
 
 const DEFAULT_WORKERS = 2;
@@ -37,9 +39,25 @@ Writes explore-junit.xml, explore.json and explore.html to $CHAOS_REPORTS_DIR
   --json               print the JSON result on stdout (progress goes to stderr)
   -h, --help           this text
 
+Random fault schedules (one embedded environment; same corpus, golden run and
+oracle): each schedule holds 1 to 3 faults, each a fault kind at one reach of a
+recorded fault point, or a network/process fault (partition, latency, kill of
+postgres or s3) from a share of the objects committed, for a while. A run whose
+fault never fired is red, unless an earlier fault ended the run first. The
+first red schedule is shrunk (fast-check) to the smallest that still fails and
+printed with the one line that replays it. Writes explore-schedules-junit.xml
+and explore-schedules.json instead of the matrix files.
+
+  --schedules          draw and run random fault schedules instead of the matrix
+  --seeds N            how many schedules to draw (default ${DEFAULT_SEEDS})
+  --seed S             fast-check's seed (default: random, printed)
+  --shrink-runs N      most runs spent shrinking a red schedule (default ${DEFAULT_SHRINK_RUNS})
+  --schedule JSON      replay exactly this schedule (as a failure prints it), e.g.
+                       '[{"point":"pg COMMIT","kind":"commit-ack-lost","nth":2}]'
+
 Exit codes:
-  ${RUN_EXIT_CODES.passed}    every cell was green
-  ${RUN_EXIT_CODES["scenario-failed"]}    a cell was red (a forbidden outcome, or its fault point never reached)
+  ${RUN_EXIT_CODES.passed}    every cell (schedule) was green
+  ${RUN_EXIT_CODES["scenario-failed"]}    a cell (schedule) was red (a forbidden outcome, or its fault point never reached)
   ${RUN_EXIT_CODES["failed-to-start"]}    the environment or the fault-free golden run failed
   ${RUN_EXIT_CODES["nothing-ran"]}    no cell matched the filters
   ${RUN_EXIT_CODES.interrupted}  Ctrl-C / SIGTERM: stopped after the cell at hand
@@ -58,6 +76,11 @@ export async function runExploreCommand(argv: string[]): Promise<number> {
         filter: { type: "string", multiple: true },
         workers: { type: "string" },
         json: { type: "boolean" },
+        schedules: { type: "boolean" },
+        seeds: { type: "string" },
+        seed: { type: "string" },
+        "shrink-runs": { type: "string" },
+        schedule: { type: "string" },
         help: { type: "boolean", short: "h" },
       },
     }));
@@ -69,6 +92,8 @@ export async function runExploreCommand(argv: string[]): Promise<number> {
     process.stdout.write(EXPLORE_USAGE);
     return 0;
   }
+  if (values.schedules || values.schedule !== undefined || values.seeds !== undefined || values.seed !== undefined || values["shrink-runs"] !== undefined)
+    return runSchedulesCommand(values);
   const selection = (values.select ?? "full") as Selection;
   if (!SELECTIONS.includes(selection)) {
     process.stderr.write(`chaos-control explore: --select must be one of ${SELECTIONS.join(", ")}, got ${JSON.stringify(values.select)}\n`);

@@ -35,7 +35,8 @@ export interface TablesComparison {
 
 /** Everything the oracle needs to know about a cell's run. */
 export interface CellOutcome {
-  readonly kind: FaultKind;
+  /** The cell's fault kind; or, for a run of several faults (a fault schedule), what its failure may name instead. */
+  readonly kind: FaultKind | FailureNames;
   /** Whether the fault took effect during the first run. */
   readonly fired: boolean;
   /** The cell killed the first run itself (SIGKILL cells). */
@@ -60,6 +61,13 @@ export type CellVerdictKind =
   | "rerun-failed"
   | "not-repaired";
 
+/** What a failing run's error (or a quarantine reason) must name: the words of any of the faults that fired. */
+export interface FailureNames {
+  /** The faults, for the verdict: "reset or s3 partition". */
+  readonly what: string;
+  readonly pattern: RegExp;
+}
+
 /** The verdict on one cell. */
 export interface CellVerdict {
   readonly green: boolean;
@@ -69,7 +77,7 @@ export interface CellVerdict {
 }
 
 /** Words by which a failing run's output names each fault kind (its error, or the cause it prints). */
-const NAMES_THE_FAILURE: Readonly<Record<FaultKind, RegExp>> = {
+export const NAMES_THE_FAILURE: Readonly<Record<FaultKind, RegExp>> = {
   "transient-error": /40001|57P03|serializ|starting up|InternalError|\b500\b/i,
   "permanent-error": /42501|AccessDenied|\b403\b|permission|privilege/i,
   hang: /timeout|timed out|TimeoutError|AbortError/i,
@@ -82,6 +90,7 @@ const NAMES_THE_FAILURE: Readonly<Record<FaultKind, RegExp>> = {
 
 export function judgeCell(outcome: CellOutcome): CellVerdict {
   const { first, rerun } = outcome;
+  const names = typeof outcome.kind === "string" ? { what: outcome.kind, pattern: NAMES_THE_FAILURE[outcome.kind] } : outcome.kind;
   if (first.timedOut) return red("hang", `the run did not end within its deadline (${seconds(first.durationMs)}); killed`);
   if (!outcome.fired) {
     return red("not-reached", `the fault never fired: the run ${describeExit(first)} without reaching the planned point`);
@@ -89,13 +98,13 @@ export function judgeCell(outcome: CellOutcome): CellVerdict {
   if (first.code === 0) {
     if (outcome.firstTables?.equal) return green("completed-identical", `completed despite the fault; ${outcome.firstTables.summary}`);
     const quarantined = outcome.firstTables?.quarantinedInstead ?? [];
-    if (quarantined.length === 0 || !quarantined.every((reason) => NAMES_THE_FAILURE[outcome.kind].test(reason))) {
+    if (quarantined.length === 0 || !quarantined.every((reason) => names.pattern.test(reason))) {
       return red("completed-with-different-tables", `exited 0 with tables unlike the golden run's: ${outcome.firstTables?.summary ?? "not compared"}`);
     }
   }
   const killed = outcome.killedByCell && first.signal === "SIGKILL";
-  if (first.code !== 0 && !killed && !NAMES_THE_FAILURE[outcome.kind].test(failureText(first.outputTail))) {
-    return red("unnamed-failure", `${describeExit(first)} with an error that does not name the ${outcome.kind}: ${lastLine(first.outputTail)}`);
+  if (first.code !== 0 && !killed && !names.pattern.test(failureText(first.outputTail))) {
+    return red("unnamed-failure", `${describeExit(first)} with an error that does not name the ${names.what}: ${lastLine(first.outputTail)}`);
   }
   if (!rerun) return red("not-repaired", `${describeExit(first)} and no rerun was made`);
   if (rerun.timedOut) return red("hang", `the rerun did not end within its deadline (${seconds(rerun.durationMs)}); killed`);

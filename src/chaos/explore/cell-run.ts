@@ -81,7 +81,7 @@ export async function runCell(env: StartedEmbeddedEnvironment, cell: Exploration
 }
 
 /** Kills the pipeline (SIGKILL) as soon as the fault has fired, while the call is held; resolves whether it did. */
-async function killWhenFired(fault: InstalledCellFault, pipeline: PipelineProcess): Promise<boolean> {
+export async function killWhenFired(fault: InstalledCellFault, pipeline: PipelineProcess): Promise<boolean> {
   let exited = false;
   void pipeline.exited.then(() => (exited = true));
   while (!exited && !fault.fired()) await new Promise((resolve) => setTimeout(resolve, KILL_POLL_MS));
@@ -91,7 +91,7 @@ async function killWhenFired(fault: InstalledCellFault, pipeline: PipelineProces
 }
 
 /** The run's exit, or, once `deadlineMs` has passed, its kill and `timedOut`. */
-async function exitWithin(pipeline: PipelineProcess, deadlineMs: number): Promise<CellRunExit> {
+export async function exitWithin(pipeline: PipelineProcess, deadlineMs: number): Promise<CellRunExit> {
   const started = performance.now();
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<"deadline">((resolve) => (timer = setTimeout(() => resolve("deadline"), deadlineMs)));

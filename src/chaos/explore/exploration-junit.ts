@@ -28,7 +28,7 @@ export function explorationJUnit(result: Pick<ExplorationResult, "cells" | "dura
 }
 
 /** Escapes text for XML attributes and content; drops characters XML 1.0 cannot carry (process output may hold any). */
-function xml(text: string): string {
+export function xml(text: string): string {
   return text
     .replace(/[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu, "")
     .replace(/&/g, "&amp;")

@@ -30,3 +30,26 @@ export { explorationTotals, formatMatrix, matrixMarks, type ExplorationTotals } 
 export { explorationJUnit } from "./exploration-junit.ts";
 export { explorationHtml } from "./exploration-html.ts";
 export { writeExplorationReports, type WrittenExploration } from "./exploration-files.ts";
+export {
+  parseSchedule,
+  checkScheduleAgainst,
+  describeSchedule,
+  scheduleJson,
+  ScheduleError,
+  MAX_SCHEDULED_FAULTS,
+  type FaultSchedule,
+  type ScheduledFault,
+  type PointFault,
+  type ProgressFault,
+} from "./fault-schedule.ts";
+export { faultScheduleArbitrary } from "./schedule-arbitrary.ts";
+export { searchSchedules, describeFailure, replayCommand, DEFAULT_SHRINK_RUNS, type ScheduleSearchResult, type ShrunkFailure } from "./schedule-search.ts";
+export { runSchedule, type ScheduleResult, type ScheduleRunSettings } from "./schedule-run.ts";
+export {
+  recordGolden,
+  runScheduleExploration,
+  type GoldenRecording,
+  type ScheduleExplorationOptions,
+  type ScheduleExplorationResult,
+} from "./schedule-exploration.ts";
+export { schedulesJUnit, writeScheduleReports, type WrittenSchedules } from "./schedule-reports.ts";
