@@ -49,19 +49,19 @@ export async function runToxiproxyOverheadBench(options: ToxiproxyOverheadOption
     const direct = JSON.parse(servers.firstLine) as BenchServerAddresses;
     const ourProxy = await startOwnProxy();
     children.push(ourProxy);
-    const paths: { name: string; servers: BenchServerAddresses; rounds: PathMeasurement[] }[] = [
+    const paths: { name: string; servers: BenchServerAddresses; pid?: number; rounds: PathMeasurement[] }[] = [
       { name: "direct", servers: direct, rounds: [] },
-      { name: "ours", servers: await proxiesFor(ourProxy.api, direct), rounds: [] },
+      { name: "ours", servers: await proxiesFor(ourProxy.api, direct), pid: ourProxy.pid, rounds: [] },
     ];
     let real: { binary: string; version: string } | undefined;
     if (toxiproxyBin) {
       const realProxy = await startToxiproxyBinary(toxiproxyBin);
       children.push(realProxy);
       real = { binary: toxiproxyBin, version: realProxy.version };
-      paths.push({ name: "real", servers: await proxiesFor(realProxy.api, direct), rounds: [] });
+      paths.push({ name: "real", servers: await proxiesFor(realProxy.api, direct), pid: realProxy.pid, rounds: [] });
     }
     for (let round = 0; round < rounds; round++) {
-      for (const path of paths) path.rounds.push(await measurePath(kit, path.servers, resolved));
+      for (const path of paths) path.rounds.push(await measurePath(kit, path.servers, resolved, path.pid));
     }
     const best = (name: string) => bestOf(paths.find((path) => path.name === name)?.rounds ?? []);
     return {
@@ -95,10 +95,17 @@ const FIGURES: { label: string; unit: string; pick: (each: PathMeasurement) => n
   { label: "round trip p99", unit: "µs", pick: (each) => each.rttP99Us },
 ];
 
+/** The proxy process's CPU per unit of work: steadier than the rates on a loaded machine. */
+const CPU_FIGURES: { label: string; unit: string; pick: (each: PathMeasurement) => number }[] = [
+  { label: "proxy CPU, upload", unit: "ms/100MB", pick: (each) => each.uploadCpuMsPer100MB },
+  { label: "proxy CPU, download", unit: "ms/100MB", pick: (each) => each.downloadCpuMsPer100MB },
+  { label: "proxy CPU, requests", unit: "ms/1k", pick: (each) => each.requestCpuMsPer1000 },
+];
+
 /**
  * The table: each figure direct, through our proxy and (when measured) the
  * real Toxiproxy, with ratios. A ratio is path/reference of the figure itself,
- * so for times (µs) above 1 means slower, for rates below 1 means slower.
+ * so for rates below 1 means slower, for times and CPU above 1 means slower or costlier.
  */
 export function formatToxiproxyOverhead(result: ToxiproxyOverheadResult): string {
   const { direct, ours, real, options } = result;
@@ -118,6 +125,16 @@ export function formatToxiproxyOverhead(result: ToxiproxyOverheadResult): string
     if (real) {
       const r = figure.pick(real.measurement);
       line += `${number(r)}${ratio(r / d)}${ratio(o / r)}`;
+    }
+    lines.push(line);
+  }
+  for (const figure of CPU_FIGURES) {
+    const o = figure.pick(ours);
+    if (Number.isNaN(o)) continue;
+    let line = `${`${figure.label} (${figure.unit})`.padEnd(32)}${"-".padStart(10)}${number(o)}${"".padStart(13)}`;
+    if (real) {
+      const r = figure.pick(real.measurement);
+      line += `${number(r)}${"".padStart(13)}${ratio(o / r)}`;
     }
     lines.push(line);
   }

@@ -11,6 +11,8 @@ import { ToxiproxyApi } from "../../src/chaos/toxiproxy/index.ts";
 
 /** A started child; `stop()` sends SIGTERM and waits for the exit. */
 export interface BenchProcess {
+  /** The process id, for reading its CPU time. */
+  readonly pid: number;
   stop(): Promise<void>;
 }
 
@@ -42,7 +44,7 @@ export async function startNodeScript(script: string, nodeOptions: string[] = []
       });
       void exited.then(() => reject(new Error(`child exited before it was ready: ${output}`)));
     });
-    return { firstLine, stop: () => stopChild(child, exited) };
+    return { firstLine, pid: child.pid ?? 0, stop: () => stopChild(child, exited) };
   } catch (error) {
     await stopChild(child, exited);
     throw error;
@@ -57,7 +59,7 @@ export async function startOwnProxy(): Promise<BenchProcess & { api: ToxiproxyAp
     await child.stop();
     throw new Error(`the proxy did not say where it listens: ${child.firstLine}`);
   }
-  return { api: new ToxiproxyApi(url), stop: child.stop };
+  return { api: new ToxiproxyApi(url), pid: child.pid, stop: child.stop };
 }
 
 /**
@@ -83,7 +85,7 @@ export async function startToxiproxyBinary(binary: string): Promise<BenchProcess
   for (;;) {
     try {
       const version = await api.version();
-      return { api, version, stop: () => stopChild(child, exited) };
+      return { api, version, pid: child.pid ?? 0, stop: () => stopChild(child, exited) };
     } catch {
       // Not listening yet.
     }

@@ -7,6 +7,7 @@
 import type { Socket } from "node:net";
 import { readToEnd, type TcpTestKit } from "../../src/chaos/toxiproxy/testing/index.ts";
 import type { BenchServerAddresses } from "./bench-servers.ts";
+import { cpuMsOf } from "./process-cpu.ts";
 
 export interface WorkloadOptions {
   /** Bytes sent in each direction of the bulk transfers. */
@@ -33,18 +34,41 @@ export interface PathMeasurement {
   rttMedianUs: number;
   /** 99th percentile round trip, microseconds. */
   rttP99Us: number;
+  /** CPU the proxy process used for the upload, ms per 100 MB; NaN on the direct path. */
+  uploadCpuMsPer100MB: number;
+  /** CPU the proxy process used for the download, ms per 100 MB. */
+  downloadCpuMsPer100MB: number;
+  /** CPU the proxy process used for the request-rate workload, ms per 1000 requests. */
+  requestCpuMsPer1000: number;
 }
 
 const WRITE_CHUNK_BYTES = 64 * 1024;
 const WARMUP_ROUND_TRIPS = 200;
 const BULK_TIMEOUT_MS = 120_000;
 
-/** Measures every workload once on the path whose servers are at `servers`. */
-export async function measurePath(kit: TcpTestKit, servers: BenchServerAddresses, options: WorkloadOptions): Promise<PathMeasurement> {
+/**
+ * Measures every workload once on the path whose servers are at `servers`;
+ * `proxyPid` is the process in between (none on the direct path), whose CPU
+ * time each workload costs is read around it.
+ */
+export async function measurePath(kit: TcpTestKit, servers: BenchServerAddresses, options: WorkloadOptions, proxyPid?: number): Promise<PathMeasurement> {
+  const cpu = (): number => (proxyPid === undefined ? Number.NaN : cpuMsOf(proxyPid));
+  let cpuBefore = cpu();
+  const cpuSpent = (): number => {
+    const now = cpu();
+    const spent = now - cpuBefore;
+    cpuBefore = now;
+    return spent;
+  };
   const uploadSeconds = await upload(await kit.connect(servers.sink), options.bulkBytes);
+  const uploadCpuMs = cpuSpent();
   const downloadSeconds = await download(await kit.connect(servers.source), options.bulkBytes);
+  const downloadCpuMs = cpuSpent();
   const sockets = await Promise.all(Array.from({ length: options.connections }, () => kit.connect(servers.echo)));
+  cpuSpent();
+  const requests = options.connections * options.requestsPerConnection;
   const requestsPerSecond = await requestRate(sockets, options.requestsPerConnection, options.messageBytes);
+  const requestCpuMs = cpuSpent();
   const rtts = await roundTrips(await kit.connect(servers.echo), options.roundTrips, options.messageBytes);
   return {
     uploadMBps: options.bulkBytes / 1e6 / uploadSeconds,
@@ -52,6 +76,9 @@ export async function measurePath(kit: TcpTestKit, servers: BenchServerAddresses
     requestsPerSecond,
     rttMedianUs: percentile(rtts, 0.5) * 1000,
     rttP99Us: percentile(rtts, 0.99) * 1000,
+    uploadCpuMsPer100MB: (uploadCpuMs * 1e8) / options.bulkBytes,
+    downloadCpuMsPer100MB: (downloadCpuMs * 1e8) / options.bulkBytes,
+    requestCpuMsPer1000: (requestCpuMs * 1000) / requests,
   };
 }
 
@@ -65,6 +92,9 @@ export function bestOf(rounds: PathMeasurement[]): PathMeasurement {
     requestsPerSecond: max((each) => each.requestsPerSecond),
     rttMedianUs: min((each) => each.rttMedianUs),
     rttP99Us: min((each) => each.rttP99Us),
+    uploadCpuMsPer100MB: min((each) => each.uploadCpuMsPer100MB),
+    downloadCpuMsPer100MB: min((each) => each.downloadCpuMsPer100MB),
+    requestCpuMsPer1000: min((each) => each.requestCpuMsPer1000),
   };
 }
 
