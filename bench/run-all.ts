@@ -18,5 +18,5 @@ runSimilarityBench({ streamSeconds: 10 });
 section("store: rows per second vs a raw COPY");
 console.log(formatWriteThroughput(await measureWriteThroughput()));
 
-section("toxiproxy: throughput and latency through the proxy vs direct");
+section("toxiproxy: upload, download, request rate and latency through the proxy vs direct");
 console.log(formatToxiproxyOverhead(await runToxiproxyOverheadBench()));

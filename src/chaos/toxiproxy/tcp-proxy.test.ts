@@ -124,6 +124,46 @@ describe("tcp proxy", () => {
     expect(sha256(echoed)).toBe(sha256(payload));
   });
 
+  it("applies toxics added while a toxic-free connection waits for a stalled upstream, losing and reordering nothing", async () => {
+    let resumeUpstream: (() => void) | undefined;
+    const upstream = await kit.server((socket) => {
+      // An echo that reads nothing until told: the proxy's writes to it back up.
+      resumeUpstream = () => socket.pipe(socket);
+    });
+    const { listen } = await api.createProxy({ name: "stalled", listen: "127.0.0.1:0", upstream });
+    const client = await kit.connect(listen);
+    const reader = new SocketReader(client);
+    const sentChunks: Buffer[] = [];
+    const send = async (chunk: Buffer, waitMs: number): Promise<boolean> => {
+      sentChunks.push(chunk);
+      if (client.write(chunk)) return true;
+      return new Promise((resolve) => {
+        const timer = setTimeout(() => resolve(false), waitMs);
+        client.once("drain", () => {
+          clearTimeout(timer);
+          resolve(true);
+        });
+      });
+    };
+    // Fill every buffer on the way (socket buffers grow to tens of MB here) until the client's writes stop draining.
+    let stalled = false;
+    while (!stalled && sentChunks.length < 4096) stalled = !(await send(randomBytes(64 * 1024), 300));
+    expect(stalled).toBe(true);
+
+    // Long enough that a loaded machine alone cannot delay the first echo as much.
+    const LATENCY_MS = 1_000;
+    await api.addToxic("stalled", { name: "cut", type: "slicer", stream: "upstream", attributes: { average_size: 4096, size_variation: 1024 } });
+    await api.addToxic("stalled", { name: "lag", type: "latency", stream: "downstream", attributes: { latency: LATENCY_MS } });
+    const resumedAt = performance.now();
+    resumeUpstream?.();
+    for (let i = 0; i < 16; i++) await send(randomBytes(64 * 1024), 30_000);
+    const payload = Buffer.concat(sentChunks);
+    const echoed = await reader.read(payload.length, 30_000);
+    expect(sha256(echoed)).toBe(sha256(payload));
+    // Even the bytes that were waiting before the toxics came reach the client through the new latency.
+    expect((reader.firstDataAt ?? 0) - resumedAt).toBeGreaterThanOrEqual(LATENCY_MS - 1);
+  });
+
   it("stop() closes the API, every listener and every connection, and can be called twice", async () => {
     const own = await startToxiproxyServer({ port: 0 });
     const ownApi = own.api();

@@ -2,6 +2,9 @@
  * One direction of a proxied connection: source socket -> toxic stages ->
  * destination socket. Toxics are appended, replaced and removed while data
  * flows, without reordering or dropping a byte, as Toxiproxy's links do.
+ * With no toxic and nothing queued, a chunk is written to the destination as
+ * it is read (the source waits for the destination's drain instead of a
+ * queue), which is what every connection does most of its life.
  */
 import type { Buffer } from "node:buffer";
 import type { Socket } from "node:net";
@@ -51,8 +54,8 @@ export class ToxicLink {
     this.source.once("end", () => this.endInput(EOF));
     // A close without a FIN first is an error or reset: Toxiproxy closes the link then.
     this.source.once("close", () => this.endInput(HANGUP));
-    this.dest.on("drain", this.wake);
-    this.dest.on("close", this.wake);
+    this.dest.on("drain", this.onDrain);
+    this.dest.on("close", this.onDrain);
     void this.write();
   }
 
@@ -101,18 +104,37 @@ export class ToxicLink {
   }
 
   private readonly onData = (data: Buffer): void => {
-    this.head.push({ data, at: performance.now() });
-    if (this.head.full && !this.paused) {
-      this.paused = true;
-      this.source.pause();
+    if (this.passingThrough()) {
+      if (!this.dest.write(data)) this.pauseSource();
+      return;
     }
+    this.head.push({ data, at: performance.now() });
+    if (this.head.full) this.pauseSource();
   };
 
+  /** No toxic, nothing queued: nothing can come before this chunk, so it may skip the queue. */
+  private passingThrough(): boolean {
+    return this.stages.length === 0 && this.tail.size === 0 && !this.dest.destroyed;
+  }
+
+  /** The destination took what it held, or is gone (then the write loop ends this direction). */
+  private readonly onDrain = (): void => {
+    this.wake();
+    this.resumeSource();
+  };
+
+  private pauseSource(): void {
+    if (this.paused) return;
+    this.paused = true;
+    this.source.pause();
+  }
+
   private readonly resumeSource = (): void => {
-    if (this.paused && !this.head.full && !this.killed) {
-      this.paused = false;
-      this.source.resume();
-    }
+    if (!this.paused || this.killed || this.head.full) return;
+    // Without toxics the source writes straight to the destination: it waits for the drain.
+    if (this.stages.length === 0 && this.dest.writableNeedDrain && !this.dest.destroyed) return;
+    this.paused = false;
+    this.source.resume();
   };
 
   private endInput(end: typeof EOF | typeof HANGUP): void {
