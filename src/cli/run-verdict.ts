@@ -1,3 +1,4 @@
+import { GUARD_REFUSAL_PREFIX } from "../chaos/core/index.ts";
 import type { ExperimentStatus } from "../chaos/experiment/index.ts";
 
 /** One scenario test as the run saw it. */
@@ -34,7 +35,7 @@ export const RUN_EXIT_CODES: Readonly<Record<RunVerdict, number>> = {
 export const RUN_EXIT_CODE_MEANINGS: Readonly<Record<RunVerdict, string>> = {
   passed: "every scenario that ran passed",
   "scenario-failed": "a scenario's verdict failed (recovery, integrity, or its proof of fault)",
-  "aborted-by-safety": "a safety limit stopped an experiment (time limit, retry ceiling, blast-radius guard)",
+  "aborted-by-safety": "a safety limit stopped or refused an experiment (time limit, retry ceiling, blast-radius guard, a target not opted into)",
   "failed-to-start": "an environment or a scenario broke before its experiment produced a journal, or the run itself errored",
   "nothing-ran": "no scenario ran: every selected one was skipped",
   interrupted: "Ctrl-C / SIGTERM: faults were rolled back",
@@ -45,7 +46,8 @@ export function failureKind(outcome: ScenarioOutcome): Exclude<RunVerdict, "pass
   if (outcome.state !== "failed") return undefined;
   switch (outcome.journalStatus) {
     case undefined:
-      return "failed-to-start";
+      // A guard that refused to start the environment touched nothing on purpose: a safety refusal, not a failure to start.
+      return outcome.reason?.startsWith(GUARD_REFUSAL_PREFIX) ? "aborted-by-safety" : "failed-to-start";
     case "aborted":
       return "aborted-by-safety";
     case "interrupted":

@@ -83,14 +83,7 @@ export interface IntegrityVerdict {
   ok: boolean;
   /** One line naming what differed, or saying everything matched. */
   summary: string;
-  counts: {
-    goldenInstruments: number;
-    instruments: number;
-    goldenPairs: number;
-    pairs: number;
-    quarantined: number;
-    inputObjects: number;
-  };
+  counts: IntegrityCounts;
   /** Golden rows missing from the experiment's tables (first few, as keys). */
   lost: string[];
   lostCount: number;
@@ -105,8 +98,25 @@ export interface IntegrityVerdict {
   mismatchedCount: number;
   /** Input objects neither written nor quarantined with a reason. */
   unaccounted: string[];
-  /** What the experiment's run quarantined, and why (first 100). */
-  quarantine: { key: string; stage: string; reason: string }[];
+  /** What the experiment's run quarantined, and why (first 100); empty for a system without a quarantine. */
+  quarantine: QuarantineEntry[];
+}
+
+/** The sizes an integrity verdict compares, whatever the system: its own tables or oracle queries by name. */
+export interface IntegrityCounts {
+  /** Rows per table or oracle query (Scale: `filename_instrument`, `filepair_similarity_score`; a command oracle: `output`). */
+  rows: Record<string, { golden: number; experiment: number }>;
+  /** Units of work of a complete run: Scale's input objects, another system's declared `workUnits`. */
+  inputObjects: number;
+  /** Objects the run quarantined; absent for a system that has no quarantine. */
+  quarantined?: number;
+}
+
+/** An input object a system set aside instead of processing, and why. */
+export interface QuarantineEntry {
+  key: string;
+  stage: string;
+  reason: string;
 }
 
 /** One pipeline run of the method, as it ended. Times are relative milliseconds. */
@@ -127,8 +137,8 @@ export interface PipelineRunRecord {
  */
 export interface RerunRecord {
   firstRun: PipelineRunRecord;
-  /** What the tables held quarantined once the first run ended, with the reasons. */
-  quarantinedAfterFirstRun: { key: string; stage: string; reason: string }[];
+  /** What the system held quarantined once the first run ended, with the reasons; null for a system that has no quarantine. */
+  quarantinedAfterFirstRun: QuarantineEntry[] | null;
   /** The rerun; null when the experiment stopped before it. */
   rerun: PipelineRunRecord | null;
 }

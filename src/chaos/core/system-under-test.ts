@@ -1,6 +1,6 @@
 import type { ChaosEnvironment, PipelineDatabase, SeedObject } from "./chaos-environment.ts";
 import type { FaultHandle } from "./fault-handle.ts";
-import type { IntegrityVerdict } from "./journal.ts";
+import type { IntegrityVerdict, QuarantineEntry } from "./journal.ts";
 import type { PipelineLaunchRequest, PipelineProcess } from "./pipeline-process.ts";
 import type { ToxicSpec } from "../toxiproxy/index.ts";
 
@@ -119,6 +119,12 @@ export interface AttachedSystem extends AsyncDisposable {
   snapshot(database: PipelineDatabase): Promise<SystemSnapshot>;
   /** Judges a run's output against the golden run's; `inputKeys` are the corpus' bucket keys. */
   judge(golden: SystemSnapshot, actual: SystemSnapshot, inputKeys: readonly string[]): Promise<IntegrityVerdict>;
+  /**
+   * What the system holds quarantined in `database` (inputs it set aside,
+   * with the reason), as the operator sees it between a failed run and the
+   * rerun; null when the system has no quarantine.
+   */
+  quarantined(database: PipelineDatabase): Promise<QuarantineEntry[] | null>;
   /** Network faults on the system's own http/tcp dependencies. */
   readonly dependencies: DependencyFaults;
   /** The address the system is given for its own http/tcp `dependency` (through the proxy), e.g. for probes; undefined for any other name. */

@@ -1,5 +1,4 @@
-import type { FaultLibrary, PipelineExit, PipelineRunRecord, RerunRecord } from "../core/index.ts";
-import { snapshotTables } from "../integrity/index.ts";
+import type { AttachedSystem, FaultLibrary, PipelineDatabase, PipelineExit, PipelineRunRecord, RerunRecord } from "../core/index.ts";
 import type { PipelineSupervisor } from "./pipeline-supervisor.ts";
 import type { ScheduledFault } from "./scheduled-fault.ts";
 
@@ -18,8 +17,10 @@ const OUTPUT_TAIL_LINES = 12;
 export interface RerunContext {
   faults: readonly ScheduledFault[];
   faultLibrary: FaultLibrary;
+  /** The system under test, asked what it quarantined (through its contract: not every system has a quarantine). */
+  system: AttachedSystem;
   /** The experiment's database, which the rerun writes again. */
-  databaseUrl: string;
+  database: PipelineDatabase;
   /** The experiment's pipeline, whose run has ended; it is started again into the same database. */
   pipeline: PipelineSupervisor;
   /** Rejects once the experiment is stopped (time limit, Ctrl-C). */
@@ -38,7 +39,7 @@ export class OperatorRerun {
   }
 
   /**
-   * Records how the first run ended and what it quarantined, removes every
+   * Records how the first run ended and what the system quarantined (null: it has no quarantine), removes every
    * fault, runs the pipeline again and resolves with the rerun's exit. The
    * first run's failure is recorded, not thrown: it is what a scenario with
    * an outage longer than the retry budget expects.
@@ -47,8 +48,7 @@ export class OperatorRerun {
     const firstRun = runRecord(context, first.startedAt, first.endedAt, first.exit);
     await Promise.all(context.faults.map((fault) => fault.removeEarly()));
     await context.faultLibrary.removeAll();
-    const quarantined = (await snapshotTables(context.databaseUrl)).quarantined.map(({ key, stage, reason }) => ({ key, stage, reason }));
-    this.recorded = { firstRun, quarantinedAfterFirstRun: quarantined, rerun: null };
+    this.recorded = { firstRun, quarantinedAfterFirstRun: await context.system.quarantined(context.database), rerun: null };
     const startedAt = performance.now();
     await context.pipeline.rerun();
     const exit = await Promise.race([context.pipeline.finished, context.stopped()]);

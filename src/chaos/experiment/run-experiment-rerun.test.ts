@@ -3,6 +3,9 @@ import "./chaos-test.ts";
 import { fault } from "./fault-action.ts";
 import { rerunOf } from "./journal-queries.ts";
 import { runExperiment } from "./run-experiment.ts";
+import type { SystemUnderTest } from "../core/index.ts";
+import { renderHtmlReport, validateJournal } from "../report/index.ts";
+import { scaleSystem } from "../systems/index.ts";
 import { FakeEnvironment } from "../testing/index.ts";
 import { fakeDefinition } from "./testing/fake-experiment.ts";
 
@@ -62,6 +65,33 @@ describe("runExperiment with the operator's rerun", () => {
     expect(rerunOf(journal).firstRun.exitCode).toBe(0);
     expect(journal).toHaveRecoveredOnRerun();
     expect(() => expect(journal).toHaveFailedLoudlyThenRecoveredOnRerun(/ServiceUnavailable/)).toThrow(/expected the first run to exit non-zero/);
+  });
+
+  it("asks the system what it quarantined: one without a quarantine is recorded as such, in the journal's schema and the report", async () => {
+    let asked = 0;
+    const withoutQuarantine: SystemUnderTest = {
+      ...scaleSystem,
+      name: "no-quarantine",
+      attach: async (env) => ({
+        ...(await scaleSystem.attach(env)),
+        quarantined: async () => {
+          asked++;
+          return null;
+        },
+      }),
+    };
+    const env = new FakeEnvironment({ pipelines: failsThenRecovers });
+    const journal = await runExperiment(
+      env,
+      fakeDefinition({ system: withoutQuarantine, rerun: "after-faults-removed", method: [outage.after(50).for(2_500)] }),
+    );
+
+    expect(journal.status).toBe("completed");
+    expect(asked).toBe(1);
+    expect(rerunOf(journal).quarantinedAfterFirstRun).toBeNull();
+    const reread = validateJournal(JSON.parse(JSON.stringify(journal)), "no-quarantine.json");
+    const page = renderHtmlReport({ schemaVersion: 1, generatedAt: journal.startedAt, journals: [reread] });
+    expect(page).toContain("<dt>quarantined before the rerun</dt><dd>the system has no quarantine</dd>");
   });
 
   it("keeps a single run's failure a failed experiment when no rerun is declared", async () => {

@@ -169,7 +169,8 @@ class ExperimentRun {
           faults: this.faults,
           faultLibrary: this.faultLibrary,
           pipeline: this.pipeline,
-          databaseUrl: experiment.url,
+          system,
+          database: experiment,
           stopped: () => this.stopped(),
           relative: (at: number) => this.relative(at),
         };

@@ -1,99 +1,41 @@
-import { CreateBucketCommand, ListBucketsCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
-import pg from "pg";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { createS3Client } from "../../pipeline/index.ts";
 import { UnsupportedFaultError } from "../core/index.ts";
 import { PostgresServer, S3Server, S3RVER_CREDENTIALS } from "../embedded/index.ts";
 import { InterruptibleChild } from "../testing/index.ts";
-import { startToxiproxyServer, type StartedToxiproxyServer } from "../toxiproxy/index.ts";
 import { ExternalEnvironment } from "./external-env.ts";
 import type { ExternalFaultLibrary } from "./external-fault-library.ts";
+import { query, UserStack } from "./testing/index.ts";
 import { ExternalToxiproxyError } from "./user-toxiproxy-fault-path.ts";
 
-// "The user's stack": a Postgres, an S3 server and a Toxiproxy started here with the raw building blocks, holding
-// data of the user's own; the environment under test only gets their URLs, as it would for a staging stack.
-let postgres: PostgresServer;
-let s3: S3Server;
-let toxiproxy: StartedToxiproxyServer;
-let s3Admin: S3Client;
+// "The user's stack", started apart from the environment's code; the environment under test only gets its URLs.
+let stack: UserStack;
 
 beforeAll(async () => {
-  [postgres, s3, toxiproxy] = await Promise.all([PostgresServer.start(), S3Server.start(), startToxiproxyServer({ host: "127.0.0.1", port: 0 })]);
-  s3Admin = createS3Client(
-    { endpoint: s3.endpoint, region: "us-east-1", bucket: "x", prefix: "", forcePathStyle: true, credentials: { ...S3RVER_CREDENTIALS } },
-    10_000,
+  // Started with the raw building blocks, not the environment's code.
+  stack = await UserStack.start(
+    Promise.all([PostgresServer.start(), S3Server.start()]).then(([postgres, s3]) => ({ postgres, s3, s3Credentials: S3RVER_CREDENTIALS })),
   );
-  await postgres.createDatabase("user_app");
-  await query(postgres.connectionUri("user_app"), "CREATE TABLE orders (id int PRIMARY KEY); INSERT INTO orders VALUES (1), (2)");
-  await s3Admin.send(new CreateBucketCommand({ Bucket: "user-data" }));
-  await s3Admin.send(new PutObjectCommand({ Bucket: "user-data", Key: "app/keep.txt", Body: "the user's" }));
-  const api = toxiproxy.api();
-  await api.createProxy({ name: "pg_main", listen: "127.0.0.1:0", upstream: `127.0.0.1:${postgres.port}` });
-  await api.createProxy({ name: "minio", listen: "127.0.0.1:0", upstream: new URL(s3.endpoint).host });
 }, 120_000);
 
 afterAll(async () => {
-  s3Admin?.destroy();
-  await Promise.allSettled([postgres?.stop(), s3?.stop(), toxiproxy?.stop()]);
+  await stack?.stop();
 });
-
-function variables(bucket: string, withToxiproxy: boolean): Record<string, string> {
-  const common = {
-    CHAOS_EXTERNAL_DATABASE_URL: postgres.connectionUri("postgres"),
-    CHAOS_EXTERNAL_S3_ENDPOINT: s3.endpoint,
-    CHAOS_EXTERNAL_S3_BUCKET: bucket,
-    CHAOS_EXTERNAL_S3_ACCESS_KEY_ID: S3RVER_CREDENTIALS.accessKeyId,
-    CHAOS_EXTERNAL_S3_SECRET_ACCESS_KEY: S3RVER_CREDENTIALS.secretAccessKey,
-  };
-  const all: Record<string, string> = withToxiproxy
-    ? { ...common, CHAOS_EXTERNAL_TOXIPROXY_URL: toxiproxy.url, CHAOS_EXTERNAL_TOXIPROXY_POSTGRES_PROXY: "pg_main", CHAOS_EXTERNAL_TOXIPROXY_S3_PROXY: "minio" }
-    : common;
-  return { ...all, CHAOS_ALLOW_TARGET: new ExternalEnvironment().withVariables(all).resolve().target };
-}
-
-/** The rows of the last statement of `sql`. */
-async function query(url: string, sql: string): Promise<Record<string, unknown>[]> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    const result: pg.QueryResult | pg.QueryResult[] = await client.query(sql);
-    return (Array.isArray(result) ? result.at(-1)! : result).rows;
-  } finally {
-    await client.end();
-  }
-}
-
-/** Everything of the stack a run could leave changed: databases, the user's rows, every bucket and key, every proxy and toxic. */
-async function stackState() {
-  const databases = await query(postgres.connectionUri(), "SELECT datname FROM pg_database ORDER BY datname");
-  const orders = await query(postgres.connectionUri("user_app"), "SELECT id FROM orders ORDER BY id");
-  const buckets = ((await s3Admin.send(new ListBucketsCommand({}))).Buckets ?? []).map((bucket) => bucket.Name!).sort();
-  const objects = await Promise.all(
-    buckets.map(async (bucket) => [bucket, ((await s3Admin.send(new ListObjectsV2Command({ Bucket: bucket }))).Contents ?? []).map((object) => object.Key)]),
-  );
-  const proxies = Object.values(await toxiproxy.api().listProxies()).map(({ name, enabled, listen, upstream, toxics }) => ({
-    name,
-    enabled,
-    listen,
-    upstream,
-    toxics,
-  }));
-  return { databases: databases.map((row) => row.datname), orders, objects, proxies };
-}
 
 const CORPUS = [1, 2, 3].map((n) => ({ key: `corpus-external-test/songs/${n}.mid`, body: new Uint8Array([n]) }));
 
 describe("the external environment on the user's Toxiproxy", () => {
   it("breaks the pipeline's path through the user's proxies, and leaves the stack as it found it", async () => {
-    const before = await stackState();
-    const env = await new ExternalEnvironment().withVariables(variables("user-data", true)).start();
+    const before = await stack.state();
+    const env = await new ExternalEnvironment().withVariables(stack.variables({ toxiproxy: true })).start();
     try {
-      expect(env.target).toBe(`external (postgres 127.0.0.1:${postgres.port}, s3 ${new URL(s3.endpoint).host}, toxiproxy ${new URL(toxiproxy.url).host})`);
+      expect(env.target).toBe(
+        `external (postgres 127.0.0.1:${stack.postgres.port}, s3 ${new URL(stack.s3.endpoint).host}, toxiproxy ${new URL(stack.toxiproxy.url).host})`,
+      );
       const database = await env.createDatabase("experiment");
       expect(database.name).toMatch(/^chaos_experiment_[0-9a-f]{8}$/);
       expect(await env.seed(CORPUS)).toBe(3);
-      const during = await stackState();
+      const during = await stack.state();
       expect(during.databases).toContain(database.name);
       expect(during.objects).toContainEqual(["user-data", ["app/keep.txt", ...CORPUS.map((object) => object.key)].sort()]);
 
@@ -101,11 +43,11 @@ describe("the external environment on the user's Toxiproxy", () => {
       await env.ping("postgres", 5_000);
       expect(await env.ping("postgres", 5_000)).toBeLessThan(400);
       const latency = await faults.toxic("postgres", { type: "latency", stream: "downstream", attributes: { latency: 400 } });
-      expect((await toxiproxy.api().getProxy("pg_main")).toxics.map((toxic) => toxic.type)).toEqual(["latency"]);
+      expect((await stack.toxiproxy.api().getProxy("pg_main")).toxics.map((toxic) => toxic.type)).toEqual(["latency"]);
       // The toxic acts on open connections too: the ping's pooled connection now waits 400 ms for each answer.
       expect(await env.ping("postgres", 10_000)).toBeGreaterThanOrEqual(400);
       await latency.remove();
-      expect((await toxiproxy.api().getProxy("pg_main")).toxics).toEqual([]);
+      expect((await stack.toxiproxy.api().getProxy("pg_main")).toxics).toEqual([]);
 
       const partition = await faults.partition("s3");
       expect(partition.observations.enabled).toBe(false);
@@ -114,14 +56,14 @@ describe("the external environment on the user's Toxiproxy", () => {
     } finally {
       await env.stop();
     }
-    expect(await stackState()).toEqual(before);
+    expect(await stack.state()).toEqual(before);
   }, 120_000);
 
   it("refuses a proxy that is missing, disabled, or already toxic, naming the variable", async () => {
-    const api = toxiproxy.api();
-    const start = (change: Record<string, string>) => new ExternalEnvironment().withVariables({ ...variables("user-data", true), ...change }).start();
+    const api = stack.toxiproxy.api();
+    const start = (change: Record<string, string>) => new ExternalEnvironment().withVariables({ ...stack.variables({ toxiproxy: true }), ...change }).start();
     await expect(start({ CHAOS_EXTERNAL_TOXIPROXY_S3_PROXY: "nope" })).rejects.toMatchObject({
-      cause: new ExternalToxiproxyError(`CHAOS_EXTERNAL_TOXIPROXY_S3_PROXY: the Toxiproxy at ${toxiproxy.url} has no proxy named "nope"`),
+      cause: new ExternalToxiproxyError(`CHAOS_EXTERNAL_TOXIPROXY_S3_PROXY: the Toxiproxy at ${stack.toxiproxy.url} has no proxy named "nope"`),
     });
     const down = await api.disableProxy("minio");
     await expect(start({})).rejects.toMatchObject({
@@ -138,9 +80,9 @@ describe("the external environment on the user's Toxiproxy", () => {
 
 describe("the external environment with the project's own proxies", () => {
   it("injects S3 and Postgres rule faults on the pipeline's path only, refuses faults on the user's services, and leaves the stack as found", async () => {
-    const before = await stackState();
+    const before = await stack.state();
     // A bucket the stack does not have: the environment creates it, and removes it again.
-    const env = await new ExternalEnvironment().withVariables(variables("chaos-scratch", false)).start();
+    const env = await new ExternalEnvironment().withVariables(stack.variables({ bucket: "chaos-scratch", toxiproxy: false })).start();
     try {
       await env.seed(CORPUS);
       await using faults = env.createFaults();
@@ -182,7 +124,7 @@ describe("the external environment with the project's own proxies", () => {
     } finally {
       await env.stop();
     }
-    expect(await stackState()).toEqual(before);
+    expect(await stack.state()).toEqual(before);
   }, 120_000);
 });
 
@@ -190,9 +132,9 @@ describe("Ctrl-C on the external environment", () => {
   it.skipIf(process.platform !== "linux")(
     "rolls every fault back, puts the user's proxies back and takes away the suite's database and objects",
     async () => {
-      const before = await stackState();
+      const before = await stack.state();
       // The child reads the stack's URLs and credentials from its environment, never from its arguments.
-      for (const [name, value] of Object.entries(variables("user-data", true))) vi.stubEnv(name, value);
+      for (const [name, value] of Object.entries(stack.variables({ toxiproxy: true }))) vi.stubEnv(name, value);
       let child: InterruptibleChild;
       try {
         child = new InterruptibleChild(fileURLToPath(new URL("./testing/hold-external-faults-until-interrupted.ts", import.meta.url)));
@@ -201,14 +143,14 @@ describe("Ctrl-C on the external environment", () => {
       }
       await using _child = child;
       const { database } = await child.report<{ database: string }>();
-      const during = await stackState();
+      const during = await stack.state();
       expect(during.databases).toContain(database);
       expect(during.proxies.find((proxy) => proxy.name === "pg_main")?.toxics.map((toxic) => toxic.type)).toEqual(["latency"]);
       expect(during.proxies.find((proxy) => proxy.name === "minio")?.enabled).toBe(false);
 
       child.interrupt();
       expect((await child.exited).code).toBe(130);
-      expect(await stackState()).toEqual(before);
+      expect(await stack.state()).toEqual(before);
     },
     60_000,
   );

@@ -3,14 +3,10 @@ import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { CreateBucketCommand, ListBucketsCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
-import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createS3Client } from "../../pipeline/index.ts";
 import type { Journal } from "../core/index.ts";
 import { PostgresServer, S3Server, S3RVER_CREDENTIALS } from "../embedded/index.ts";
-import { startToxiproxyServer, type StartedToxiproxyServer } from "../toxiproxy/index.ts";
-import { ExternalEnvironment } from "./external-env.ts";
+import { UserStack } from "./testing/index.ts";
 
 // Real scenarios, unchanged, run by `chaos-control run --env external` against a stack this test starts apart from the
 // environment code (its own Postgres, s3rver and Toxiproxy, holding data of "the user's"); each scenario
@@ -19,49 +15,21 @@ const ROOT = fileURLToPath(new URL("../../../", import.meta.url));
 const CLI = join(ROOT, "bin/chaos-control.mjs");
 const SCENARIO_TIMEOUT_MS = 600_000;
 
-let postgres: PostgresServer;
-let s3: S3Server;
-let toxiproxy: StartedToxiproxyServer;
-let s3Admin: S3Client;
+let stack: UserStack;
 let reports: string;
 
 beforeAll(async () => {
-  [postgres, s3, toxiproxy] = await Promise.all([PostgresServer.start(), S3Server.start(), startToxiproxyServer({ host: "127.0.0.1", port: 0 })]);
-  s3Admin = createS3Client(
-    { endpoint: s3.endpoint, region: "us-east-1", bucket: "x", prefix: "", forcePathStyle: true, credentials: { ...S3RVER_CREDENTIALS } },
-    10_000,
+  // Started with the raw building blocks, not the environment's code.
+  stack = await UserStack.start(
+    Promise.all([PostgresServer.start(), S3Server.start()]).then(([postgres, s3]) => ({ postgres, s3, s3Credentials: S3RVER_CREDENTIALS })),
   );
-  await postgres.createDatabase("user_app");
-  const client = new pg.Client({ connectionString: postgres.connectionUri("user_app") });
-  await client.connect();
-  await client.query("CREATE TABLE orders (id int PRIMARY KEY); INSERT INTO orders VALUES (1), (2)");
-  await client.end();
-  await s3Admin.send(new CreateBucketCommand({ Bucket: "user-data" }));
-  await s3Admin.send(new PutObjectCommand({ Bucket: "user-data", Key: "app/keep.txt", Body: "the user's" }));
-  await toxiproxy.api().createProxy({ name: "pg_main", listen: "127.0.0.1:0", upstream: `127.0.0.1:${postgres.port}` });
-  await toxiproxy.api().createProxy({ name: "minio", listen: "127.0.0.1:0", upstream: new URL(s3.endpoint).host });
   reports = await mkdtemp(join(tmpdir(), "chaos-external-reports-"));
 }, 120_000);
 
 afterAll(async () => {
-  s3Admin?.destroy();
-  await Promise.allSettled([postgres?.stop(), s3?.stop(), toxiproxy?.stop()]);
+  await stack?.stop();
   if (reports) await rm(reports, { recursive: true, force: true });
 });
-
-function variables(withToxiproxy: boolean): Record<string, string> {
-  const all: Record<string, string> = {
-    CHAOS_EXTERNAL_DATABASE_URL: postgres.connectionUri("postgres"),
-    CHAOS_EXTERNAL_S3_ENDPOINT: s3.endpoint,
-    CHAOS_EXTERNAL_S3_BUCKET: "user-data",
-    CHAOS_EXTERNAL_S3_ACCESS_KEY_ID: S3RVER_CREDENTIALS.accessKeyId,
-    CHAOS_EXTERNAL_S3_SECRET_ACCESS_KEY: S3RVER_CREDENTIALS.secretAccessKey,
-    ...(withToxiproxy
-      ? { CHAOS_EXTERNAL_TOXIPROXY_URL: toxiproxy.url, CHAOS_EXTERNAL_TOXIPROXY_POSTGRES_PROXY: "pg_main", CHAOS_EXTERNAL_TOXIPROXY_S3_PROXY: "minio" }
-      : {}),
-  };
-  return { ...all, CHAOS_ALLOW_TARGET: new ExternalEnvironment().withVariables(all).resolve().target };
-}
 
 /** What `chaos-control run --json` prints on stdout. */
 interface RunSummary {
@@ -84,12 +52,12 @@ interface ScenarioRun {
  * Runs one scenario as the README says a user would, `chaos-control run --env external --json <name>`, with the
  * stack's URLs and credentials in its environment only.
  */
-async function runScenario(name: string, stack: Record<string, string>): Promise<ScenarioRun> {
+async function runScenario(name: string, variables: Record<string, string>): Promise<ScenarioRun> {
   const dir = join(reports, name);
   const inherited = Object.fromEntries(Object.entries(process.env).filter(([variable]) => !variable.startsWith("VITEST") && !variable.startsWith("CHAOS_")));
   const child = spawn(process.execPath, [CLI, "run", "--env", "external", "--json", name], {
     cwd: ROOT,
-    env: { ...inherited, ...stack, CHAOS_REPORTS_DIR: dir, NO_COLOR: "1", ...golden() },
+    env: { ...inherited, ...variables, CHAOS_REPORTS_DIR: dir, NO_COLOR: "1", ...golden() },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let stdout = "";
@@ -114,31 +82,11 @@ function golden(): Record<string, string> {
   return directory ? { CHAOS_GOLDEN_CACHE_DIR: directory } : {};
 }
 
-/** Databases, the user's rows, every bucket and key, every proxy and its toxics. */
-async function stackState() {
-  const client = new pg.Client({ connectionString: postgres.connectionUri() });
-  await client.connect();
-  const databases = (await client.query("SELECT datname FROM pg_database ORDER BY datname")).rows.map((row) => row.datname);
-  await client.end();
-  const buckets = ((await s3Admin.send(new ListBucketsCommand({}))).Buckets ?? []).map((bucket) => bucket.Name!).sort();
-  const objects = await Promise.all(
-    buckets.map(async (bucket) => [bucket, ((await s3Admin.send(new ListObjectsV2Command({ Bucket: bucket }))).Contents ?? []).map((object) => object.Key)]),
-  );
-  const proxies = Object.values(await toxiproxy.api().listProxies()).map(({ name, enabled, listen, upstream, toxics }) => ({
-    name,
-    enabled,
-    listen,
-    upstream,
-    toxics,
-  }));
-  return { databases, objects, proxies };
-}
-
 function expectPassedOnExternal(run: ScenarioRun, target: string): Journal {
   expect(run.code, run.output.slice(-4000)).toBe(0);
   expect(run.summary).toMatchObject({ verdict: "passed", exitCode: 0, counts: { passed: 1, failed: 0, skipped: 0 } });
   const journal = run.journal!;
-  for (const secret of [postgres.password, S3RVER_CREDENTIALS.secretAccessKey]) {
+  for (const secret of stack.secrets) {
     expect(run.output).not.toContain(secret);
     expect(JSON.stringify(journal)).not.toContain(secret);
   }
@@ -164,13 +112,13 @@ describe("real scenarios on the external environment", () => {
     "postgres-network-partition through the user's Toxiproxy: its proxy disabled for 10 s, recovered, golden output, proxy back as found" +
       FULL_RUN_SKIP_REASON,
     async () => {
-      const before = await stackState();
-      const stack = variables(true);
-      const journal = expectPassedOnExternal(await runScenario("postgres-network-partition", stack), stack.CHAOS_ALLOW_TARGET!);
+      const before = await stack.state();
+      const variables = stack.variables({ toxiproxy: true });
+      const journal = expectPassedOnExternal(await runScenario("postgres-network-partition", variables), variables.CHAOS_ALLOW_TARGET!);
       const partition = journal.faults.find((fault) => fault.kind === "network/partition")!;
       expect(partition.target).toBe("proxy pg_main");
       expect(partition.observations.enabled).toBe(false);
-      expect(await stackState()).toEqual(before);
+      expect(await stack.state()).toEqual(before);
     },
     SCENARIO_TIMEOUT_MS,
   );
@@ -178,12 +126,12 @@ describe("real scenarios on the external environment", () => {
   it.skipIf(!RUN_FULL_SCENARIOS)(
     "s3-throttling through the project's own proxies: 503 SlowDown served, recovered, golden output, stack as found" + FULL_RUN_SKIP_REASON,
     async () => {
-      const before = await stackState();
-      const stack = variables(false);
-      const journal = expectPassedOnExternal(await runScenario("s3-throttling", stack), stack.CHAOS_ALLOW_TARGET!);
+      const before = await stack.state();
+      const variables = stack.variables({ toxiproxy: false });
+      const journal = expectPassedOnExternal(await runScenario("s3-throttling", variables), variables.CHAOS_ALLOW_TARGET!);
       const slowDown = journal.faults.find((fault) => fault.kind === "s3/error")!;
       expect(slowDown.observations.requestsFaulted).toBeGreaterThan(20);
-      expect(await stackState()).toEqual(before);
+      expect(await stack.state()).toEqual(before);
     },
     SCENARIO_TIMEOUT_MS,
   );
@@ -191,28 +139,29 @@ describe("real scenarios on the external environment", () => {
   it(
     "postgres-frozen, which needs SIGSTOP of the user's Postgres, skips with the reason and leaves the stack as found",
     async () => {
-      const before = await stackState();
-      const run = await runScenario("postgres-frozen", variables(false));
+      const before = await stack.state();
+      const run = await runScenario("postgres-frozen", stack.variables({ toxiproxy: false }));
       expect(run.code, run.output.slice(-4000)).toBe(5);
       expect(run.summary).toMatchObject({ verdict: "nothing-ran", counts: { passed: 0, failed: 0, skipped: 1 } });
       expect(run.journal?.status).toBe("aborted");
       expect(run.journal?.reason).toMatch(/pause of postgres is not available on the external environment: the suite did not start it/);
-      expect(await stackState()).toEqual(before);
+      expect(await stack.state()).toEqual(before);
     },
     SCENARIO_TIMEOUT_MS,
   );
 
   it(
-    "without CHAOS_ALLOW_TARGET the run refuses before touching the stack, naming the value to set",
+    "without CHAOS_ALLOW_TARGET the run is refused (exit 3, the guard's) before touching the stack, naming the value to set",
     async () => {
-      const before = await stackState();
-      const { CHAOS_ALLOW_TARGET: target, ...stack } = variables(true);
-      const run = await runScenario("s3-throttling", stack);
-      expect(run.code, run.output.slice(-4000)).toBe(4);
-      expect(run.summary).toMatchObject({ verdict: "failed-to-start", counts: { passed: 0, failed: 1, skipped: 0 } });
+      const before = await stack.state();
+      const { CHAOS_ALLOW_TARGET: target, ...variables } = stack.variables({ toxiproxy: true });
+      const run = await runScenario("s3-throttling", variables);
+      expect(run.code, run.output.slice(-4000)).toBe(3);
+      expect(run.summary).toMatchObject({ verdict: "aborted-by-safety", counts: { passed: 0, failed: 1, skipped: 0 } });
+      expect(run.summary.scenarios[0]!.reason).toMatch(/^refused by the blast-radius guard: the external environment does not start on /);
       expect(run.output).toContain(`Opt in explicitly with CHAOS_ALLOW_TARGET="${target}"`);
       expect(run.journal).toBeUndefined();
-      expect(await stackState()).toEqual(before);
+      expect(await stack.state()).toEqual(before);
     },
     SCENARIO_TIMEOUT_MS,
   );

@@ -1,14 +1,16 @@
+import { GuardRefusalError } from "../core/index.ts";
+
 /** The variable that opts a non-local target into chaos: the experiment's blast-radius guard reads the same one. */
 export const ALLOW_TARGET_VARIABLE = "CHAOS_ALLOW_TARGET";
 
 /** The external environment was refused before it touched anything: the target was not opted into. */
-export class TargetNotAllowedError extends Error {
+export class TargetNotAllowedError extends GuardRefusalError {
   constructor(
     readonly target: string,
     allowed: string | undefined,
   ) {
     super(
-      `refusing to start the external environment on ${target}: it is a stack this suite did not start. ` +
+      `the external environment does not start on ${target}: it is a stack this suite did not start. ` +
         `Opt in explicitly with ${ALLOW_TARGET_VARIABLE}="${target}"` +
         (allowed ? ` (it is set to "${allowed}", which names another target)` : ""),
     );

@@ -85,7 +85,7 @@ describe("renderHtmlReport", () => {
     expect(page).toContain("… and 117 more");
     expect(page).toContain("<code>lakh/b/0101.mid|lakh/d/0230.mid</code>");
     expect(page).toMatch(/<strong>unaccounted<\/strong>: 1/);
-    expect(page).toMatch(/<tr class="fail"><th>instrument rows<\/th><td>1,204<\/td><td>1,201<\/td><\/tr>/);
+    expect(page).toMatch(/<tr class="fail"><th><code>filename_instrument<\/code> rows<\/th><td>1,204<\/td><td>1,201<\/td><\/tr>/);
   });
 
   it("shows fault observations and parameters as readable key/values, and failed rollbacks with their error", () => {

@@ -2,7 +2,7 @@ import type { IntegrityVerdict } from "../core/index.ts";
 import { html, type Html } from "./html-escape.ts";
 import { formatNumber } from "./report-format.ts";
 
-/** The integrity verdict: headline, counts against the golden run, and the differing rows. */
+/** The integrity verdict: headline, each table's rows against the golden run's, and the differing rows. */
 export function renderIntegritySection(integrity: IntegrityVerdict | null): Html {
   if (integrity === null) {
     return html`<p class="muted">Integrity was not checked (the experiment did not get that far, or it has no golden output).</p>`;
@@ -12,10 +12,9 @@ export function renderIntegritySection(integrity: IntegrityVerdict | null): Html
 <table class="counts">
 <thead><tr><th></th><th>golden</th><th>experiment</th></tr></thead>
 <tbody>
-${countRow("instrument rows", counts.goldenInstruments, counts.instruments)}
-${countRow("similarity pairs", counts.goldenPairs, counts.pairs)}
+${Object.entries(counts.rows).map(([name, rows]) => countRow(name, rows.golden, rows.experiment))}
 <tr><th>input objects</th><td colspan="2">${formatNumber(counts.inputObjects)}</td></tr>
-<tr><th>quarantined</th><td colspan="2">${formatNumber(counts.quarantined)}</td></tr>
+${counts.quarantined !== undefined && html`<tr><th>quarantined</th><td colspan="2">${formatNumber(counts.quarantined)}</td></tr>`}
 </tbody>
 </table>
 <div class="differences">
@@ -27,8 +26,9 @@ ${differenceList("unaccounted", "input objects neither written nor quarantined",
 </div>`;
 }
 
-function countRow(label: string, golden: number, actual: number): Html {
-  return html`<tr class="${golden === actual ? "" : "fail"}"><th>${label}</th><td>${formatNumber(golden)}</td><td>${formatNumber(actual)}</td></tr>`;
+/** One table's (or oracle query's) rows, named as the system names it. */
+function countRow(name: string, golden: number, actual: number): Html {
+  return html`<tr class="${golden === actual ? "" : "fail"}"><th><code>${name}</code> rows</th><td>${formatNumber(golden)}</td><td>${formatNumber(actual)}</td></tr>`;
 }
 
 function differenceList(name: string, meaning: string, keys: readonly string[], total: number): Html {

@@ -9,11 +9,11 @@ export function renderRerunSection(rerun: RerunRecord | undefined): Html | undef
   return html`<h3>First run and the operator's rerun</h3>
 <dl class="facts">
 <dt>first run</dt><dd>${describeRun(rerun.firstRun)}</dd>
-<dt>quarantined before the rerun</dt><dd>${formatNumber(quarantined.length)}</dd>
+<dt>quarantined before the rerun</dt><dd>${quarantined === null ? "the system has no quarantine" : formatNumber(quarantined.length)}</dd>
 <dt>rerun (faults removed)</dt><dd>${rerun.rerun ? describeRun(rerun.rerun) : "did not run"}</dd>
 </dl>
 ${rerun.firstRun.exitCode !== 0 && html`<pre class="output">${rerun.firstRun.outputTail}</pre>`}
-${quarantined.length > 0 && html`<ul class="quarantine">${quarantined.map((row) => html`<li><code>${row.key}</code>: ${row.stage} / ${row.reason}</li>`)}</ul>`}`;
+${quarantined !== null && quarantined.length > 0 && html`<ul class="quarantine">${quarantined.map((row) => html`<li><code>${row.key}</code>: ${row.stage} / ${row.reason}</li>`)}</ul>`}`;
 }
 
 function describeRun(run: PipelineRunRecord): string {

@@ -59,7 +59,11 @@ export function intactIntegrity(): IntegrityVerdict {
   return {
     ok: true,
     summary: "all 1,204 instrument rows and 318 pairs match the golden output",
-    counts: { goldenInstruments: 1_204, instruments: 1_204, goldenPairs: 318, pairs: 318, quarantined: 7, inputObjects: 250 },
+    counts: {
+      rows: { filename_instrument: { golden: 1_204, experiment: 1_204 }, filepair_similarity_score: { golden: 318, experiment: 318 } },
+      quarantined: 7,
+      inputObjects: 250,
+    },
     lost: [],
     lostCount: 0,
     extra: [],
@@ -163,7 +167,11 @@ export function failedScenarioWithIntegrityDifference(): Journal {
     integrity: {
       ok: false,
       summary: "3 instrument rows lost, 1 pair duplicated",
-      counts: { goldenInstruments: 1_204, instruments: 1_201, goldenPairs: 318, pairs: 319, quarantined: 7, inputObjects: 250 },
+      counts: {
+        rows: { filename_instrument: { golden: 1_204, experiment: 1_201 }, filepair_similarity_score: { golden: 318, experiment: 319 } },
+        quarantined: 7,
+        inputObjects: 250,
+      },
       lost: ["lakh/a/0042.mid#0", "lakh/a/0042.mid#1", "lakh/c/0917.mid#3"],
       lostCount: 3,
       extra: [],

@@ -71,9 +71,10 @@ async function attach(definition: SystemDefinition, env: ChaosEnvironment): Prom
     },
     snapshot: (database) => readOutput(definition.integrity, database.url),
     judge: async (golden, actual) => judgeOutput(golden as OracleSnapshot, actual as OracleSnapshot, definition.workUnits),
+    quarantined: async () => null,
     dependencies: {
-      toxic: (dependency, spec) => network!.toxic(ownDependency(definition, own, dependency), spec),
-      partition: (dependency) => network!.partition(ownDependency(definition, own, dependency)),
+      toxic: async (dependency, spec) => network!.toxic(ownDependency(definition, own, dependency), spec),
+      partition: async (dependency) => network!.partition(ownDependency(definition, own, dependency)),
     },
     addressOf: (dependency) => addresses.get(dependency),
     [Symbol.asyncDispose]: async () => undefined,

@@ -40,7 +40,9 @@ function sqlReader(reading: Extract<ProgressReading, { kind: "sql" }>, databaseU
   pool.on("error", () => undefined);
   const scalar = async (query: string) => {
     const { rows } = await pool.query({ text: query, rowMode: "array" });
-    const value = Number((rows[0] as unknown[] | undefined)?.[0]);
+    const cell = (rows[0] as unknown[] | undefined)?.[0];
+    // Number(null) is 0: a NULL (sum() of no rows, a missing counter) must not read as progress.
+    const value = cell === null || cell === undefined || cell === "" ? Number.NaN : Number(cell);
     if (!Number.isFinite(value)) throw new Error(`progress query "${query}" returned no number`);
     return value;
   };

@@ -109,7 +109,11 @@ describe("checkIntegrity", () => {
     expect(verdict.summary).toBe(
       "1 row lost, 1 row extra, 1 row duplicated, 1 row with different values, 1 input object unaccounted for (e.g. instrument a.mid#0)",
     );
-    expect(verdict.counts).toEqual({ goldenInstruments: 3, instruments: 4, goldenPairs: 2, pairs: 2, quarantined: 0, inputObjects: 3 });
+    expect(verdict.counts).toEqual({
+      rows: { filename_instrument: { golden: 3, experiment: 4 }, filepair_similarity_score: { golden: 2, experiment: 2 } },
+      quarantined: 0,
+      inputObjects: 3,
+    });
   });
 
   it("lists at most ten differences but counts them all", () => {

@@ -32,6 +32,7 @@ function attachScale(env: ChaosEnvironment): AttachedSystem {
     start: (request) => env.launchPipeline(request),
     snapshot: (database) => snapshotTables(database.url),
     judge: async (golden, actual, inputKeys) => checkIntegrity(golden as TableSnapshot, actual as TableSnapshot, inputKeys),
+    quarantined: async (database) => (await snapshotTables(database.url)).quarantined.map(({ key, stage, reason }) => ({ key, stage, reason })),
     dependencies: NO_OWN_DEPENDENCIES,
     addressOf: () => undefined,
     [Symbol.asyncDispose]: async () => undefined,
