@@ -84,7 +84,7 @@ function golden(): Record<string, string> {
 
 function expectPassedOnExternal(run: ScenarioRun, target: string): Journal {
   expect(run.code, run.output.slice(-4000)).toBe(0);
-  expect(run.summary).toMatchObject({ verdict: "passed", exitCode: 0, counts: { passed: 1, failed: 0, skipped: 0 } });
+  expect(run.summary, run.output.slice(-4000)).toMatchObject({ verdict: "passed", exitCode: 0, counts: { passed: 1, failed: 0, skipped: 0 } });
   const journal = run.journal!;
   for (const secret of stack.secrets) {
     expect(run.output).not.toContain(secret);
@@ -142,7 +142,7 @@ describe("real scenarios on the external environment", () => {
       const before = await stack.state();
       const run = await runScenario("postgres-frozen", stack.variables({ toxiproxy: false }));
       expect(run.code, run.output.slice(-4000)).toBe(5);
-      expect(run.summary).toMatchObject({ verdict: "nothing-ran", counts: { passed: 0, failed: 0, skipped: 1 } });
+      expect(run.summary, run.output.slice(-4000)).toMatchObject({ verdict: "nothing-ran", counts: { passed: 0, failed: 0, skipped: 1 } });
       expect(run.journal?.status).toBe("aborted");
       expect(run.journal?.reason).toMatch(/pause of postgres is not available on the external environment: the suite did not start it/);
       expect(await stack.state()).toEqual(before);
@@ -157,7 +157,7 @@ describe("real scenarios on the external environment", () => {
       const { CHAOS_ALLOW_TARGET: target, ...variables } = stack.variables({ toxiproxy: true });
       const run = await runScenario("s3-throttling", variables);
       expect(run.code, run.output.slice(-4000)).toBe(3);
-      expect(run.summary).toMatchObject({ verdict: "aborted-by-safety", counts: { passed: 0, failed: 1, skipped: 0 } });
+      expect(run.summary, run.output.slice(-4000)).toMatchObject({ verdict: "aborted-by-safety", counts: { passed: 0, failed: 1, skipped: 0 } });
       expect(run.summary.scenarios[0]!.reason).toMatch(/^refused by the blast-radius guard: the external environment does not start on /);
       expect(run.output).toContain(`Opt in explicitly with CHAOS_ALLOW_TARGET="${target}"`);
       expect(run.journal).toBeUndefined();
