@@ -52,6 +52,7 @@ export {
   type S3FaultSpec,
   type S3HangFault,
   type S3LatencyFault,
+  type S3ResetFault,
   type S3RuleOptions,
   type S3TruncateFault,
   type TruncateFraming,
