@@ -61,5 +61,7 @@ export { EVERY_OCCURRENCE, resolveOccurrence, selectsOccurrence, type ResolvedOc
 export { matchesRequest, validateMatch, type S3RequestMatch } from "./s3-request-match.ts";
 export { describeS3Request, S3_OPERATIONS, type S3Operation, type S3Request } from "./s3-request.ts";
 export type * from "./journal.ts";
+export type * from "./exploration-journal.ts";
+export type * from "./resilience-report.ts";
 export { deferInterruptsToApp, onInterrupt, trackChild } from "./child-registry.ts";
 export { waitFor, WaitTimeoutError, type WaitOptions } from "./wait-for.ts";

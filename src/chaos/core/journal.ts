@@ -164,10 +164,3 @@ export interface Journal {
   /** Why it failed, aborted or was interrupted. */
   reason?: string;
 }
-
-/** The JSON report: every journal of one suite run. */
-export interface ResilienceReport {
-  schemaVersion: 1;
-  generatedAt: string;
-  journals: Journal[];
-}

@@ -30,3 +30,4 @@ export { explorationTotals, formatMatrix, matrixMarks, type ExplorationTotals } 
 export { explorationJUnit } from "./exploration-junit.ts";
 export { explorationHtml } from "./exploration-html.ts";
 export { writeExplorationReports, type WrittenExploration } from "./exploration-files.ts";
+export { explorationJournal, writeExplorationJournal, replayCommand, type WrittenExplorationJournal } from "./exploration-journal.ts";
