@@ -41,6 +41,7 @@ describe("chaos-control report", () => {
       const { code, stdout, stderr } = await report(["--dir", dir]);
       expect(code).toBe(0);
       expect(stderr).not.toContain("the report is empty");
+      expect(stdout).not.toContain("scenario");
       expect(stdout).toContain("Exploration: 22 cells: 19 green, 3 red (1 not reached); 2/3 planned points reached");
       expect(await readFile(join(dir, "resilience.html"), "utf8")).toContain(`<section class="exploration" id="exploration">`);
     } finally {

@@ -42,7 +42,7 @@ export async function runReportCommand(argv: string[]): Promise<number> {
       process.stdout.write(formatSummaryMarkdown(journals));
     } else {
       if (journals.length === 0 && !exploration) process.stderr.write(`chaos-control report: no journal in ${join(dir, "journals")}: the report is empty\n`);
-      else process.stdout.write(`${formatSummaryTable(journals)}\n`);
+      else if (journals.length > 0) process.stdout.write(`${formatSummaryTable(journals)}\n`);
       if (exploration) process.stdout.write(`  Exploration: ${formatExplorationCoverage(explorationCoverage(exploration))}\n`);
       process.stdout.write(`  JSON: ${written.jsonPath}\n  HTML: ${written.htmlPath}\n`);
     }
