@@ -1,6 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { EmbeddedEnvironment, type StartedEmbeddedEnvironment } from "../src/chaos/embedded/index.ts";
-import { explorationCorpus, explorationJUnit, explorationTotals, runExploration, type ExplorationResult } from "../src/chaos/explore/index.ts";
+import {
+  explorationCorpus,
+  explorationJUnit,
+  explorationTotals,
+  runExploration,
+  writeExplorationJournal,
+  type ExplorationResult,
+} from "../src/chaos/explore/index.ts";
+import { reportsDirectory } from "../src/chaos/report/index.ts";
 
 /**
  * A fixed selection of the exploration matrix: every fault kind once, at
@@ -8,7 +16,8 @@ import { explorationCorpus, explorationJUnit, explorationTotals, runExploration,
  * write batch, a crash with a statement in flight, a connection reset at the
  * schema migration's BEGIN: that cell found a crash, an unhandled 'error'
  * event of a pooled client, fixed in src/pipeline/store/pooled-client.ts).
- * `chaos-control explore` runs the whole matrix.
+ * `chaos-control explore` runs the whole matrix. Its journal (`explore.json`)
+ * is the exploration section of the resilience report `npm test` writes.
  */
 const SELECTION = [
   "pg connect × transient-error × last",
@@ -35,6 +44,7 @@ describe.skipIf(OTHER_ENV !== undefined)(`exploration (${FILED_UNDER.cause}): a 
   beforeAll(async () => {
     env = await new EmbeddedEnvironment().start();
     result = await runExploration(env, { corpus: explorationCorpus(), selection: "full", filters: SELECTION });
+    await writeExplorationJournal(result, reportsDirectory());
   }, 170_000);
   afterAll(async () => {
     await env?.stop();

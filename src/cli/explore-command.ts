@@ -5,6 +5,7 @@ import {
   DEFAULT_SHRINK_RUNS,
   EXPLORATION_SONGS,
   explorationCorpus,
+  explorationJournal,
   explorationTotals,
   formatMatrix,
   runExploration,
@@ -29,7 +30,8 @@ fault kind x occurrence (first, middle, last), each on a fresh database, judged:
 exit 0 with the golden tables, or an error naming the failure and a plain rerun
 that restores them. A cell whose fault never fired is red.
 Writes explore-junit.xml, explore.json and explore.html to $CHAOS_REPORTS_DIR
-(default reports/) and prints the matrix.
+(default reports/) and prints the matrix; \`chaos-control report\` then shows the
+matrix as a section of resilience.html.
 
   --select SET         smoke (one cell per service and fault kind) | full (default)
   --filter TEXT        only cells whose name contains TEXT, e.g. "pg COMMIT" or
@@ -143,7 +145,7 @@ export async function runExploreCommand(argv: string[]): Promise<number> {
 
   const written = await writeExplorationReports(result, reportsDirectory());
   const totals = explorationTotals(result);
-  if (values.json) process.stdout.write(`${JSON.stringify({ ...result, totals }, null, 2)}\n`);
+  if (values.json) process.stdout.write(`${JSON.stringify(explorationJournal(result), null, 2)}\n`);
   else process.stdout.write(`${formatMatrix(result)}\n`);
   process.stderr.write(
     `${result.cells.length} of ${result.plannedCells} planned cells in ${(result.durationMs / 1000).toFixed(1)} s; wrote ${written.junit}, ${written.json}, ${written.html}\n`,

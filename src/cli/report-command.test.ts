@@ -2,7 +2,7 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { completedScenario, failedScenarioWithIntegrityDifference } from "../chaos/report/testing/index.ts";
+import { completedScenario, failedScenarioWithIntegrityDifference, sampleExploration } from "../chaos/report/testing/index.ts";
 import { runReportCommand } from "./report-command.ts";
 import { runCaptured } from "./testing/captured-command.ts";
 
@@ -29,6 +29,21 @@ describe("chaos-control report", () => {
       expect(markdown.stdout).toMatch(/^\| scenario \| cause \| environment \| status \| recovery \/ budget \| integrity \|\n\| --- /);
       expect(markdown.stdout).toContain(`| ${failed.id} | ${failed.cause} |`);
       expect(markdown.stdout).toContain("FAIL:");
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("shows the exploration journal found beside the journals as a section, and its tally", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "chaos-report-"));
+    try {
+      await writeFile(join(dir, "explore.json"), JSON.stringify(sampleExploration()));
+      const { code, stdout, stderr } = await report(["--dir", dir]);
+      expect(code).toBe(0);
+      expect(stderr).not.toContain("the report is empty");
+      expect(stdout).not.toContain("scenario");
+      expect(stdout).toContain("Exploration: 22 cells: 19 green, 3 red (1 not reached); 2/3 planned points reached");
+      expect(await readFile(join(dir, "resilience.html"), "utf8")).toContain(`<section class="exploration" id="exploration">`);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

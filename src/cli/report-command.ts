@@ -1,12 +1,13 @@
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { reportsDirectory } from "../chaos/experiment/index.ts";
-import { formatSummaryMarkdown, formatSummaryTable, writeResilienceReport } from "../chaos/report/index.ts";
+import { explorationCoverage, formatExplorationCoverage, formatSummaryMarkdown, formatSummaryTable, writeResilienceReport } from "../chaos/report/index.ts";
 
 export const REPORT_USAGE = `Usage: chaos-control report [options]
 
 Rebuilds resilience.json and resilience.html from the journals saved in
-<dir>/journals/*.json (no scenario is run), and prints the summary table.
+<dir>/journals/*.json and the exploration journal <dir>/explore.json, when there
+is one (no scenario is run), and prints the summary table.
 
   --dir DIR       the reports directory (default: $CHAOS_REPORTS_DIR or reports/)
   --markdown      print the summary as a Markdown table instead (for $GITHUB_STEP_SUMMARY)
@@ -36,12 +37,13 @@ export async function runReportCommand(argv: string[]): Promise<number> {
   const dir = values.dir ?? reportsDirectory();
   try {
     const written = await writeResilienceReport(dir);
-    const journals = written.report.journals;
+    const { journals, exploration } = written.report;
     if (values.markdown) {
       process.stdout.write(formatSummaryMarkdown(journals));
     } else {
-      if (journals.length === 0) process.stderr.write(`chaos-control report: no journal in ${join(dir, "journals")}: the report is empty\n`);
-      else process.stdout.write(`${formatSummaryTable(journals)}\n`);
+      if (journals.length === 0 && !exploration) process.stderr.write(`chaos-control report: no journal in ${join(dir, "journals")}: the report is empty\n`);
+      else if (journals.length > 0) process.stdout.write(`${formatSummaryTable(journals)}\n`);
+      if (exploration) process.stdout.write(`  Exploration: ${formatExplorationCoverage(explorationCoverage(exploration))}\n`);
       process.stdout.write(`  JSON: ${written.jsonPath}\n  HTML: ${written.htmlPath}\n`);
     }
     return 0;

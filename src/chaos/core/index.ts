@@ -52,6 +52,7 @@ export {
   type S3FaultSpec,
   type S3HangFault,
   type S3LatencyFault,
+  type S3ResetFault,
   type S3RuleOptions,
   type S3TruncateFault,
   type TruncateFraming,
@@ -61,5 +62,7 @@ export { matchesRequest, validateMatch, type S3RequestMatch } from "./s3-request
 export { describeS3Request, S3_OPERATIONS, type S3Operation, type S3Request } from "./s3-request.ts";
 export type * from "./journal.ts";
 export { GuardRefusalError, GUARD_REFUSAL_PREFIX } from "./guard-refusal-error.ts";
+export type * from "./exploration-journal.ts";
+export type * from "./resilience-report.ts";
 export { deferInterruptsToApp, onInterrupt, trackChild } from "./child-registry.ts";
 export { waitFor, WaitTimeoutError, type WaitOptions } from "./wait-for.ts";

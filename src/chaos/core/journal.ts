@@ -174,10 +174,3 @@ export interface Journal {
   /** Why it failed, aborted or was interrupted. */
   reason?: string;
 }
-
-/** The JSON report: every journal of one suite run. */
-export interface ResilienceReport {
-  schemaVersion: 1;
-  generatedAt: string;
-  journals: Journal[];
-}

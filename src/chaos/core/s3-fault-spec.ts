@@ -48,6 +48,15 @@ export interface S3LatencyFault extends S3RuleOptions {
 export type S3HangFault = S3RuleOptions;
 
 /**
+ * Resets the client's connection instead of answering: the request is read,
+ * nothing is forwarded, and the socket is destroyed with a TCP RST, as a
+ * load balancer or server that drops one request does. The client sees
+ * ECONNRESET. Unlike a Toxiproxy reset it picks single requests (`occurrence`,
+ * `match`), leaving the other requests on the same proxy alone.
+ */
+export type S3ResetFault = S3RuleOptions;
+
+/**
  * How a cut body ends. "content-length": the upstream's Content-Length is
  * kept and the connection closed after the short body, as when a server or
  * load balancer dies mid-response (Node's HTTP client, and so the SDK, then
@@ -84,6 +93,7 @@ export type S3FaultSpec =
   | ({ type: "error" } & S3ErrorFault)
   | ({ type: "latency" } & S3LatencyFault)
   | ({ type: "hang" } & S3HangFault)
+  | ({ type: "reset" } & S3ResetFault)
   | ({ type: "truncate" } & S3TruncateFault)
   | ({ type: "corrupt" } & S3CorruptFault);
 
@@ -92,6 +102,7 @@ export type ResolvedFault =
   | { type: "error"; status: number; code: string; message: string; retryAfterSeconds: number | undefined }
   | { type: "latency"; latencyMs: number; jitterMs: number }
   | { type: "hang" }
+  | { type: "reset" }
   | { type: "truncate"; keepBytes: number | undefined; keepFraction: number | undefined; framing: TruncateFraming }
   | { type: "corrupt" };
 
@@ -146,6 +157,8 @@ export function resolveS3FaultSpec(spec: S3FaultSpec): ResolvedRule {
       };
     case "hang":
       return { ...options, match: validateMatch(spec.match, "match"), fault: { type: "hang" } };
+    case "reset":
+      return { ...options, match: validateMatch(spec.match, "match"), fault: { type: "reset" } };
     case "truncate": {
       const { keepBytes, keepFraction } = spec;
       if ((keepBytes === undefined) === (keepFraction === undefined))
@@ -162,7 +175,10 @@ export function resolveS3FaultSpec(spec: S3FaultSpec): ResolvedRule {
     case "corrupt":
       return { ...options, match: corruptMatch(spec), fault: { type: "corrupt" } };
     default:
-      throw new FaultParameterError("type", `must be error, latency, hang, truncate or corrupt, got ${JSON.stringify((spec as { type: unknown }).type)}`);
+      throw new FaultParameterError(
+        "type",
+        `must be error, latency, hang, reset, truncate or corrupt, got ${JSON.stringify((spec as { type: unknown }).type)}`,
+      );
   }
 }
 

@@ -107,6 +107,17 @@ describe("experiment files", () => {
     expect(definition.method[0]).toMatchObject({ durationMs: null });
   });
 
+  it("maps an S3 reset of one request onto the library's s3 rule, and refuses its unknown fields", async () => {
+    const definition = parseExperimentFile(
+      `${HEAD}method: [{ name: reset, fault: { kind: s3, type: reset, match: { operation: GetObject, key: songs/a.mid }, occurrence: { nth: 2 } } }]\n`,
+      "reset.yaml",
+    );
+    expect(await libraryCalls(definition)).toEqual([
+      ["s3", { type: "reset", match: { operation: "GetObject", key: "prefix-1/songs/a.mid" }, occurrence: { nth: 2 } }],
+    ]);
+    expect(() => parseExperimentFile(`${HEAD}method: [{ name: reset, fault: { kind: s3, type: reset, status: 500 } }]\n`, "bad.yaml")).toThrow(/status/);
+  });
+
   it("carries every optional field of the model over: rerun, pipeline, safety limits and probes, sampling", () => {
     const definition = parseExperimentFile(
       `${HEAD}method: [{ name: cpu, fault: { kind: cpuPressure, workers: 1 } }]

@@ -31,6 +31,7 @@ export interface FaultObservationsByKind {
   "s3/error": S3FaultObservations;
   "s3/latency": S3FaultObservations;
   "s3/hang": S3FaultObservations;
+  "s3/reset": S3FaultObservations;
   "s3/truncate": S3FaultObservations;
   "s3/corrupt": S3FaultObservations;
 }

@@ -61,6 +61,9 @@ function installS3(cell: ExplorationCell, operation: Extract<FaultTarget, { serv
     case "sigkill":
       handle = proxy.hangRequests(where);
       break;
+    case "reset":
+      handle = proxy.resetRequests(where);
+      break;
     case "truncated-body":
       handle = proxy.truncateBodies({ ...where, keepFraction: 0.5 });
       break;

@@ -11,8 +11,10 @@ const failed = (error: string): CellRunExit => ({
   outputTail: `[ 0.4s] stage extract started\npipeline failed: ${error}\n`,
   durationMs: 900,
 });
-const equal = { equal: true, summary: "tables equal the golden run's (137 instrument rows, 3 pairs)" };
-const lost = { equal: false, summary: "filename_instrument: 12 missing, 0 extra" };
+const piano = { filename: "a", instrumentIndex: 0, track: 0, channel: 0, program: 1, isDrum: false, name: "Piano", noteCount: 3 };
+const goldenTables: TableSnapshot = { instruments: [piano], pairs: [], quarantined: [], recordedKeys: ["a"] };
+const equal = compareTables(goldenTables, structuredClone(goldenTables));
+const lost = compareTables(goldenTables, { ...goldenTables, instruments: [] });
 
 const outcome = (fields: Partial<CellOutcome>): CellOutcome => ({ kind: "transient-error", fired: true, killedByCell: false, first: done, ...fields });
 
@@ -111,7 +113,7 @@ describe("compareTables", () => {
     expect(compareTables(golden, structuredClone(golden)).equal).toBe(true);
     expect(compareTables(golden, { ...golden, instruments: [row("a"), row("b"), row("b")] })).toMatchObject({
       equal: false,
-      summary: expect.stringContaining("filename_instrument: 0 missing, 1 extra"),
+      summary: expect.stringContaining("1 row duplicated (e.g. instrument b#0)"),
     });
     expect(compareTables(golden, { ...golden, pairs: [{ ...golden.pairs[0]!, similarity: 0.51 }] })).toMatchObject({ equal: false });
   });

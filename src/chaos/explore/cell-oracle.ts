@@ -7,6 +7,7 @@
  * repair. And the cell's fault must have fired: a planned point the run
  * never reached is a red verdict, not a statistic.
  */
+import type { IntegrityVerdict } from "../core/index.ts";
 import type { FaultKind } from "./fault-point.ts";
 
 /** How one pipeline run of a cell ended. */
@@ -25,6 +26,8 @@ export interface CellRunExit {
 export interface TablesComparison {
   readonly equal: boolean;
   readonly summary: string;
+  /** The integrity check's verdict: counts and the first differing rows. */
+  readonly integrity: IntegrityVerdict;
   /**
    * Reasons of the objects quarantined at download that the golden run wrote,
    * when those are the only rows added (every other difference is rows

@@ -4,7 +4,7 @@
  * removed, a plain rerun when the first run did not complete, and the tables
  * compared with the golden output; the oracle then judges it.
  */
-import type { PipelineLaunchRequest, PipelineProcess } from "../core/index.ts";
+import type { IntegrityVerdict, PipelineLaunchRequest, PipelineProcess } from "../core/index.ts";
 import type { StartedEmbeddedEnvironment } from "../embedded/index.ts";
 import { snapshotTables, type TableSnapshot } from "../integrity/index.ts";
 import { installCellFault, type InstalledCellFault, type PipelineDeadlines } from "./cell-fault.ts";
@@ -35,6 +35,9 @@ export interface CellResult {
   readonly observed: string;
   readonly first: CellRunExit;
   readonly rerun?: CellRunExit;
+  /** The tables after the first run (when it exited 0) and after the rerun, against the golden run's. */
+  readonly firstTables?: IntegrityVerdict;
+  readonly rerunTables?: IntegrityVerdict;
   readonly durationMs: number;
 }
 
@@ -76,6 +79,8 @@ export async function runCell(env: StartedEmbeddedEnvironment, cell: Exploration
     observed,
     first,
     ...(outcome.rerun ? { rerun: outcome.rerun } : {}),
+    ...(outcome.firstTables ? { firstTables: outcome.firstTables.integrity } : {}),
+    ...(outcome.rerunTables ? { rerunTables: outcome.rerunTables.integrity } : {}),
     durationMs: performance.now() - started,
   };
 }

@@ -1,10 +1,10 @@
-/** Writes an exploration's results: JUnit (`explore-junit.xml`), the JSON result (`explore.json`) and the HTML matrix (`explore.html`). */
+/** Writes an exploration's results: JUnit (`explore-junit.xml`), the journal (`explore.json`) and the HTML matrix (`explore.html`). */
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { ExplorationResult } from "./exploration.ts";
 import { explorationHtml } from "./exploration-html.ts";
+import { writeExplorationJournal } from "./exploration-journal.ts";
 import { explorationJUnit } from "./exploration-junit.ts";
-import { explorationTotals } from "./exploration-matrix.ts";
 
 export interface WrittenExploration {
   readonly junit: string;
@@ -14,9 +14,8 @@ export interface WrittenExploration {
 
 export async function writeExplorationReports(result: ExplorationResult, directory: string): Promise<WrittenExploration> {
   await mkdir(directory, { recursive: true });
-  const files = { junit: join(directory, "explore-junit.xml"), json: join(directory, "explore.json"), html: join(directory, "explore.html") };
+  const files = { junit: join(directory, "explore-junit.xml"), json: await writeExplorationJournal(result, directory), html: join(directory, "explore.html") };
   await writeFile(files.junit, explorationJUnit(result));
-  await writeFile(files.json, `${JSON.stringify({ ...result, totals: explorationTotals(result) }, null, 2)}\n`);
   await writeFile(files.html, explorationHtml(result));
   return files;
 }

@@ -45,9 +45,6 @@ export function applicableKinds(point: FaultPoint): FaultKind[] {
       case "truncated-body":
       case "corrupted-body":
         return target.service === "s3" && target.operation === "GetObject";
-      case "reset":
-        // The S3 fault proxy answers or holds requests; a reset of an S3 connection is Toxiproxy's, which cannot pick one request.
-        return target.service === "postgres";
       default:
         return true;
     }

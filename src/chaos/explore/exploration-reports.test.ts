@@ -1,9 +1,16 @@
-import { describe, expect, it } from "vitest";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { readExplorationJournal } from "../report/index.ts";
 import type { CellResult } from "./cell-run.ts";
 import type { ExplorationResult } from "./exploration.ts";
 import { explorationHtml } from "./exploration-html.ts";
+import { explorationJournal, writeExplorationJournal } from "./exploration-journal.ts";
+import { cellReplayCommand } from "./replay-command.ts";
 import { explorationJUnit } from "./exploration-junit.ts";
 import { explorationTotals, formatMatrix } from "./exploration-matrix.ts";
+import { FAULT_KINDS } from "./fault-point.ts";
 
 const exit = { code: 0, signal: null, timedOut: false, outputTail: "done", durationMs: 1_000 };
 const cell = (
@@ -70,12 +77,37 @@ describe("the exploration matrix", () => {
     expect(xml.match(/<failure /g)).toHaveLength(2);
   });
 
-  it("renders the HTML matrix with every verdict escaped and the red cells listed", () => {
+  it("renders explore.html as the resilience report's exploration section, every verdict escaped and the red cells linked", () => {
     const page = explorationHtml(RESULT);
-    expect(page).toContain('5 cells: <span class="green">3 green</span>, <span class="red">2 red</span> (1 not reached); 1/2 points reached.');
+    expect(page).toContain(`<section class="exploration" id="exploration">`);
+    expect(page).toContain("5 cells: 3 green, 2 red (1 not reached)");
+    expect(page).toContain("1/2 planned fault points reached");
     expect(page).toContain("the rerun completed with &lt;3 rows&gt; &amp; more");
     expect(page).not.toContain("<3 rows>");
-    expect(page.match(/class="mark red"/g)).toHaveLength(2);
-    expect(page).toContain("<h2>Red cells</h2>");
+    expect(page.match(/<a class="cell-mark fail"/g)).toHaveLength(2);
+    expect(page).toContain("<h3>Red cells</h3>");
+  });
+});
+
+describe("the exploration journal", () => {
+  let dir: string;
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), "exploration-journal-"));
+  });
+  afterEach(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it("is written as explore.json and read back by the resilience report as written: the two sides agree on its schema", async () => {
+    const path = await writeExplorationJournal(RESULT, dir);
+    expect(path).toBe(join(dir, "explore.json"));
+    const read = await readExplorationJournal(dir);
+    expect(read).toEqual(JSON.parse(JSON.stringify(explorationJournal(RESULT))));
+    expect(read?.kinds).toEqual([...FAULT_KINDS]);
+    expect(read?.cells.map((each) => each.replay)).toContain("npm run explore -- --filter 'pg COMMIT × commit-ack-lost × middle'");
+  });
+
+  it("gives each cell a replay command that selects it alone, quoted for the shell", () => {
+    expect(cellReplayCommand({ name: "pg SELECT 'a' × reset × first" })).toBe(`npm run explore -- --filter 'pg SELECT '\\''a'\\'' × reset × first'`);
   });
 });

@@ -5,7 +5,7 @@ import { checkScheduleAgainst, describeSchedule, faultSlot, MAX_SCHEDULED_FAULTS
 import { applicableKinds } from "./exploration-plan.ts";
 import type { FaultPoint } from "./fault-point.ts";
 import { faultScheduleArbitrary } from "./schedule-arbitrary.ts";
-import { replayCommand } from "./schedule-search.ts";
+import { scheduleReplayCommand } from "./replay-command.ts";
 
 /** Points as a recording lists them; one statement carries a quote, as normalised SQL may. */
 const POINTS: readonly FaultPoint[] = [
@@ -72,7 +72,7 @@ describe("a schedule's JSON and replay line round-trip", () => {
       { point: "pg UPDATE run SET status = 'done' …", kind: "reset", nth: 2 },
       { fault: "partition", service: "s3", atPercent: 40, durationMs: 800 },
     ];
-    const line = replayCommand(schedule);
+    const line = scheduleReplayCommand(schedule);
     expect(line).toMatch(/^npm run explore -- --schedule '/);
     const argument = line.slice("npm run explore -- --schedule ".length);
     const echoed = spawnSync("sh", ["-c", `printf %s ${argument}`], { encoding: "utf8" });

@@ -43,7 +43,7 @@ export {
   type ProgressFault,
 } from "./fault-schedule.ts";
 export { faultScheduleArbitrary } from "./schedule-arbitrary.ts";
-export { searchSchedules, describeFailure, replayCommand, DEFAULT_SHRINK_RUNS, type ScheduleSearchResult, type ShrunkFailure } from "./schedule-search.ts";
+export { searchSchedules, describeFailure, DEFAULT_SHRINK_RUNS, type ScheduleSearchResult, type ShrunkFailure } from "./schedule-search.ts";
 export { runSchedule, type ScheduleResult, type ScheduleRunSettings } from "./schedule-run.ts";
 export {
   recordGolden,
@@ -53,3 +53,5 @@ export {
   type ScheduleExplorationResult,
 } from "./schedule-exploration.ts";
 export { schedulesJUnit, writeScheduleReports, type WrittenSchedules } from "./schedule-reports.ts";
+export { explorationJournal, writeExplorationJournal, type WrittenExplorationJournal } from "./exploration-journal.ts";
+export { cellReplayCommand, scheduleReplayCommand, shellQuote } from "./replay-command.ts";

@@ -1,10 +1,13 @@
 import { describe, expect, it } from "vitest";
+import type { TableSnapshot } from "../integrity/index.ts";
 import type { CellRunExit } from "./cell-oracle.ts";
+import { compareTables } from "./tables-comparison.ts";
 import { cutShort, judgeSchedule, type ScheduleOutcome, type ScheduledFaultOutcome } from "./schedule-oracle.ts";
 
 const done: CellRunExit = { code: 0, signal: null, timedOut: false, outputTail: "Scale pipeline summary", durationMs: 1_100 };
 const failed = (error: string): CellRunExit => ({ code: 1, signal: null, timedOut: false, outputTail: `pipeline failed: ${error}\n`, durationMs: 800 });
-const equal = { equal: true, summary: "tables equal the golden run's" };
+const goldenTables: TableSnapshot = { instruments: [], pairs: [], quarantined: [], recordedKeys: [] };
+const equal = compareTables(goldenTables, structuredClone(goldenTables));
 
 const permanent: ScheduledFaultOutcome = {
   fault: { point: "pg COMMIT", kind: "permanent-error", nth: 1 },
@@ -71,7 +74,9 @@ describe("judgeSchedule: the cell oracle for several faults", () => {
   });
 
   it("keeps the forbidden outcomes: exit 0 with other tables, a hang, a rerun that does not repair", () => {
-    const other = { equal: false, summary: "filepair_similarity_score: 2 extra" };
+    const pair = { filenameA: "a", filenameB: "b", similarity: 0.5, distance: 0.5 };
+    const other = compareTables(goldenTables, { ...goldenTables, pairs: [pair, { ...pair, filenameB: "c" }] });
+    expect(other.equal).toBe(false);
     expect(judgeSchedule(outcome([permanent, partition], { firstTables: other }))).toMatchObject({ green: false, kind: "completed-with-different-tables" });
     expect(judgeSchedule(outcome([partition, laterReset], { first: { ...done, code: null, signal: "SIGKILL", timedOut: true } }))).toMatchObject({
       green: false,

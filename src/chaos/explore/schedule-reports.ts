@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { xml } from "./exploration-junit.ts";
 import { describeSchedule } from "./fault-schedule.ts";
 import type { ScheduleExplorationResult } from "./schedule-exploration.ts";
-import { replayCommand } from "./schedule-search.ts";
+import { scheduleReplayCommand } from "./replay-command.ts";
 
 export function schedulesJUnit(result: ScheduleExplorationResult): string {
   const red = result.runs.filter((run) => !run.verdict.green).length;
@@ -25,7 +25,7 @@ export function schedulesJUnit(result: ScheduleExplorationResult): string {
     const detail = [
       verdict,
       ...run.faults.map((fault) => `fault: ${fault.description}: ${fault.fired ? fault.observed : `did not fire (${fault.observed})`}`),
-      `replay: ${replayCommand(run.schedule)}`,
+      `replay: ${scheduleReplayCommand(run.schedule)}`,
       `first run output:\n${run.first.outputTail}`,
       run.rerun ? `rerun output:\n${run.rerun.outputTail}` : "",
     ].join("\n");
@@ -52,7 +52,7 @@ export async function writeScheduleReports(result: ScheduleExplorationResult, di
   await mkdir(directory, { recursive: true });
   const files = { junit: join(directory, "explore-schedules-junit.xml"), json: join(directory, "explore-schedules.json") };
   await writeFile(files.junit, schedulesJUnit(result));
-  const replay = result.failure ? { replay: replayCommand(result.failure.shrunk.schedule) } : {};
+  const replay = result.failure ? { replay: scheduleReplayCommand(result.failure.shrunk.schedule) } : {};
   await writeFile(files.json, `${JSON.stringify({ ...result, ...replay }, null, 2)}\n`);
   return files;
 }

@@ -7,7 +7,8 @@
  */
 import fc from "fast-check";
 import type { CellVerdict } from "./cell-oracle.ts";
-import { describeSchedule, scheduleJson, type FaultSchedule } from "./fault-schedule.ts";
+import { describeSchedule, type FaultSchedule } from "./fault-schedule.ts";
+import { scheduleReplayCommand } from "./replay-command.ts";
 import type { FaultPoint } from "./fault-point.ts";
 import { faultScheduleArbitrary } from "./schedule-arbitrary.ts";
 
@@ -96,11 +97,6 @@ export async function searchSchedules<R extends JudgedSchedule>(
   return { seed: options.seed, runs, ...(failure ? { failure } : {}), interrupted };
 }
 
-/** The one-line command that replays exactly `schedule` (a fresh recording and golden run, then that schedule). */
-export function replayCommand(schedule: FaultSchedule): string {
-  return `npm run explore -- --schedule ${shellQuote(scheduleJson(schedule))}`;
-}
-
 /** A failure in plain words: the shrunk schedule, its verdict, and the line that replays it. */
 export function describeFailure<R extends JudgedSchedule>(failure: ShrunkFailure<R>, points: readonly FaultPoint[] = []): string {
   const { shrunk, original } = failure;
@@ -112,11 +108,6 @@ export function describeFailure<R extends JudgedSchedule>(failure: ShrunkFailure
     `failing schedule${from}:`,
     describeSchedule(shrunk.schedule, points).replace(/^/gm, "  "),
     `verdict: ${shrunk.verdict.kind}: ${shrunk.verdict.reason}`,
-    `replay: ${replayCommand(shrunk.schedule)}`,
+    `replay: ${scheduleReplayCommand(shrunk.schedule)}`,
   ].join("\n");
-}
-
-/** Single-quotes `text` for a POSIX shell (a quote inside becomes '\''). */
-export function shellQuote(text: string): string {
-  return `'${text.replace(/'/g, `'\\''`)}'`;
 }

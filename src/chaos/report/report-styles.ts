@@ -74,4 +74,15 @@ path.series.series-throughput, path.series.series-errors, path.series.series-oth
 ul.keys { margin: 4px 0; padding-left: 20px; max-height: 240px; overflow: auto; }
 article.fault { margin: 8px 0 16px; padding: 8px 12px; border: 1px solid var(--line); border-radius: 6px; }
 .fault-facts { display: grid; grid-template-columns: 1fr 1fr; gap: 16px; }
+section.exploration { margin: 32px 0; padding-top: 16px; border-top: 2px solid var(--ink); }
+table.matrix th[scope=row] { font-weight: normal; max-width: 360px; overflow-wrap: anywhere; }
+table.matrix td { border-left: 1px solid var(--line); white-space: nowrap; }
+.cell-mark { display: block; padding: 0 6px; margin: 1px 0; border-radius: 4px; font-size: 12px; font-weight: 600; text-decoration: none; }
+.cell-mark.pass { color: var(--pass); background: var(--pass-bg); }
+.cell-mark.fail { color: #fff; background: var(--fail); }
+.cell-mark.none { color: var(--muted); font-weight: normal; }
+.legend .cell-mark { display: inline-block; }
+article.explored-cell { margin: 8px 0 16px; padding: 8px 12px; border: 1px solid var(--fail); border-radius: 6px; }
+code.replay { user-select: all; }
+pre.output { max-height: 240px; overflow: auto; padding: 6px 8px; background: #f6f8fa; font: 12px ui-monospace, "DejaVu Sans Mono", monospace; white-space: pre-wrap; }
 `;

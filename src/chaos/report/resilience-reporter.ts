@@ -2,6 +2,8 @@ import { rm } from "node:fs/promises";
 import type { TestSpecification } from "vitest/node";
 import type { Vitest } from "vitest/node";
 import type { Reporter } from "vitest/reporters";
+import { explorationCoverage, formatExplorationCoverage } from "./exploration-section.ts";
+import { removeExplorationJournal } from "./exploration-file.ts";
 import { journalDirectory, reportsDirectory } from "./journal-file.ts";
 import { formatSummaryTable } from "./summary-table.ts";
 import { writeResilienceReport } from "./write-report.ts";
@@ -19,10 +21,11 @@ export function isScenariosProject(name: string): boolean {
 
 /**
  * A Vitest reporter for runs that include chaos scenarios (the "scenarios*"
- * projects): clears the previous run's journals at the start, and at the end
- * writes `reports/resilience.json` and `reports/resilience.html` from the
- * journals the scenarios wrote, then prints the summary table. Runs of other
- * tests leave the last report alone.
+ * projects): clears the previous run's journals and exploration journal at the
+ * start, and at the end writes `reports/resilience.json` and
+ * `reports/resilience.html` from the journals the scenarios wrote (and the
+ * exploration selection's matrix), then prints the summary table. Runs of
+ * other tests leave the last report alone.
  */
 export default class ResilienceReporter implements Reporter {
   private scenariosRan = false;
@@ -35,14 +38,18 @@ export default class ResilienceReporter implements Reporter {
 
   async onTestRunStart(specifications: readonly TestSpecification[]): Promise<void> {
     this.scenariosRan = specifications.some((specification) => isScenariosProject(specification.project.name));
-    if (this.scenariosRan) await rm(journalDirectory(), { recursive: true, force: true });
+    if (!this.scenariosRan) return;
+    await rm(journalDirectory(), { recursive: true, force: true });
+    await removeExplorationJournal(reportsDirectory());
   }
 
   async onTestRunEnd(): Promise<void> {
     if (!this.scenariosRan) return;
     const written = await writeResilienceReport(reportsDirectory());
-    if (written.report.journals.length === 0) return;
-    this.out.write(`\nResilience report (${written.report.journals.length} experiments)\n${formatSummaryTable(written.report.journals)}\n`);
+    const { journals, exploration } = written.report;
+    if (journals.length === 0 && !exploration) return;
+    this.out.write(`\nResilience report (${journals.length} experiments)\n${journals.length > 0 ? `${formatSummaryTable(journals)}\n` : ""}`);
+    if (exploration) this.out.write(`  Exploration: ${formatExplorationCoverage(explorationCoverage(exploration))}\n`);
     this.out.write(`  JSON: ${written.jsonPath}\n  HTML: ${written.htmlPath}\n\n`);
   }
 }

@@ -2,6 +2,7 @@ import { mkdir, rename, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { ResilienceReport } from "../core/index.ts";
 import { collectJournals } from "./collect-journals.ts";
+import { readExplorationJournal } from "./exploration-file.ts";
 import { renderHtmlReport } from "./html-report.ts";
 
 /** What {@link writeResilienceReport} wrote. */
@@ -12,12 +13,15 @@ export interface WrittenResilienceReport {
 }
 
 /**
- * Collects `reportsDir/journals/*.json` and writes `reportsDir/resilience.json`
- * and `reportsDir/resilience.html`. Each file is written under a temporary
- * name and renamed, so a reader never sees half a report.
+ * Collects `reportsDir/journals/*.json` and the exploration journal
+ * `reportsDir/explore.json` (when there is one), and writes
+ * `reportsDir/resilience.json` and `reportsDir/resilience.html`. Each file is
+ * written under a temporary name and renamed, so a reader never sees half a report.
  */
 export async function writeResilienceReport(reportsDir: string): Promise<WrittenResilienceReport> {
-  const report = await collectJournals(join(reportsDir, "journals"));
+  const journals = await collectJournals(join(reportsDir, "journals"));
+  const exploration = await readExplorationJournal(reportsDir);
+  const report: ResilienceReport = exploration ? { ...journals, exploration } : journals;
   const jsonPath = join(reportsDir, "resilience.json");
   const htmlPath = join(reportsDir, "resilience.html");
   await mkdir(reportsDir, { recursive: true });

@@ -197,9 +197,10 @@ export class FaultRuleSet {
   }
 }
 
-/** Throttling and slowness are overload; errors, cut and flipped bodies are a software failure. */
+/** Throttling and slowness are overload; a reset connection is the network's (as Toxiproxy's reset_peer); errors, cut and flipped bodies are a software failure. */
 function causeOf(fault: ResolvedFault): DowntimeCause {
   if (fault.type === "latency" || fault.type === "hang") return "overload";
+  if (fault.type === "reset") return "equipment-failure";
   if (fault.type === "error" && (fault.status === 503 || fault.status === 429 || /SlowDown|Throttl/i.test(fault.code))) return "overload";
   return "software-failure";
 }

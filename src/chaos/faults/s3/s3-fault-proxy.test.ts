@@ -180,6 +180,26 @@ describe("S3FaultProxy in front of a real S3 server", () => {
     });
   });
 
+  it("resets the connection of one chosen request only: the SDK sees ECONNRESET, the rule lists that request, the next passes", async () => {
+    const reset = proxy.resetRequests({ match: { operation: "GetObject", key: SONG.key }, occurrence: { nth: 2 } });
+    expect(md5(await get(SONG.key))).toBe(md5(SONG.body));
+    const error = await rejection(get(SONG.key));
+    expect(error).toMatchObject({ code: "ECONNRESET" });
+    expect(reset.observations).toMatchObject({ requestsMatched: 2, requestsFaulted: 1, requestsAbandoned: 0 });
+    expect(reset.observations.faulted).toEqual([{ operation: "GetObject", bucket: BUCKET, key: SONG.key, occurrence: 2, at: expect.any(Number) }]);
+    expect(md5(await get(SONG.key))).toBe(md5(SONG.body));
+    expect(md5(await get(SMALL.key))).toBe(md5(SMALL.body));
+    expect(reset.observations).toMatchObject({ requestsMatched: 3, requestsFaulted: 1 });
+    expect(reset.description).toMatchObject({ kind: "s3/reset", cause: "equipment-failure" });
+
+    // The downloader classifies the reset as retryable and gets the object on its next attempt.
+    const once = proxy.resetRequests({ match: { operation: "GetObject" }, occurrence: { nth: 1 } });
+    const reasons: string[] = [];
+    expect(md5((await download(SMALL, reasons)).bytes)).toBe(md5(SMALL.body));
+    expect(reasons).toEqual(["connection-reset"]);
+    expect(once.observations).toMatchObject({ requestsMatched: 2, requestsFaulted: 1 });
+  });
+
   it("cuts a body short under its Content-Length: the SDK's body read fails with ECONNRESET, the downloader retries until removal", async () => {
     const KEEP_BYTES = 1_000;
     const fault = proxy.truncateBodies({ keepBytes: KEEP_BYTES, match: { keyPrefix: "songs/" } });

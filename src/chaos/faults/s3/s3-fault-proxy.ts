@@ -2,7 +2,7 @@
  * An HTTP reverse proxy between the pipeline and its S3 server that fails
  * requests the way S3 itself does: throttling and internal errors answered
  * in S3's XML, added latency, requests held until the client gives up,
- * bodies cut short or with a flipped byte; each on every matching request,
+ * connections reset, bodies cut short or with a flipped byte; each on every matching request,
  * a share of them or only the Nth. With no rule in effect it forwards every
  * request unchanged, bodies streamed.
  */
@@ -15,6 +15,7 @@ import {
   type S3FaultSpec,
   type S3HangFault,
   type S3LatencyFault,
+  type S3ResetFault,
   type S3TruncateFault,
   describeS3Request,
   type S3Request,
@@ -98,6 +99,11 @@ export class S3FaultProxy implements AsyncDisposable {
     return this.inject({ type: "hang", ...fault });
   }
 
+  /** Resets the client's connection (TCP RST) on matching requests instead of answering them: the client sees ECONNRESET. */
+  resetRequests(fault: S3ResetFault = {}): S3FaultHandle {
+    return this.inject({ type: "reset", ...fault });
+  }
+
   /** Cuts matching 2xx response bodies short: under their original Content-Length, closing the connection, or (framing "chunked") cleanly. */
   truncateBodies(fault: S3TruncateFault): S3FaultHandle {
     return this.inject({ type: "truncate", ...fault });
@@ -158,6 +164,11 @@ export class S3FaultProxy implements AsyncDisposable {
       this.recorder.request(s3);
       await this.hold(s3, AbortSignal.any([this.lifetime.signal, clientGone.signal]), applied);
       if (clientGone.signal.aborted) return;
+      const reset = this.rules.first("reset", s3);
+      if (reset) {
+        applied.push(reset.faulted());
+        return this.reset(request, response);
+      }
       const error = this.rules.first("error", s3);
       if (error) {
         applied.push(error.faulted());
@@ -188,6 +199,15 @@ export class S3FaultProxy implements AsyncDisposable {
     const deadline = performance.now() + totalMs;
     for (let left = totalMs; left > 0; left = deadline - performance.now()) await sleep(Math.ceil(left), undefined, { signal });
     if (hangs.length > 0 && !signal.aborted) await untilAborted(signal, Promise.all(hangs));
+  }
+
+  /**
+   * Resets the client's connection with a TCP RST (not a FIN, so the client
+   * reads ECONNRESET rather than an orderly close); nothing was forwarded.
+   */
+  private reset(request: IncomingMessage, response: ServerResponse): void {
+    this.dropped.add(response);
+    request.socket.resetAndDestroy();
   }
 
   /** Closes a response on the proxy's own account: no client abandoned it. */

@@ -137,6 +137,7 @@ describe("KubernetesFaultLibrary: which Chaos Mesh object each fault creates", (
       /occurrence \{"nth":3\}/,
     ],
     ["an S3 hang", (library) => library.s3({ type: "hang", match: { operation: "GetObject" } }), /s3 hang/],
+    ["an S3 reset", (library) => library.s3({ type: "reset", match: { operation: "GetObject" } }), /s3 reset.*not mapped/],
     ["a lost COMMIT acknowledgement", (library) => library.postgres({ type: "commitAckLost" }), /postgres commitAckLost.*no protocol proxy/],
   ])("%s is unsupported, with the reason, and nothing is created", async (_name, inject, message) => {
     await using kit = await startFakeCluster();

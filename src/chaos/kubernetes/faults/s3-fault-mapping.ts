@@ -52,6 +52,8 @@ export function s3Chaos(spec: S3FaultSpec, port: number, context: MappingContext
       break;
     case "hang":
       throw unsupported("s3 hang", "HTTPChaos delays by a fixed time; it cannot hold a request until the client gives up");
+    case "reset":
+      throw unsupported("s3 reset", "it is not mapped to HTTPChaos (whose `abort` closes connections) yet");
     default:
       throw unsupported(`s3 ${spec.type}`, "HTTPChaos cannot cut or corrupt a response body while keeping its framing");
   }
