@@ -292,13 +292,19 @@ class ExperimentRun {
   /** Samples every applicable probe once; returns whether all held. */
   private async tick(phase: ExperimentPhase, context: () => ProbeContext): Promise<boolean> {
     const at = performance.now();
-    if (phase === "during") await this.pipeline?.sample(at);
+    const scraped = phase === "during" ? this.pipeline?.sample(at) : undefined;
+    const before = context();
+    const probes = this.definition.hypothesis.filter((probe) => !probe.whilePipelineRuns || (phase === "during" && before.pipelineRunning));
+    // Probes of the dependencies do not wait for the scrape of the pipeline's metrics (up to its deadline on a busy
+    // machine, which halved the pings taken during a partition); the probes that read progress do. A sample's `at`
+    // is when its measurement began: scenarios place a round trip in time by `at + value`.
+    const independent = probes.filter((probe) => !probe.whilePipelineRuns);
+    const pinged = independent.map((probe) => this.sample(probe, before, phase, this.relative(performance.now())));
+    await scraped;
     const now = context();
-    const probes = this.definition.hypothesis.filter((probe) => !probe.whilePipelineRuns || (phase === "during" && now.pipelineRunning));
-    // A sample's `at` is when its measurement began, not when the tick did: scraping the pipeline first can take
-    // milliseconds, and scenarios place a round trip in time by `at + value`.
     const measuredAt = this.relative(performance.now());
-    const results = await Promise.all(probes.map((probe) => this.sample(probe, now, phase, measuredAt)));
+    const onProgress = probes.filter((probe) => probe.whilePipelineRuns).map((probe) => this.sample(probe, now, phase, measuredAt));
+    const results = await Promise.all([...pinged, ...onProgress]);
     if (phase === "during") this.trackThroughputDip(now);
     return results.every(Boolean);
   }
