@@ -39,8 +39,16 @@ export interface InstalledCellFault {
 export const TRANSIENT_SQLSTATE = "40001";
 export const TRANSIENT_CONNECT_SQLSTATE = "57P03";
 export const PERMANENT_SQLSTATE = "42501";
+/** unique_violation: what a write meets when a concurrent writer committed the same rows first; a retry re-reads and skips them. */
+export const WRITE_CONFLICT_SQLSTATE = "23505";
 /** How long a SIGKILL cell holds the call: far longer than any cell, the kill ends it. */
 const HELD_FOR_KILL_MS = 120_000;
+/**
+ * How long a hang holds a statement: past the run's deadline, so a hang never ends on its own. The pipeline must
+ * abandon the call by its own deadline; one without a deadline waits until the run is stopped and judged a hang
+ * (a hold of a few seconds only made such a run slower).
+ */
+const HANG_MS = 120_000;
 
 export function installCellFault(cell: ExplorationCell, proxies: FaultProxies, deadlines: PipelineDeadlines): InstalledCellFault {
   const target = cell.point.target;
@@ -108,13 +116,15 @@ function postgresRule(cell: ExplorationCell, match: StatementMatch, deadlines: P
     case "permanent-error":
       return { type: "error", match, occurrence, sqlstate: PERMANENT_SQLSTATE };
     case "hang":
-      return { type: "hold", match, occurrence, delayMs: 2 * deadlines.queryTimeoutMs + 1_000 };
+      return { type: "hold", match, occurrence, delayMs: Math.max(HANG_MS, 2 * deadlines.queryTimeoutMs + 1_000) };
     case "sigkill":
       return { type: "hold", match, occurrence, delayMs: HELD_FOR_KILL_MS };
     case "reset":
       return { type: "reset", match, occurrence };
     case "commit-ack-lost":
       return { type: "commitAckLost", match, occurrence };
+    case "write-conflict":
+      return { type: "error", match, occurrence, sqlstate: WRITE_CONFLICT_SQLSTATE };
     default:
       throw new Error(`exploration: fault kind ${cell.kind} does not apply to Postgres (${cell.name})`);
   }

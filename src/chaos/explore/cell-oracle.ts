@@ -75,6 +75,7 @@ const NAMES_THE_FAILURE: Readonly<Record<FaultKind, RegExp>> = {
   hang: /timeout|timed out|TimeoutError|AbortError/i,
   reset: /ECONNRESET|reset|Connection terminated|connection (?:was )?(?:closed|ended|lost)/i,
   "commit-ack-lost": /ECONNRESET|Connection terminated|connection (?:was )?(?:closed|ended|lost)|commit/i,
+  "write-conflict": /23505|duplicate key|unique|concurrent/i,
   "truncated-body": /truncated|aborted|ECONNRESET|premature|Content-Length/i,
   "corrupted-body": /checksum|MD5|mismatch|corrupt/i,
   sigkill: /./,
