@@ -102,7 +102,7 @@ describe.skipIf(OTHER_ENV !== undefined)(`exploration (${FILED_UNDER.cause}): a 
     expect(killed.verdict.kind).toBe("killed-then-repaired");
     expect(killed.first.signal).toBe("SIGKILL");
     expect(killed.rerun?.code).toBe(0);
-    // The held download outlasted its deadline: abandoned and retried by the run itself, never waited out.
+    // The download whose body stalled midway outlasted its deadline: abandoned and retried by the run itself, never waited out.
     expect(verdict("s3 GetObject × hang × first")).toBe("completed-identical");
     // A write batch's serialization failure is retried, and so is its COPY held past the statement deadline (which never ends on its own).
     expect(verdict("pg COPY filename_instrument × transient-error × middle")).toBe("completed-identical");

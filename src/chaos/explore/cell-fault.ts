@@ -66,6 +66,9 @@ function installS3(cell: ExplorationCell, operation: Extract<FaultTarget, { serv
       handle = proxy.injectErrors({ ...where, status: 403, code: "AccessDenied" });
       break;
     case "hang":
+      // A download's headers may come in time and its body stall midway: only a deadline on the whole download ends that.
+      handle = operation === "GetObject" ? proxy.truncateBodies({ ...where, keepFraction: 0.5, framing: "stall" }) : proxy.hangRequests(where);
+      break;
     case "sigkill":
       handle = proxy.hangRequests(where);
       break;
