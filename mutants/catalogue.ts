@@ -109,14 +109,17 @@ export const CATALOGUE: readonly Mutant[] = [
     edit: { file: PAIR_WRITER, find: "  await advanceSimilarityProgress(client, fingerprint, batch.seq, batch.pairs.length);\n", replace: "" },
   },
   {
-    id: "shard-checkpoint-shared",
-    kind: "shared checkpoint",
-    description: "the similarity checkpoint no longer includes the shard: shards of one layout resume from each other's progress",
-    caughtBy: "scenario: scenarios/pipeline-process-killed.test.ts",
+    // Replaces shard-checkpoint-shared, which was no resilience bug: shards sharing one checkpoint break a fault-free
+    // run of two shards (the second finds the first's completed checkpoint and writes nothing).
+    id: "similarity-input-by-names-only",
+    kind: "stale checkpoint",
+    description:
+      "the similarity checkpoint identifies its input by the song names only: a song replaced under its key finds the checkpoint completed and keeps the old pairs",
+    caughtBy: "scenario: scenarios/s3-objects-replaced-between-runs.test.ts",
     edit: {
       file: "src/pipeline/run/similarity-stage.ts",
-      find: 'createHash("sha256").update(`${inputFingerprint}\\u0000shard ${shard.index} of ${shard.count}`).digest("hex")',
-      replace: 'createHash("sha256").update(inputFingerprint).digest("hex")',
+      find: 'hash.update(`${song.filename}\\u0000${song.tokens.join(",")}\\u0001`);',
+      replace: "hash.update(`${song.filename}\\u0001`);",
     },
   },
   {
@@ -254,7 +257,7 @@ export const CATALOGUE: readonly Mutant[] = [
     id: "no-download-deadline",
     kind: "missing deadline",
     description: "a download attempt has no deadline of its own, only the SDK's response-header timeout: a body that stalls holds the worker",
-    caughtBy: "scenario: scenarios/slow-and-timing-out-dependencies.test.ts",
+    caughtBy: "explore: s3 GetObject × hang × first",
     edit: {
       file: "src/pipeline/source/object-downloader.ts",
       find: "const signals = [AbortSignal.timeout(requestTimeoutMs), ...(hooks.signal ? [hooks.signal] : [])];",

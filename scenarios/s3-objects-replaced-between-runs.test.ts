@@ -2,15 +2,16 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { PipelineDatabase, SeedObject } from "../src/chaos/core/index.ts";
 import { EmbeddedEnvironment, type StartedEmbeddedEnvironment } from "../src/chaos/embedded/index.ts";
 import { compareTables, EXPLORATION_LAUNCH, explorationCorpus, RUN_DEADLINE_MS } from "../src/chaos/explore/index.ts";
-import { snapshotTables } from "../src/chaos/integrity/index.ts";
+import { snapshotTables, type TableSnapshot } from "../src/chaos/integrity/index.ts";
 
 /**
- * Objects change under the pipeline between two runs: two songs are
- * overwritten with other songs, one turns corrupt, and an object that was
- * corrupt is repaired. The rerun into the same database must leave exactly the
- * tables a fresh run over the bucket as it now is writes: the replaced songs'
- * new instruments only, the corrupt one quarantined, the repaired one written
- * and no longer quarantined, and the similar pairs of the new input.
+ * Objects change under the pipeline between runs: first two songs are
+ * overwritten under the same keys (one with a copy of another song in the
+ * bucket, a new pair of similarity 1), then a song turns corrupt and an object
+ * that was corrupt is repaired. Each rerun into the same database must leave
+ * exactly the tables a fresh run over the bucket as it now is writes: the
+ * replaced songs' new instruments only and the new input's similar pairs; the
+ * corrupt one quarantined, the repaired one written and no longer quarantined.
  */
 
 /** How `chaos-control run --cause` files this entry (read from this source): the data changed, no equipment failed. */
@@ -33,40 +34,49 @@ describe.skipIf(OTHER_ENV !== undefined)(`objects replaced in the bucket between
     await env?.stop();
   });
 
-  it("a rerun after songs were overwritten, one turned corrupt and a corrupt one repaired writes what a fresh run of the bucket writes", async () => {
+  it("a rerun after songs were overwritten, then after one turned corrupt and a corrupt one was repaired, writes what a fresh run of the bucket writes", async () => {
     const songs = explorationCorpus(13);
-    const original = [...songs.slice(0, 10), { key: UNREADABLE, body: NOT_MIDI }];
-    const replacements = [
-      { key: songs[0]!.key, body: songs[10]!.body },
-      { key: songs[1]!.key, body: songs[11]!.body },
-      { key: songs[2]!.key, body: NOT_MIDI },
-      { key: UNREADABLE, body: songs[12]!.body },
-    ];
-    await env!.seed(prefixed(original));
+    await env!.seed(prefixed([...songs.slice(0, 10), { key: UNREADABLE, body: NOT_MIDI }]));
     const database = await env!.createDatabase("replaced");
     await runToCompletion(database);
     const beforeReplacement = await snapshotTables(database.url);
     expect(beforeReplacement.quarantined.map((row) => row.key)).toEqual([PREFIX + UNREADABLE]);
 
-    await env!.seed(prefixed(replacements));
+    // 1. Two songs overwritten under the same keys, one with a copy of another song (a new pair of similarity 1).
+    await env!.seed(
+      prefixed([
+        { key: songs[0]!.key, body: songs[10]!.body },
+        { key: songs[1]!.key, body: songs[5]!.body },
+      ]),
+    );
     await runToCompletion(database);
-    const rerun = await snapshotTables(database.url);
-
-    const fresh = await env!.createDatabase("replaced-fresh");
-    await runToCompletion(fresh);
-    const golden = await snapshotTables(fresh.url);
-
-    // The replacement changed what a run must write: the replaced keys' rows and the quarantine differ.
-    const changed = compareTables(golden, beforeReplacement);
-    expect(changed.equal).toBe(false);
+    const overwritten = await freshRunOfTheBucket("overwritten");
+    const changed = compareTables(overwritten, beforeReplacement);
     expect(changed.summary).toMatch(/filename_instrument/);
-    expect(golden.quarantined.map((row) => row.key)).toEqual([PREFIX + songs[2]!.key]);
-    expect(golden.instruments.some((row) => row.filename === PREFIX + UNREADABLE)).toBe(true);
+    expect(changed.summary).toMatch(/filepair_similarity_score/);
+    expect(overwritten.pairs).toContainEqual(expect.objectContaining({ filenameA: PREFIX + songs[1]!.key, filenameB: PREFIX + songs[5]!.key, similarity: 1 }));
+    expect(compareTables(overwritten, await snapshotTables(database.url)).summary).toBe(compareTables(overwritten, overwritten).summary);
 
-    const comparison = compareTables(golden, rerun);
-    expect(comparison.summary).toBe(compareTables(golden, golden).summary);
-    expect(comparison.equal).toBe(true);
-  }, 120_000);
+    // 2. A song turned corrupt, and the corrupt object repaired.
+    await env!.seed(
+      prefixed([
+        { key: songs[2]!.key, body: NOT_MIDI },
+        { key: UNREADABLE, body: songs[12]!.body },
+      ]),
+    );
+    await runToCompletion(database);
+    const repaired = await freshRunOfTheBucket("repaired");
+    expect(repaired.quarantined.map((row) => row.key)).toEqual([PREFIX + songs[2]!.key]);
+    expect(repaired.instruments.some((row) => row.filename === PREFIX + UNREADABLE)).toBe(true);
+    expect(compareTables(repaired, await snapshotTables(database.url)).summary).toBe(compareTables(repaired, repaired).summary);
+  }, 150_000);
+
+  /** The golden output for the bucket as it now is: a run into a fresh database. */
+  async function freshRunOfTheBucket(label: string): Promise<TableSnapshot> {
+    const fresh = await env!.createDatabase(`replaced-${label}`);
+    await runToCompletion(fresh);
+    return snapshotTables(fresh.url);
+  }
 
   async function runToCompletion(database: PipelineDatabase): Promise<void> {
     const pipeline = await env!.launchPipeline({ ...EXPLORATION_LAUNCH, prefix: PREFIX, database: database.name });
