@@ -166,7 +166,7 @@ export const CATALOGUE: readonly Mutant[] = [
     id: "stale-quarantine-row-kept",
     kind: "stale quarantine",
     description: "an object written on a later run keeps its old quarantine row",
-    caughtBy: "scenario: scenarios/s3-objects-unreadable-after-listing.test.ts",
+    caughtBy: "scenario: scenarios/s3-objects-replaced-between-runs.test.ts",
     edit: { file: EXTRACTION_WRITER, find: `    await client.query("DELETE FROM quarantined_object WHERE key = ANY($1::text[])", [replaced]);\n`, replace: "" },
   },
   {
