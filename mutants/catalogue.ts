@@ -33,7 +33,7 @@ export const CATALOGUE: readonly Mutant[] = [
     id: "too-many-connections-not-retried",
     kind: "wrong retry classification",
     description: "'too many clients' (53300) is treated as permanent, so a full connection table fails the run",
-    caughtBy: "scenario: scenarios/postgres-connection-exhaustion.test.ts",
+    caughtBy: "scenario: scenarios/explore-selection.test.ts",
     edit: {
       file: CLASSIFIER,
       find: `  if (sqlState === "53300" || sqlState === "53400") return "database-unavailable"; // too many connections\n`,

@@ -33,11 +33,11 @@ export interface InstalledCellFault {
 
 /**
  * SQLSTATEs the pipeline must retry (serialization failure; at connect: the
- * server is starting up) and must not (insufficient privilege; at connect: no
+ * connection table is full, too many clients) and must not (insufficient privilege; at connect: no
  * CONNECT privilege on the database, which a server answers with the same code).
  */
 export const TRANSIENT_SQLSTATE = "40001";
-export const TRANSIENT_CONNECT_SQLSTATE = "57P03";
+export const TRANSIENT_CONNECT_SQLSTATE = "53300";
 export const PERMANENT_SQLSTATE = "42501";
 /** unique_violation: what a write meets when a concurrent writer committed the same rows first; a retry re-reads and skips them. */
 export const WRITE_CONFLICT_SQLSTATE = "23505";

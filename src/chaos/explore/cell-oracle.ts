@@ -70,7 +70,7 @@ export interface CellVerdict {
 
 /** Words by which a failing run's output names each fault kind (its error, or the cause it prints). */
 const NAMES_THE_FAILURE: Readonly<Record<FaultKind, RegExp>> = {
-  "transient-error": /40001|57P03|serializ|starting up|InternalError|\b500\b/i,
+  "transient-error": /40001|57P03|53300|serializ|starting up|too many clients|InternalError|\b500\b/i,
   "permanent-error": /42501|AccessDenied|\b403\b|permission|privilege/i,
   hang: /timeout|timed out|TimeoutError|AbortError/i,
   reset: /ECONNRESET|reset|Connection terminated|connection (?:was )?(?:closed|ended|lost)/i,
