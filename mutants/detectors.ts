@@ -38,12 +38,14 @@ export interface DetectorRun {
   signal?: AbortSignal;
   /** > 1 keeps a rerun's reports and log apart. */
   attempt?: number;
-  /** Scenario files to run instead of the whole project (a catch confirmed alone). */
+  /** Scenario files to run instead of the whole project (a catch confirmed alone, or the mutant's expected scenario). */
   files?: readonly string[];
+  /** Explore only the cells whose name contains one of these (the mutant's expected cell), on one environment. */
+  cells?: readonly string[];
 }
 
 /** Runs `detector` in the scratch copy at `root`. */
-export async function runDetector(detector: DetectorName, root: string, { signal, attempt = 1, files = [] }: DetectorRun = {}): Promise<Detection> {
+export async function runDetector(detector: DetectorName, root: string, { signal, attempt = 1, files = [], cells = [] }: DetectorRun = {}): Promise<Detection> {
   const suffix = attempt > 1 ? `-${attempt}` : "";
   const reportsDir = join(root, `reports-${detector}${suffix}`);
   await mkdir(reportsDir, { recursive: true });
@@ -57,7 +59,7 @@ export async function runDetector(detector: DetectorName, root: string, { signal
   const [args, timeoutMs] =
     detector === "scenarios"
       ? [["node_modules/vitest/vitest.mjs", "run", "--project", "scenarios*", "--bail=1", ...files], SCENARIOS_TIMEOUT_MS]
-      : [["bin/chaos-control.mjs", "explore"], EXPLORE_TIMEOUT_MS];
+      : [["bin/chaos-control.mjs", "explore", ...exploreNarrowing(cells)], EXPLORE_TIMEOUT_MS];
   const exit = await runChild(process.execPath, args, { cwd: root, env, logPath, timeoutMs, signal });
   const detection = judge(detector, exit, await failedCases(reportsDir), logPath);
   if (detection.verdict !== "caught") return detection;
@@ -74,6 +76,11 @@ export async function runDetector(detector: DetectorName, root: string, { signal
     verdict: "inconclusive",
     message: `nothing was injected in ${notInjected.join(", ")} (steady state or time limit before the method): ${detection.message ?? "no message"}`,
   };
+}
+
+/** `chaos-control explore` options for a few cells: each as a filter, one environment (a second would sit idle). */
+export function exploreNarrowing(cells: readonly string[]): string[] {
+  return cells.length === 0 ? [] : [...cells.flatMap((cell) => ["--filter", cell]), "--workers", "1"];
 }
 
 /**

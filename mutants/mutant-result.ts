@@ -7,6 +7,10 @@ export interface MutantResult {
   kind: MutantKind;
   description: string;
   file: string;
+  /** The catalogue's expected detector (its caughtBy). */
+  expected: string;
+  /** Caught, and by the expected detector's test. */
+  asExpected: boolean;
   /**
    * caught: a scenario or exploration test failed; survived: all passed; invalid: the fault-free run changed (not a
    * resilience bug); inconclusive: the only failures came from experiments that never injected their fault (twice);

@@ -22,6 +22,29 @@ export interface MutantEdit {
   replace: string;
 }
 
+/**
+ * The chaos test expected to catch a mutant: a scenario file (run alone by the scenarios detector) or one cell of
+ * `chaos-control explore` (run alone with `--filter`), e.g. `explore: pg COMMIT × commit-ack-lost × middle`.
+ */
+export type ExpectedDetector = `scenario: scenarios/${string}.test.ts` | `explore: ${string}`;
+
+/** An {@link ExpectedDetector} taken apart: the detector to run and what to narrow it to. */
+export type DetectorTarget = { detector: "scenarios"; file: string } | { detector: "explore"; cell: string };
+
+export function detectorTarget(expected: ExpectedDetector): DetectorTarget {
+  return expected.startsWith("scenario: ")
+    ? { detector: "scenarios", file: expected.slice("scenario: ".length) }
+    : { detector: "explore", cell: expected.slice("explore: ".length) };
+}
+
+/** Whether one of `caughtBy` ("detector: file > test", as the runner records catches) is the expected detector's: its scenario file, or its explore cell. */
+export function caughtAsExpected(mutant: Pick<Mutant, "caughtBy">, caughtBy: readonly string[]): boolean {
+  const target = detectorTarget(mutant.caughtBy);
+  return caughtBy.some((test) =>
+    target.detector === "scenarios" ? test.startsWith(`scenarios: ${target.file}`) : test.startsWith("explore: ") && test.includes(target.cell),
+  );
+}
+
 /** A resilience bug seeded into the pipeline: a realistic mistake that leaves the fault-free run unchanged. */
 export interface Mutant {
   /** kebab-case, unique in the catalogue; what `--only` selects. */
@@ -30,6 +53,8 @@ export interface Mutant {
   /** One line: what the developer got wrong and what it breaks under which fault. */
   description: string;
   edit: MutantEdit;
+  /** The chaos test that should catch it; `npm run mutants -- --targeted` runs only that one. */
+  caughtBy: ExpectedDetector;
 }
 
 /** The edit does not match its file exactly once: the catalogue has drifted from the source and must be updated. */

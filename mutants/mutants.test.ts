@@ -4,8 +4,9 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, test } from "vitest";
 import { CATALOGUE } from "./catalogue.ts";
-import { experimentsWithoutMethod, experimentsWithStatus, failedCases, judge } from "./detectors.ts";
-import { applyEdit, EditMismatchError, occurrences, type Mutant } from "./mutant.ts";
+import { experimentsWithoutMethod, experimentsWithStatus, exploreNarrowing, failedCases, judge } from "./detectors.ts";
+import { FAULT_KINDS, OCCURRENCE_LABELS } from "../src/chaos/explore/index.ts";
+import { applyEdit, caughtAsExpected, detectorTarget, EditMismatchError, occurrences, type Mutant } from "./mutant.ts";
 import { mergeResults, type MutantResult } from "./mutant-result.ts";
 import { typecheckMutants } from "./mutant-typecheck.ts";
 import { summaryCounts } from "./plain-run.ts";
@@ -44,6 +45,14 @@ describe("the catalogue", () => {
     }
   });
 
+  test("names for each mutant the chaos test expected to catch it: a scenario file that exists, or an explore cell point × kind × occurrence", async () => {
+    for (const mutant of CATALOGUE) {
+      const target = detectorTarget(mutant.caughtBy);
+      if (target.detector === "scenarios") expect(await exists(join(REPO_ROOT, target.file)), `${mutant.id}: ${target.file}`).toBe(true);
+      else expect(target.cell, mutant.id).toMatch(new RegExp(`^(s3|pg) .+ × (${FAULT_KINDS.join("|")}) × (${OCCURRENCE_LABELS.join("|")})$`));
+    }
+  });
+
   test.each(CATALOGUE.map((mutant) => [mutant.id, mutant] as const))("%s: its text occurs exactly once in the real source", async (_id, mutant) => {
     const source = await readFile(join(REPO_ROOT, mutant.edit.file), "utf8");
     expect(occurrences(source, mutant.edit.find)).toBe(1);
@@ -54,7 +63,13 @@ describe("the catalogue", () => {
 });
 
 describe("applyEdit", () => {
-  const mutant = (find: string): Mutant => ({ id: "m", kind: "swallowed error", description: "d", edit: { file: "src/x.ts", find, replace: "B" } });
+  const mutant = (find: string): Mutant => ({
+    id: "m",
+    kind: "swallowed error",
+    description: "d",
+    edit: { file: "src/x.ts", find, replace: "B" },
+    caughtBy: "scenario: scenarios/x.test.ts",
+  });
 
   test("replaces the one occurrence", () => {
     expect(applyEdit(mutant("a"), "xay")).toBe("xBy");
@@ -64,6 +79,26 @@ describe("applyEdit", () => {
     expect(() => applyEdit(mutant("q"), "xay")).toThrow(EditMismatchError);
     expect(() => applyEdit(mutant("a"), "a-a")).toThrow("mutant m: the text to find occurs 2 times in src/x.ts, not exactly once");
     expect(() => applyEdit(mutant(""), "a")).toThrow(EditMismatchError);
+  });
+});
+
+describe("the expected detector", () => {
+  const scenario: Pick<Mutant, "caughtBy"> = { caughtBy: "scenario: scenarios/postgres-frozen.test.ts" };
+  const cell: Pick<Mutant, "caughtBy"> = { caughtBy: "explore: pg COMMIT × hang × first" };
+
+  test("is taken apart into the detector to run and what to narrow it to", () => {
+    expect(detectorTarget(scenario.caughtBy)).toEqual({ detector: "scenarios", file: "scenarios/postgres-frozen.test.ts" });
+    expect(detectorTarget(cell.caughtBy)).toEqual({ detector: "explore", cell: "pg COMMIT × hang × first" });
+    expect(exploreNarrowing(["pg COMMIT × hang × first"])).toEqual(["--filter", "pg COMMIT × hang × first", "--workers", "1"]);
+    expect(exploreNarrowing([])).toEqual([]);
+  });
+
+  test("caught the mutant only when one of its tests is among the failing ones", () => {
+    expect(caughtAsExpected(scenario, ["scenarios: scenarios/postgres-frozen.test.ts > Equipment failure: …"])).toBe(true);
+    expect(caughtAsExpected(scenario, ["scenarios: scenarios/postgres-kill-mid-copy.test.ts > …"])).toBe(false);
+    expect(caughtAsExpected(cell, ["explore: explore.pg COMMIT > pg COMMIT × hang × first"])).toBe(true);
+    expect(caughtAsExpected(cell, ["explore: explore.pg COMMIT > pg COMMIT × hang × last"])).toBe(false);
+    expect(caughtAsExpected(cell, [])).toBe(false);
   });
 });
 
@@ -83,6 +118,7 @@ describe("ScratchCopy", () => {
       kind: "wrong retry budget",
       description: "one attempt",
       edit: { file: "src/pipeline/retry.ts", find: "12", replace: "1" },
+      caughtBy: "scenario: scenarios/x.test.ts",
     };
 
     const copy = await ScratchCopy.create(repo, mutant);
@@ -106,7 +142,13 @@ describe("ScratchCopy", () => {
     await mkdir(join(repo, "src"));
     await mkdir(join(repo, "node_modules"));
     await writeFile(join(repo, "src/a.ts"), "x\n");
-    const stale: Mutant = { id: "stale", kind: "swallowed error", description: "gone", edit: { file: "src/a.ts", find: "y", replace: "z" } };
+    const stale: Mutant = {
+      id: "stale",
+      kind: "swallowed error",
+      description: "gone",
+      edit: { file: "src/a.ts", find: "y", replace: "z" },
+      caughtBy: "scenario: scenarios/x.test.ts",
+    };
     const before = new Set(await readdir(tmpdir()));
     await expect(ScratchCopy.create(repo, stale)).rejects.toThrow(EditMismatchError);
     const left = (await readdir(tmpdir())).filter((name) => !before.has(name) && name.startsWith("chaos-mutant-stale-"));
@@ -134,6 +176,7 @@ describe("typecheckMutants", () => {
       kind: "wrong retry budget",
       description: "d",
       edit: { file: "src/a.ts", find: "12", replace },
+      caughtBy: "scenario: scenarios/x.test.ts",
     });
 
     const results = typecheckMutants(repo, [edit("fine", "13"), edit("broken", '"13"'), edit("fine-again", "1")]);
@@ -210,6 +253,8 @@ describe("mergeResults", () => {
     kind: "swallowed error",
     description: "d",
     file: "src/pipeline/x.ts",
+    expected: "scenario: scenarios/x.test.ts",
+    asExpected: status === "caught",
     status,
     caughtBy: [],
     detections: [],

@@ -2,16 +2,17 @@ import type { MutantResult } from "./mutant-result.ts";
 
 const MAX_TEST_CHARS = 90;
 
-/** The runner's summary: one line per mutant with its kind, verdict, the first test that caught it, and the time it took. */
+/** The runner's summary: one line per mutant with its kind, verdict, the first test that caught it, the test expected to (when another or none did), and the time. */
 export function formatTable(results: readonly MutantResult[]): string {
   const rows = results.map((result) => [
     result.id,
     result.kind,
     result.status === "caught" ? "yes" : result.status === "survived" ? "NO" : result.status,
     shorten(result.caughtBy[0] ?? result.message ?? "", MAX_TEST_CHARS),
+    result.asExpected ? "as expected" : shorten(result.expected ?? "", MAX_TEST_CHARS),
     `${Math.round(result.durationMs / 1000)} s`,
   ]);
-  const header = ["mutant", "kind", "caught?", "by", "time"];
+  const header = ["mutant", "kind", "caught?", "by", "expected", "time"];
   const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column]!.length)));
   const line = (cells: string[]) =>
     cells

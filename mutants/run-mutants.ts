@@ -5,7 +5,8 @@
  * Prints which test caught each bug, writes reports/mutants.json, and exits 1
  * if any bug survived. Bench-style: not part of `npm test`.
  *
- *   node --import tsx mutants/run-mutants.ts [--only id,...] [--detectors scenarios,explore] [--list] [--typecheck] [--no-plain-run]
+ *   node --import tsx mutants/run-mutants.ts [--only id,...] [--detectors scenarios,explore] [--targeted] [--scenario FILE] [--explore-filter TEXT]
+ *                                            [--list] [--typecheck] [--no-plain-run]
  */
 import { cp, mkdir, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
@@ -13,7 +14,7 @@ import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { CATALOGUE } from "./catalogue.ts";
 import { DETECTORS, runDetector, type DetectorName } from "./detectors.ts";
-import { applyEdit, type Mutant } from "./mutant.ts";
+import { applyEdit, caughtAsExpected, detectorTarget, type Mutant } from "./mutant.ts";
 import { typecheckMutants } from "./mutant-typecheck.ts";
 import { mergeResults, type MutantResult, type MutantsReport } from "./mutant-result.ts";
 import { formatTable } from "./result-table.ts";
@@ -26,6 +27,10 @@ const USAGE = `Usage: npm run mutants -- [options]
 
   --only ID,...           run these mutants only (default: the whole catalogue)
   --detectors LIST        scenarios,explore (default both; explore only where the command exists)
+  --targeted              run each mutant against the one test the catalogue expects to catch it (caughtBy):
+                          that scenario file alone, or that explore cell alone
+  --scenario FILE         run only this scenario file (repeatable) as the scenarios detector
+  --explore-filter TEXT   run only the explore cells whose name contains TEXT (repeatable) as the explore detector
   --list                  print the catalogue and exit
   --typecheck             type-check every selected mutant in memory and exit
   --no-plain-run          skip the fault-free run that proves a mutant leaves the output unchanged
@@ -43,6 +48,9 @@ async function main(argv: string[]): Promise<number> {
       list: { type: "boolean" },
       typecheck: { type: "boolean" },
       "no-plain-run": { type: "boolean" },
+      targeted: { type: "boolean" },
+      scenario: { type: "string", multiple: true },
+      "explore-filter": { type: "string", multiple: true },
       help: { type: "boolean", short: "h" },
     },
   });
@@ -52,8 +60,16 @@ async function main(argv: string[]): Promise<number> {
   }
   const mutants = select(values.only);
   const detectors = parseDetectors(values.detectors);
+  const narrowed = narrowedRuns(values.scenario ?? [], values["explore-filter"] ?? []);
+  if (narrowed.length > 0 && (values.targeted || values.detectors !== undefined))
+    throw new UsageError("--scenario and --explore-filter choose the detectors themselves: not with --targeted or --detectors");
+  const runsFor = (mutant: Mutant): DetectorPlan[] =>
+    narrowed.length > 0 ? narrowed : values.targeted ? [targetedRun(mutant)] : detectors.map((detector) => ({ detector }));
   if (values.list) {
-    for (const mutant of mutants) process.stdout.write(`${mutant.id.padEnd(36)} ${mutant.kind.padEnd(28)} ${mutant.edit.file}\n    ${mutant.description}\n`);
+    for (const mutant of mutants)
+      process.stdout.write(
+        `${mutant.id.padEnd(36)} ${mutant.kind.padEnd(28)} ${mutant.edit.file}\n    ${mutant.description}\n    caught by ${mutant.caughtBy}\n`,
+      );
     return 0;
   }
   // Fail loudly, before any run, if the catalogue no longer matches the source.
@@ -86,14 +102,15 @@ async function main(argv: string[]): Promise<number> {
     for (const mutant of mutants) {
       if (controller.signal.aborted) break;
       process.stdout.write(`\n== ${mutant.id} (${mutant.kind})\n`);
-      const result = await runMutant(mutant, detectors, pristineCounts, controller.signal);
+      const result = await runMutant(mutant, runsFor(mutant), pristineCounts, controller.signal);
       // An interrupted mutant has no verdict: keep its earlier result in the report.
       if (controller.signal.aborted) break;
       results.push(result);
       process.stdout.write(
-        `   ${result.status}${result.caughtBy.length ? ` by ${result.caughtBy.join(", ")}` : ""} in ${Math.round(result.durationMs / 1000)} s\n`,
+        `   ${result.status}${result.caughtBy.length ? ` by ${result.caughtBy.join(", ")}` : ""} in ${Math.round(result.durationMs / 1000)} s\n` +
+          `   expected: ${mutant.caughtBy}; ${result.asExpected ? "as expected" : "NOT as expected"}\n`,
       );
-      await writeReport(results, detectors);
+      await writeReport(results, [...new Set(runsFor(mutant).map((plan) => plan.detector))]);
     }
     process.stdout.write(`\n${formatTable(results)}\n`);
     if (controller.signal.aborted) return 130;
@@ -104,13 +121,38 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-async function runMutant(mutant: Mutant, detectors: readonly DetectorName[], pristineCounts: string | undefined, signal: AbortSignal): Promise<MutantResult> {
+/** One detector run of a mutant, narrowed to scenario files or explore cells where given. */
+interface DetectorPlan {
+  detector: DetectorName;
+  files?: readonly string[];
+  cells?: readonly string[];
+}
+
+function narrowedRuns(files: readonly string[], cells: readonly string[]): DetectorPlan[] {
+  return [...(files.length > 0 ? [{ detector: "scenarios" as const, files }] : []), ...(cells.length > 0 ? [{ detector: "explore" as const, cells }] : [])];
+}
+
+function targetedRun(mutant: Mutant): DetectorPlan {
+  const target = detectorTarget(mutant.caughtBy);
+  return target.detector === "scenarios" ? { detector: "scenarios", files: [target.file] } : { detector: "explore", cells: [target.cell] };
+}
+
+async function runMutant(mutant: Mutant, plans: readonly DetectorPlan[], pristineCounts: string | undefined, signal: AbortSignal): Promise<MutantResult> {
   const started = performance.now();
-  const base = { id: mutant.id, kind: mutant.kind, description: mutant.description, file: mutant.edit.file, finishedAt: "" };
+  const base = {
+    id: mutant.id,
+    kind: mutant.kind,
+    description: mutant.description,
+    file: mutant.edit.file,
+    expected: mutant.caughtBy,
+    asExpected: false,
+    finishedAt: "",
+  };
   await using copy = await ScratchCopy.create(REPO_ROOT, mutant);
   const done = (result: Omit<MutantResult, keyof typeof base | "durationMs" | "finishedAt">): MutantResult => ({
     ...base,
     ...result,
+    asExpected: result.status === "caught" && caughtAsExpected(mutant, result.caughtBy),
     durationMs: performance.now() - started,
     finishedAt: new Date().toISOString(),
   });
@@ -127,16 +169,17 @@ async function runMutant(mutant: Mutant, detectors: readonly DetectorName[], pri
     }
   }
   const detections = [];
-  for (const detector of detectors) {
-    let detection = await runDetector(detector, copy.root, { signal });
+  for (const { detector, files = [], cells = [] } of plans) {
+    let detection = await runDetector(detector, copy.root, { signal, files, cells });
     if (detection.verdict === "inconclusive" && !signal.aborted) {
       // The machine was too loaded for an experiment to start: run the suite once more before concluding anything.
       process.stdout.write(`   ${detector}: inconclusive (${detection.message}); running it again\n`);
       detections.push({ ...detection, logPath: undefined });
-      detection = await runDetector(detector, copy.root, { signal, attempt: 2 });
+      detection = await runDetector(detector, copy.root, { signal, attempt: 2, files, cells });
     }
     const file = detection.failedTests[0]?.split(" > ")[0];
-    if (detector === "scenarios" && detection.verdict === "caught" && file && !signal.aborted) {
+    const ranAlone = files.length === 1 && files[0] === file;
+    if (detector === "scenarios" && detection.verdict === "caught" && file && !ranAlone && !signal.aborted) {
       // A scenario that fails under load now and then would pass for a catch: it must fail again on its own.
       process.stdout.write(`   ${detector}: ${file} failed (${detection.message}); confirming it alone\n`);
       detections.push({ ...detection, logPath: undefined });

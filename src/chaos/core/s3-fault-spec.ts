@@ -62,9 +62,12 @@ export type S3ResetFault = S3RuleOptions;
  * load balancer dies mid-response (Node's HTTP client, and so the SDK, then
  * fail the body read with ECONNRESET "aborted"). "chunked": the length is
  * dropped and a chunked body ends cleanly after the kept bytes, as a buggy
- * server or middlebox does; only a checksum can tell it is short.
+ * server or middlebox does; only a checksum can tell it is short. "stall":
+ * the Content-Length is kept and the connection stays open, but no byte
+ * follows the kept ones: a body that stalls midway, which only a deadline on
+ * the whole download ends (a deadline for the response's headers has passed).
  */
-export type TruncateFraming = "content-length" | "chunked";
+export type TruncateFraming = "content-length" | "chunked" | "stall";
 
 /** Forwards, then cuts 2xx response bodies short. Give exactly one of `keepBytes` and `keepFraction`. */
 export type S3TruncateFault = S3RuleOptions & {
@@ -168,8 +171,8 @@ export function resolveS3FaultSpec(spec: S3FaultSpec): ResolvedRule {
       if (keepFraction !== undefined && checkProbability(keepFraction, "keepFraction") === 1)
         throw new FaultParameterError("keepFraction", "must be below 1, or nothing is cut");
       const framing = spec.framing ?? "content-length";
-      if (framing !== "content-length" && framing !== "chunked")
-        throw new FaultParameterError("framing", `must be "content-length" or "chunked", got ${JSON.stringify(framing)}`);
+      if (framing !== "content-length" && framing !== "chunked" && framing !== "stall")
+        throw new FaultParameterError("framing", `must be "content-length", "chunked" or "stall", got ${JSON.stringify(framing)}`);
       return { ...options, match: validateMatch(spec.match, "match"), fault: { type: "truncate", keepBytes, keepFraction, framing } };
     }
     case "corrupt":

@@ -33,14 +33,22 @@ export interface InstalledCellFault {
 
 /**
  * SQLSTATEs the pipeline must retry (serialization failure; at connect: the
- * server is starting up) and must not (insufficient privilege; at connect: no
+ * connection table is full, too many clients) and must not (insufficient privilege; at connect: no
  * CONNECT privilege on the database, which a server answers with the same code).
  */
 export const TRANSIENT_SQLSTATE = "40001";
-export const TRANSIENT_CONNECT_SQLSTATE = "57P03";
+export const TRANSIENT_CONNECT_SQLSTATE = "53300";
 export const PERMANENT_SQLSTATE = "42501";
+/** unique_violation: what a write meets when a concurrent writer committed the same rows first; a retry re-reads and skips them. */
+export const WRITE_CONFLICT_SQLSTATE = "23505";
 /** How long a SIGKILL cell holds the call: far longer than any cell, the kill ends it. */
 const HELD_FOR_KILL_MS = 120_000;
+/**
+ * How long a hang holds a statement: past the run's deadline, so a hang never ends on its own. The pipeline must
+ * abandon the call by its own deadline; one without a deadline waits until the run is stopped and judged a hang
+ * (a hold of a few seconds only made such a run slower).
+ */
+const HANG_MS = 120_000;
 
 export function installCellFault(cell: ExplorationCell, proxies: FaultProxies, deadlines: PipelineDeadlines): InstalledCellFault {
   const target = cell.point.target;
@@ -58,6 +66,9 @@ function installS3(cell: ExplorationCell, operation: Extract<FaultTarget, { serv
       handle = proxy.injectErrors({ ...where, status: 403, code: "AccessDenied" });
       break;
     case "hang":
+      // A download's headers may come in time and its body stall midway: only a deadline on the whole download ends that.
+      handle = operation === "GetObject" ? proxy.truncateBodies({ ...where, keepFraction: 0.5, framing: "stall" }) : proxy.hangRequests(where);
+      break;
     case "sigkill":
       handle = proxy.hangRequests(where);
       break;
@@ -111,13 +122,15 @@ function postgresRule(cell: ExplorationCell, match: StatementMatch, deadlines: P
     case "permanent-error":
       return { type: "error", match, occurrence, sqlstate: PERMANENT_SQLSTATE };
     case "hang":
-      return { type: "hold", match, occurrence, delayMs: 2 * deadlines.queryTimeoutMs + 1_000 };
+      return { type: "hold", match, occurrence, delayMs: Math.max(HANG_MS, 2 * deadlines.queryTimeoutMs + 1_000) };
     case "sigkill":
       return { type: "hold", match, occurrence, delayMs: HELD_FOR_KILL_MS };
     case "reset":
       return { type: "reset", match, occurrence };
     case "commit-ack-lost":
       return { type: "commitAckLost", match, occurrence };
+    case "write-conflict":
+      return { type: "error", match, occurrence, sqlstate: WRITE_CONFLICT_SQLSTATE };
     default:
       throw new Error(`exploration: fault kind ${cell.kind} does not apply to Postgres (${cell.name})`);
   }

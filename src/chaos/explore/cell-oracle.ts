@@ -26,8 +26,8 @@ export interface CellRunExit {
 export interface TablesComparison {
   readonly equal: boolean;
   readonly summary: string;
-  /** The integrity check's verdict: counts and the first differing rows. */
-  readonly integrity: IntegrityVerdict;
+  /** The integrity check's verdict: counts and the first differing rows; absent when the tables could not be read. */
+  readonly integrity?: IntegrityVerdict;
   /**
    * Reasons of the objects quarantined at download that the golden run wrote,
    * when those are the only rows added (every other difference is rows
@@ -81,11 +81,12 @@ export interface CellVerdict {
 
 /** Words by which a failing run's output names each fault kind (its error, or the cause it prints). */
 export const NAMES_THE_FAILURE: Readonly<Record<FaultKind, RegExp>> = {
-  "transient-error": /40001|57P03|serializ|starting up|InternalError|\b500\b/i,
+  "transient-error": /40001|57P03|53300|serializ|starting up|too many clients|InternalError|\b500\b/i,
   "permanent-error": /42501|AccessDenied|\b403\b|permission|privilege/i,
   hang: /timeout|timed out|TimeoutError|AbortError/i,
   reset: /ECONNRESET|reset|Connection terminated|connection (?:was )?(?:closed|ended|lost)/i,
   "commit-ack-lost": /ECONNRESET|Connection terminated|connection (?:was )?(?:closed|ended|lost)|commit/i,
+  "write-conflict": /23505|duplicate key|unique|concurrent/i,
   "truncated-body": /truncated|aborted|ECONNRESET|premature|Content-Length/i,
   "corrupted-body": /checksum|MD5|mismatch|corrupt/i,
   sigkill: /./,

@@ -8,7 +8,7 @@ import type { IntegrityVerdict, PipelineLaunchRequest, PipelineProcess } from ".
 import type { StartedEmbeddedEnvironment } from "../embedded/index.ts";
 import { snapshotTables, type TableSnapshot } from "../integrity/index.ts";
 import { installCellFault, type InstalledCellFault, type PipelineDeadlines } from "./cell-fault.ts";
-import { judgeCell, type CellOutcome, type CellRunExit, type CellVerdict } from "./cell-oracle.ts";
+import { judgeCell, type CellOutcome, type CellRunExit, type CellVerdict, type TablesComparison } from "./cell-oracle.ts";
 import type { ExplorationCell } from "./fault-point.ts";
 import { compareTables } from "./tables-comparison.ts";
 
@@ -63,10 +63,10 @@ export async function runCell(env: StartedEmbeddedEnvironment, cell: Exploration
   const observed = fault.observed();
   const outcome: { -readonly [K in keyof CellOutcome]: CellOutcome[K] } = { kind: cell.kind, fired, killedByCell, first };
   if (fired && !first.timedOut) {
-    if (first.code === 0) outcome.firstTables = compareTables(settings.golden, await snapshotTables(database.url));
+    if (first.code === 0) outcome.firstTables = await tablesAgainst(settings.golden, database.url);
     if (first.code !== 0 || outcome.firstTables?.quarantinedInstead) {
       outcome.rerun = await exitWithin(await env.launchPipeline(request), settings.runDeadlineMs);
-      if (outcome.rerun.code === 0) outcome.rerunTables = compareTables(settings.golden, await snapshotTables(database.url));
+      if (outcome.rerun.code === 0) outcome.rerunTables = await tablesAgainst(settings.golden, database.url);
     }
   }
   return {
@@ -83,6 +83,18 @@ export async function runCell(env: StartedEmbeddedEnvironment, cell: Exploration
     ...(outcome.rerunTables ? { rerunTables: outcome.rerunTables.integrity } : {}),
     durationMs: performance.now() - started,
   };
+}
+
+/**
+ * The run's tables against the golden output. A run that exited 0 without creating them (seen: a failed schema
+ * migration reported as success) differs from the golden output: a red cell, not a crash of the whole exploration.
+ */
+async function tablesAgainst(golden: TableSnapshot, databaseUrl: string): Promise<TablesComparison> {
+  try {
+    return compareTables(golden, await snapshotTables(databaseUrl));
+  } catch (error) {
+    return { equal: false, summary: `its tables could not be read: ${error instanceof Error ? error.message : String(error)}` };
+  }
 }
 
 /** Kills the pipeline (SIGKILL) as soon as the fault has fired, while the call is held; resolves whether it did. */

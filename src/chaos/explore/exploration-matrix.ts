@@ -40,6 +40,7 @@ export const KIND_COLUMNS: Readonly<Record<FaultKind, string>> = {
   hang: "hang",
   reset: "reset",
   "commit-ack-lost": "ack-lost",
+  "write-conflict": "conflict",
   "truncated-body": "truncated",
   "corrupted-body": "corrupted",
   sigkill: "sigkill",

@@ -46,12 +46,12 @@ describe("faultPoints", () => {
 
 describe("applicableKinds", () => {
   const [list, get, connect, begin, lookup, copy, commit] = faultPoints(RECORDING);
-  it("gives a lost acknowledgement to COMMIT only, body faults to GetObject only, resets to every point", () => {
+  it("gives a lost acknowledgement to COMMIT only, a write conflict to COPY only, body faults to GetObject only, resets to every point", () => {
     expect(applicableKinds(commit!)).toEqual(["transient-error", "permanent-error", "hang", "reset", "commit-ack-lost", "sigkill"]);
     expect(applicableKinds(get!)).toEqual(["transient-error", "permanent-error", "hang", "reset", "truncated-body", "corrupted-body", "sigkill"]);
     expect(applicableKinds(list!)).toEqual(["transient-error", "permanent-error", "hang", "reset", "sigkill"]);
-    for (const point of [connect!, begin!, lookup!, copy!])
-      expect(applicableKinds(point)).toEqual(["transient-error", "permanent-error", "hang", "reset", "sigkill"]);
+    expect(applicableKinds(copy!)).toEqual(["transient-error", "permanent-error", "hang", "reset", "write-conflict", "sigkill"]);
+    for (const point of [connect!, begin!, lookup!]) expect(applicableKinds(point)).toEqual(["transient-error", "permanent-error", "hang", "reset", "sigkill"]);
   });
 });
 
@@ -72,8 +72,8 @@ describe("planExploration and selectCells", () => {
   const plan = planExploration(RECORDING);
 
   it("crosses every point with its kinds and occurrences, one cell each, named point × kind × occurrence", () => {
-    // ListObjectsV2 5×1, GetObject 7×3, connect 5×2, BEGIN 5×3, lookup 5×2, COPY 5×3, COMMIT 6×3
-    expect(plan).toHaveLength(5 + 21 + 10 + 15 + 10 + 15 + 18);
+    // ListObjectsV2 5×1, GetObject 7×3, connect 5×2, BEGIN 5×3, lookup 5×2, COPY 6×3, COMMIT 6×3
+    expect(plan).toHaveLength(5 + 21 + 10 + 15 + 10 + 18 + 18);
     expect(new Set(plan.map((cell) => cell.name)).size).toBe(plan.length);
     expect(plan).toContainEqual(expect.objectContaining({ name: "pg COMMIT × commit-ack-lost × middle", nth: 2, kind: "commit-ack-lost" }));
     expect(plan).toContainEqual(expect.objectContaining({ name: "s3 GetObject × corrupted-body × last", nth: 5 }));
@@ -94,6 +94,7 @@ describe("planExploration and selectCells", () => {
       "pg BEGIN × hang × middle",
       "pg BEGIN × reset × middle",
       "pg BEGIN × sigkill × middle",
+      "pg COPY filename_instrument × write-conflict × middle",
       "pg COMMIT × commit-ack-lost × middle",
     ]);
   });
@@ -108,7 +109,14 @@ describe("planExploration and selectCells", () => {
       "pg COPY filename_instrument × sigkill × last",
       "pg COMMIT × sigkill × last",
     ]);
-    expect(selectCells(plan, "smoke", ["pg COPY"]).map((cell) => cell.kind)).toEqual(["transient-error", "permanent-error", "hang", "reset", "sigkill"]);
+    expect(selectCells(plan, "smoke", ["pg COPY"]).map((cell) => cell.kind)).toEqual([
+      "transient-error",
+      "permanent-error",
+      "hang",
+      "reset",
+      "write-conflict",
+      "sigkill",
+    ]);
     expect(selectCells(plan, "full", ["no such cell"])).toEqual([]);
   });
 });

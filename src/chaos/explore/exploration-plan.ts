@@ -42,6 +42,8 @@ export function applicableKinds(point: FaultPoint): FaultKind[] {
     switch (kind) {
       case "commit-ack-lost":
         return target.service === "postgres" && target.call === "commit";
+      case "write-conflict":
+        return target.service === "postgres" && target.call === "copy";
       case "truncated-body":
       case "corrupted-body":
         return target.service === "s3" && target.operation === "GetObject";

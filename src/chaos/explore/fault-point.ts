@@ -22,13 +22,24 @@ export interface FaultPoint {
   readonly count: number;
 }
 
-export const FAULT_KINDS = ["transient-error", "permanent-error", "hang", "reset", "commit-ack-lost", "truncated-body", "corrupted-body", "sigkill"] as const;
+export const FAULT_KINDS = [
+  "transient-error",
+  "permanent-error",
+  "hang",
+  "reset",
+  "commit-ack-lost",
+  "write-conflict",
+  "truncated-body",
+  "corrupted-body",
+  "sigkill",
+] as const;
 
 /**
  * What is done at the point: an error the pipeline may retry, one it may
  * not, a call held past the pipeline's deadline, a connection reset, a
  * COMMIT whose acknowledgement is lost, a GetObject body cut short or with
- * a flipped byte, or the pipeline killed (SIGKILL) while the call is in
+ * a flipped byte, a COPY refused with a unique violation (23505) as when a
+ * concurrent writer committed the same rows first, or the pipeline killed (SIGKILL) while the call is in
  * flight and then started again.
  */
 export type FaultKind = (typeof FAULT_KINDS)[number];

@@ -17,6 +17,7 @@ export {
 } from "./exploration-plan.ts";
 export { judgeCell, type CellOutcome, type CellRunExit, type CellVerdict, type CellVerdictKind, type TablesComparison } from "./cell-oracle.ts";
 export type { CellResult } from "./cell-run.ts";
+export { compareTables } from "./tables-comparison.ts";
 export {
   FAULT_KINDS,
   OCCURRENCE_LABELS,

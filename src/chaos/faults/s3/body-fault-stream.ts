@@ -6,6 +6,8 @@ export interface BodyFaultPlan {
   keepBytes?: number;
   /** Byte offset to flip (XOR 0xff), keeping the length. */
   flipAt?: number;
+  /** After `keepBytes`, send nothing more and never end (a stalled body) instead of ending. */
+  stall?: boolean;
 }
 
 /**
@@ -34,10 +36,15 @@ export class BodyFaultStream extends Transform {
       this.offset = keepBytes;
       this.cut = true;
       if (kept.byteLength > 0) this.push(kept);
-      this.push(null);
+      if (!this.plan.stall) this.push(null);
       return callback();
     }
     this.offset += out.byteLength;
     callback(null, out);
+  }
+
+  override _flush(callback: TransformCallback): void {
+    // A stalled body never ends: the response stays open until the client gives up (the stream is destroyed then).
+    if (!(this.cut && this.plan.stall)) callback();
   }
 }

@@ -247,6 +247,37 @@ describe("S3FaultProxy in front of a real S3 server", () => {
     expect(untilRemoved).toEqual(["body-integrity", "body-integrity"]);
   });
 
+  it("stalls a body midway under its Content-Length: headers in time, no end; only the downloader's deadline per attempt abandons it", async () => {
+    const STALL_DEADLINE_MS = 400;
+    const fault = proxy.truncateBodies({ keepFraction: 0.5, framing: "stall", match: { key: SONG.key } });
+    const response = await client.send(new GetObjectCommand({ Bucket: BUCKET, Key: SONG.key }));
+    expect(response.ContentLength).toBe(SONG.body.byteLength);
+    let received = 0;
+    const reading = (async () => {
+      for await (const chunk of response.Body as AsyncIterable<Uint8Array>) received += chunk.byteLength;
+      return "ended";
+    })();
+    // Well past the SDK's header deadline: the body neither ends nor fails, it stalls.
+    expect(await Promise.race([reading, sleep(REQUEST_TIMEOUT_MS + 500, "stalled")])).toBe("stalled");
+    expect(received).toBe(SONG.body.byteLength / 2);
+    (response.Body as { destroy?: () => void }).destroy?.();
+    void reading.catch(() => undefined);
+
+    const reasons: string[] = [];
+    const started = performance.now();
+    const recovered = await downloadObject(client, BUCKET, sourceObject(SONG), STALL_DEADLINE_MS, TINY_RETRIES, {
+      onRetry: (reason, attempt) => {
+        reasons.push(reason);
+        if (attempt === 2) void fault.remove();
+      },
+    });
+    expect(md5(recovered.bytes)).toBe(md5(SONG.body));
+    // The deadline's abort destroys the socket mid-body, which the SDK reports as the read's ECONNRESET "aborted".
+    expect(reasons).toEqual(["connection-reset", "connection-reset"]);
+    expect(performance.now() - started).toBeGreaterThanOrEqual(2 * STALL_DEADLINE_MS);
+    expect(fault.observations.requestsFaulted).toBe(3);
+  }, 20_000);
+
   it("flips one byte of one object, same length, caught only by the downloader's MD5 check until removed", async () => {
     const fault = proxy.corruptObject({ key: SONG.key });
     const response = await client.send(new GetObjectCommand({ Bucket: BUCKET, Key: SONG.key }));

@@ -238,14 +238,19 @@ export class S3FaultProxy implements AsyncDisposable {
     const status = reply.statusCode ?? 502;
     const plan = request.method === "HEAD" ? {} : planBody(status, contentLength(reply.headers), faults);
     const truncating = plan.keepBytes !== undefined;
-    const reframed = truncating && faults.truncate?.fault.framing === "chunked";
+    const framing = faults.truncate?.fault.framing;
+    const reframed = truncating && framing === "chunked";
     // Under a kept Content-Length, closing is what makes the body short: on a kept-alive connection the client would wait for the missing bytes.
-    if (truncating && !reframed) response.shouldKeepAlive = false;
+    if (truncating && framing === "content-length") response.shouldKeepAlive = false;
     const headers = relayedResponseHeaders(reply.rawHeaders);
     response.writeHead(status, reply.statusMessage, reframed ? withoutHeader(headers, "content-length") : headers);
     reply.on("error", () => this.drop(response));
     if (plan.keepBytes === undefined && plan.flipAt === undefined) reply.pipe(response);
-    else reply.pipe(new BodyFaultStream(plan)).pipe(response);
+    else {
+      const body = new BodyFaultStream(plan);
+      response.once("close", () => body.destroy());
+      reply.pipe(body).pipe(response);
+    }
   }
 }
 
@@ -263,6 +268,7 @@ function planBody(status: number, length: number | undefined, faults: BodyFaults
     if (keep < length) {
       faults.applied.push(faults.truncate!.faulted());
       plan.keepBytes = keep;
+      if (truncate.framing === "stall") plan.stall = true;
     }
   }
   return plan;
