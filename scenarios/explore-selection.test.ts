@@ -25,7 +25,7 @@ import { reportsDirectory } from "../src/chaos/report/index.ts";
  * is the exploration section of the resilience report `npm test` writes.
  */
 const SELECTION = [
-  "pg connect × transient-error × last",
+  "pg connect × transient-error × first",
   "pg COMMIT × permanent-error × first",
   "s3 GetObject × hang × first",
   "pg BEGIN × reset × first",
@@ -97,7 +97,7 @@ describe.skipIf(OTHER_ENV !== undefined)(`exploration (${FILED_UNDER.cause}): a 
   it("reaches each outcome the way its fault demands: retried, failed and rerun, killed and rerun", () => {
     const verdict = (name: string) => result.cells.find((cell) => cell.name === name)?.verdict.kind;
     // A server still starting up and a lost acknowledgement are absorbed by the run itself (retried).
-    expect(verdict("pg connect × transient-error × last")).toBe("completed-identical");
+    expect(verdict("pg connect × transient-error × first")).toBe("completed-identical");
     expect(verdict("pg COMMIT × commit-ack-lost × middle")).toBe("completed-identical");
     // A reset at the migration's BEGIN is retried; it used to crash the process with an unhandled 'error' event.
     expect(verdict("pg BEGIN × reset × first")).toBe("completed-identical");
