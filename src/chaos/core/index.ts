@@ -63,6 +63,7 @@ export { describeS3Request, S3_OPERATIONS, type S3Operation, type S3Request } fr
 export type * from "./journal.ts";
 export { GuardRefusalError, GUARD_REFUSAL_PREFIX } from "./guard-refusal-error.ts";
 export type * from "./exploration-journal.ts";
+export { explorationTally, type ExplorationTally, type TalliedCell } from "./exploration-tally.ts";
 export type * from "./resilience-report.ts";
 export { deferInterruptsToApp, onInterrupt, trackChild } from "./child-registry.ts";
 export { waitFor, WaitTimeoutError, type WaitOptions } from "./wait-for.ts";

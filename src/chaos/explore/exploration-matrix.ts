@@ -3,34 +3,16 @@
  * fault kinds across, one mark per occurrence run (✓ green, ✗ red), and
  * its totals.
  */
+import { explorationTally, type ExplorationTally } from "../core/index.ts";
 import type { CellResult } from "./cell-run.ts";
 import type { ExplorationResult } from "./exploration.ts";
 import { FAULT_KINDS, OCCURRENCE_LABELS, type FaultKind } from "./fault-point.ts";
 
-/** Counts a verdict on the whole exploration rests on. */
-export interface ExplorationTotals {
-  readonly cells: number;
-  readonly green: number;
-  readonly red: number;
-  /** Red because the fault never fired: points planned but not reached. */
-  readonly notReached: number;
-  /** Points with at least one cell run, and of those, points every cell of which fired. */
-  readonly pointsRun: number;
-  readonly pointsReached: number;
-}
+/** Counts a verdict on the whole exploration rests on (the same tally the report reads from its journal). */
+export type ExplorationTotals = ExplorationTally;
 
 export function explorationTotals(result: Pick<ExplorationResult, "cells">): ExplorationTotals {
-  const byPoint = new Map<string, CellResult[]>();
-  for (const cell of result.cells) byPoint.set(cell.point, [...(byPoint.get(cell.point) ?? []), cell]);
-  const green = result.cells.filter((cell) => cell.verdict.green).length;
-  return {
-    cells: result.cells.length,
-    green,
-    red: result.cells.length - green,
-    notReached: result.cells.filter((cell) => cell.verdict.kind === "not-reached").length,
-    pointsRun: byPoint.size,
-    pointsReached: [...byPoint.values()].filter((cells) => cells.every((cell) => cell.verdict.kind !== "not-reached")).length,
-  };
+  return explorationTally(result.cells);
 }
 
 /** Short column titles, so the matrix fits a terminal. */

@@ -1,4 +1,4 @@
-import type { ExplorationJournal, ExploredCell, ExploredRunExit, IntegrityVerdict } from "../core/index.ts";
+import { explorationTally, type ExplorationJournal, type ExploredCell, type ExploredRunExit, type IntegrityVerdict } from "../core/index.ts";
 import { html, type Html } from "./html-escape.ts";
 import { renderIntegritySection } from "./integrity-section.ts";
 import { formatMs, formatNumber } from "./report-format.ts";
@@ -20,17 +20,8 @@ export interface ExplorationCoverage {
 }
 
 export function explorationCoverage(journal: ExplorationJournal): ExplorationCoverage {
-  const points = new Map<string, boolean>();
-  for (const cell of journal.cells) points.set(cell.point, (points.get(cell.point) ?? true) && cell.verdict.kind !== "not-reached");
-  const green = journal.cells.filter((cell) => cell.verdict.green).length;
-  return {
-    cells: journal.cells.length,
-    green,
-    red: journal.cells.length - green,
-    notReached: journal.cells.filter((cell) => cell.verdict.kind === "not-reached").length,
-    planned: points.size,
-    reached: [...points.values()].filter(Boolean).length,
-  };
+  const { pointsRun, pointsReached, ...verdicts } = explorationTally(journal.cells);
+  return { ...verdicts, planned: pointsRun, reached: pointsReached };
 }
 
 /** "8 cells: 8 green, 0 red (0 not reached); 8/8 planned points reached". */
