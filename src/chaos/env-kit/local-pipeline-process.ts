@@ -1,12 +1,11 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import { fileURLToPath } from "node:url";
 import { resolvePipelineConfig, type PipelineConfigInput } from "../../pipeline/index.ts";
 import { trackChild, type PipelineExit, type PipelineLaunchRequest, type PipelineProcess } from "../core/index.ts";
+import { pipelineCli } from "./compiled-cli.ts";
 import { freePort } from "./free-port.ts";
 import { LogTail } from "./log-tail.ts";
 import { scrapePipelineProgress } from "./pipeline-metrics-scrape.ts";
 
-const CLI = fileURLToPath(new URL("../../../bin/chaos-control.mjs", import.meta.url));
 const STOP_GRACE_MS = 10_000;
 
 /**
@@ -19,7 +18,7 @@ export async function launchLocalPipeline(config: PipelineConfigInput, request: 
   const resolved = resolvePipelineConfig(config);
   const metricsPort = await freePort();
   // The database URL holds a password: it goes in the child's environment, which other local users cannot read, never in its arguments (`ps` shows those to everyone).
-  const args = [CLI, "pipeline", "--bucket", resolved.s3.bucket, "--prefix", resolved.s3.prefix, "--metrics-port", String(metricsPort)];
+  const args = [pipelineCli(), "pipeline", "--bucket", resolved.s3.bucket, "--prefix", resolved.s3.prefix, "--metrics-port", String(metricsPort)];
   if (resolved.s3.endpoint) args.push("--s3-endpoint", resolved.s3.endpoint);
   const flags: [string, number | undefined][] = [
     ["--write-batch-files", request.writeBatchFiles],
