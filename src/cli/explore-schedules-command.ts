@@ -2,6 +2,7 @@
 import { randomInt } from "node:crypto";
 import { deferInterruptsToApp } from "../chaos/core/index.ts";
 import { EmbeddedEnvironment, type StartedEmbeddedEnvironment } from "../chaos/embedded/index.ts";
+import { useCompiledPipelineCli } from "../chaos/env-kit/index.ts";
 import {
   DEFAULT_SHRINK_RUNS,
   describeFailure,
@@ -61,6 +62,8 @@ export async function runSchedulesCommand(values: ScheduleOptionValues): Promise
   process.once("SIGINT", onSignal);
   process.once("SIGTERM", onSignal);
   const undoDefer = deferInterruptsToApp();
+  // Every run starts the pipeline once or more: compiled JavaScript starts it at half the CPU of tsx.
+  const compiled = await useCompiledPipelineCli();
   let env: StartedEmbeddedEnvironment | undefined;
   let result: ScheduleExplorationResult;
   try {
@@ -86,6 +89,7 @@ export async function runSchedulesCommand(values: ScheduleOptionValues): Promise
     process.off("SIGINT", onSignal);
     process.off("SIGTERM", onSignal);
     undoDefer();
+    await compiled.done;
   }
 
   const written = await writeScheduleReports(result, reportsDirectory());

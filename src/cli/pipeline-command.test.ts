@@ -1,11 +1,9 @@
 import { spawnSync } from "node:child_process";
-import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-
-const CLI = fileURLToPath(new URL("../../bin/chaos-control.mjs", import.meta.url));
+import { pipelineCli } from "../chaos/env-kit/index.ts";
 
 function cli(args: string[], env: Record<string, string> = {}) {
-  const result = spawnSync(process.execPath, [CLI, ...args], {
+  const result = spawnSync(process.execPath, [pipelineCli(), ...args], {
     encoding: "utf8",
     env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "/tmp", ...env },
     timeout: 30_000,

@@ -1,6 +1,6 @@
 import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { copyFile, mkdir, readdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { setPriority } from "node:os";
@@ -35,8 +35,6 @@ const SOURCE_ROOTS = ["src", "fixtures/corrupt", "fixtures/synthetic"];
 const SOURCE_FILES = ["tsconfig.json", "tsconfig.build.json", "bin/chaos-control.mjs"];
 /** Older compiled trees are removed once they have not been written for this long (a run still using one is long done). */
 const STALE_AFTER_MS = 60 * 60_000;
-/** A lock older than this belongs to a process that died while compiling. */
-const LOCK_ABANDONED_AFTER_MS = 3 * 60_000;
 /** Below the tests' priority, like the static checks: compiling never slows a scenario down. */
 const COMPILE_NICENESS = 10;
 
@@ -55,8 +53,32 @@ export interface CliCompile {
   readonly done: Promise<void>;
 }
 
-/** Starts compiling the sources into the cache unless this version already is there. */
+/**
+ * Names the compiled CLI in PIPELINE_CLI_VARIABLE for this process and every child it starts from now on, and starts
+ * compiling it; until the compile ends, pipeline children start through tsx. Resolves to the compile's end, which the
+ * caller awaits before it exits (else the compile may be cut off and done again by the next run). A failed compile is
+ * reported on stderr, not fatal. Does nothing when the variable is already set.
+ */
+export async function useCompiledPipelineCli(): Promise<{ done: Promise<void> }> {
+  if (process.env[PIPELINE_CLI_VARIABLE]?.trim()) return { done: Promise.resolve() };
+  try {
+    const { cli, done } = await startCliCompile();
+    process.env[PIPELINE_CLI_VARIABLE] = cli;
+    return { done: done.catch(warnCompileFailed) };
+  } catch (error) {
+    warnCompileFailed(error);
+    return { done: Promise.resolve() };
+  }
+}
+
+function warnCompileFailed(error: unknown): void {
+  process.stderr.write(`note: the pipeline's child processes run through tsx: ${error instanceof Error ? error.message : String(error)}\n`);
+}
+
+/** Starts compiling the sources into the cache unless this version already is there (or this is compiled code already). */
 export async function startCliCompile(): Promise<CliCompile> {
+  // Running from compiled JavaScript (the installed package, dist/): the CLI beside it is compiled already.
+  if (!existsSync(join(ROOT, "src/cli/main.ts"))) return { cli: SOURCE_CLI, done: Promise.resolve() };
   const version = await sourcesHash();
   const target = join(CACHE, `cli-${version}`);
   const cli = join(target, "bin/chaos-control.mjs");
@@ -69,24 +91,7 @@ async function compileInto(target: string, version: string): Promise<void> {
   await removeStale(target);
   // One compile per version at a time, across processes: whoever holds the lock compiles, the others wait for it.
   const lock = `${target}.lock`;
-  const held = await mkdir(lock).then(
-    () => true,
-    async () => {
-      const age =
-        Date.now() -
-        (await stat(lock).then(
-          (info) => info.mtimeMs,
-          () => 0,
-        ));
-      if (age < LOCK_ABANDONED_AFTER_MS) return false;
-      await rm(lock, { recursive: true, force: true }); // its holder died: take over
-      return mkdir(lock).then(
-        () => true,
-        () => false,
-      );
-    },
-  );
-  if (!held) return waitForCompile(target);
+  if (!(await takeLock(lock))) return waitForCompile(target, lock);
   const scratch = `${target}.${process.pid}.tmp`;
   try {
     await rm(scratch, { recursive: true, force: true });
@@ -99,16 +104,38 @@ async function compileInto(target: string, version: string): Promise<void> {
     if (!existsSync(join(target, COMPLETE_MARKER))) await rename(scratch, target);
   } finally {
     await rm(scratch, { recursive: true, force: true });
-    await rm(lock, { recursive: true, force: true });
+    await rm(lock, { force: true });
   }
 }
 
-async function waitForCompile(target: string): Promise<void> {
-  const deadline = Date.now() + LOCK_ABANDONED_AFTER_MS;
+/** Creates the lock file holding our PID; takes over a lock whose holder is gone (killed mid-compile). */
+async function takeLock(lock: string): Promise<boolean> {
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      await writeFile(lock, String(process.pid), { flag: "wx" });
+      return true;
+    } catch {
+      if (holderAlive(lock)) return false;
+      await rm(lock, { force: true });
+    }
+  }
+  return false;
+}
+
+function holderAlive(lock: string): boolean {
+  try {
+    process.kill(Number(readFileSync(lock, "utf8")), 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+async function waitForCompile(target: string, lock: string): Promise<void> {
   while (!existsSync(join(target, COMPLETE_MARKER))) {
-    if (Date.now() > deadline || !existsSync(`${target}.lock`)) {
+    if (!existsSync(lock) || !holderAlive(lock)) {
       if (existsSync(join(target, COMPLETE_MARKER))) return;
-      throw new Error(`another process's compile of ${target} did not finish`);
+      throw new Error(`another process's compile of ${target} ended without finishing it`);
     }
     await delay(200);
   }

@@ -6,7 +6,7 @@
 export { seedBucket, ensureBucket } from "./bucket-seeder.ts";
 export { DependencyPinger } from "./dependency-pinger.ts";
 export { launchLocalPipeline } from "./local-pipeline-process.ts";
-export { startCliCompile, pipelineCli, PIPELINE_CLI_VARIABLE, type CliCompile } from "./compiled-cli.ts";
+export { startCliCompile, useCompiledPipelineCli, pipelineCli, PIPELINE_CLI_VARIABLE, type CliCompile } from "./compiled-cli.ts";
 export { progressFromMetrics, scrapePipelineProgress, sumOf as sumOfMetric } from "./pipeline-metrics-scrape.ts";
 export { LogTail } from "./log-tail.ts";
 export { freePort } from "./free-port.ts";

@@ -12,13 +12,14 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { SEEDED_BUCKET_CACHE_VARIABLE } from "../../embedded/index.ts";
-import { PIPELINE_CLI_VARIABLE, startCliCompile } from "../../env-kit/index.ts";
+import { useCompiledPipelineCli } from "../../env-kit/index.ts";
 import { GOLDEN_CACHE_VARIABLE } from "../golden-output.ts";
 
 const CACHES = { [GOLDEN_CACHE_VARIABLE]: "golden", [SEEDED_BUCKET_CACHE_VARIABLE]: "seeded-buckets" };
 
 export default async function setup(): Promise<() => Promise<void>> {
-  const { done: compiled } = await startCompilingCli();
+  // Named before any worker starts, so every one of them finds it.
+  const { done: compiled } = await useCompiledPipelineCli();
   const missing = Object.entries(CACHES).filter(([variable]) => !process.env[variable]?.trim());
   if (missing.length === 0) return () => compiled;
   const directory = await mkdtemp(join(tmpdir(), "chaos-run-cache-"));
@@ -28,24 +29,4 @@ export default async function setup(): Promise<() => Promise<void>> {
     for (const [variable] of missing) delete process.env[variable];
     await rm(directory, { recursive: true, force: true });
   };
-}
-
-/**
- * Names the compiled CLI for every worker before any starts (it is used from the moment the compile ends);
- * resolves to the compile's end. A failed compile is reported, not fatal.
- */
-async function startCompilingCli(): Promise<{ done: Promise<void> }> {
-  if (process.env[PIPELINE_CLI_VARIABLE]?.trim()) return { done: Promise.resolve() };
-  try {
-    const { cli, done } = await startCliCompile();
-    process.env[PIPELINE_CLI_VARIABLE] = cli;
-    return { done: done.catch(warnCompileFailed) };
-  } catch (error) {
-    warnCompileFailed(error);
-    return { done: Promise.resolve() };
-  }
-}
-
-function warnCompileFailed(error: unknown): void {
-  console.warn(`note: the pipeline's child processes run through tsx: ${error instanceof Error ? error.message : String(error)}`);
 }
