@@ -1,5 +1,4 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import { fileURLToPath } from "node:url";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { generateSyntheticCorpus } from "../../../fixtures/synthetic/index.ts";
@@ -8,8 +7,7 @@ import { snapshotTables } from "../integrity/index.ts";
 import { freshDatabaseUrl } from "./testing/index.ts";
 import { EmbeddedEnvironment, S3RVER_CREDENTIALS, type StartedEmbeddedEnvironment } from "./index.ts";
 import { waitFor } from "../core/index.ts";
-
-const CLI = fileURLToPath(new URL("../../../bin/chaos-control.mjs", import.meta.url));
+import { pipelineCli } from "../env-kit/index.ts";
 
 /** A corpus with many songs sharing instrument sets, so the similarity step writes thousands of pairs in many batches. */
 const templates = generateSyntheticCorpus({ seed: 11, songs: 60 }).filter((song) => new Set(song.expected.map((i) => (i.isDrum ? 128 : i.program))).size >= 3);
@@ -39,7 +37,7 @@ describe("a pipeline killed with SIGKILL mid-run", () => {
     const child = spawn(
       process.execPath,
       [
-        CLI,
+        pipelineCli(),
         "pipeline",
         "--database-url",
         databaseUrl,
