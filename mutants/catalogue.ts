@@ -25,8 +25,8 @@ export const CATALOGUE: readonly Mutant[] = [
   {
     id: "pg-connection-exception-not-retried",
     kind: "wrong retry classification",
-    description: "SQLSTATE class 08 (connection exception) is treated as permanent",
-    caughtBy: "scenario: scenarios/postgres-kill-mid-copy.test.ts",
+    description: "SQLSTATE class 08 (connection exception) is treated as permanent: a pooler turning a login away (PgBouncer's 08P01) fails the run",
+    caughtBy: "scenario: scenarios/explore-selection.test.ts",
     edit: { file: CLASSIFIER, find: `  if (sqlState.startsWith("08")) return "database-unavailable"; // connection exception\n`, replace: "" },
   },
   {
