@@ -25,8 +25,8 @@ export const CATALOGUE: readonly Mutant[] = [
   {
     id: "pg-connection-exception-not-retried",
     kind: "wrong retry classification",
-    description: "SQLSTATE class 08 (connection exception) is treated as permanent",
-    caughtBy: "scenario: scenarios/postgres-kill-mid-copy.test.ts",
+    description: "SQLSTATE class 08 (connection exception) is treated as permanent: a pooler turning a login away (PgBouncer's 08P01) fails the run",
+    caughtBy: "scenario: scenarios/explore-selection.test.ts",
     edit: { file: CLASSIFIER, find: `  if (sqlState.startsWith("08")) return "database-unavailable"; // connection exception\n`, replace: "" },
   },
   {
@@ -109,13 +109,13 @@ export const CATALOGUE: readonly Mutant[] = [
     edit: { file: PAIR_WRITER, find: "  await advanceSimilarityProgress(client, fingerprint, batch.seq, batch.pairs.length);\n", replace: "" },
   },
   {
-    // Not a resilience bug: shards sharing one checkpoint break a fault-free run of two or more shards (each later shard
-    // finds the first one's checkpoint and resumes it). No chaos test runs sharded; a replacement (the similarity input
-    // fingerprinted by song names only) survived the replaced-objects scenario for a reason not yet found, so this stays.
+    // Breaks any run of two or more shards, fault or not (each later shard finds the first one's checkpoint and resumes
+    // it), and a single-process run not at all: only a sharded chaos test sees it, and the sharded scenario's kill and
+    // resume are where a shard's own checkpoint matters.
     id: "shard-checkpoint-shared",
     kind: "shared checkpoint",
     description: "the similarity checkpoint no longer includes the shard: shards of one layout resume from each other's progress",
-    caughtBy: "scenario: scenarios/pipeline-process-killed.test.ts",
+    caughtBy: "scenario: scenarios/similarity-shard-killed.test.ts",
     edit: {
       file: "src/pipeline/run/similarity-stage.ts",
       find: 'createHash("sha256").update(`${inputFingerprint}\\u0000shard ${shard.index} of ${shard.count}`).digest("hex")',

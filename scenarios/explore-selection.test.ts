@@ -16,8 +16,9 @@ import { reportsDirectory } from "../src/chaos/report/index.ts";
  * write batch, a crash with a statement in flight, a connection reset at the
  * schema migration's BEGIN: that cell found a crash, an unhandled 'error'
  * event of a pooled client, fixed in src/pipeline/store/pooled-client.ts),
- * and a serialization failure (40001), a hang and a unique violation (23505,
- * a concurrent writer's rows) of a write batch's COPY.
+ * a serialization failure (40001), a hang and a unique violation (23505,
+ * a concurrent writer's rows) of a write batch's COPY, and a connection
+ * pooler's refusal at login (PgBouncer's FATAL 08P01, a connection exception).
  * Each single transient fault (an error the server says to retry, a hang past
  * the statement deadline, a reset, a lost ack, a bad body) must be absorbed by
  * the run's own retries: failing the run on it is a wrong classification.
@@ -26,6 +27,7 @@ import { reportsDirectory } from "../src/chaos/report/index.ts";
  */
 const SELECTION = [
   "pg connect × transient-error × first",
+  "pg connect × pooler-error × first",
   "pg COMMIT × permanent-error × first",
   "s3 GetObject × hang × first",
   "pg BEGIN × reset × first",
@@ -98,6 +100,8 @@ describe.skipIf(OTHER_ENV !== undefined)(`exploration (${FILED_UNDER.cause}): a 
     const verdict = (name: string) => result.cells.find((cell) => cell.name === name)?.verdict.kind;
     // A server still starting up and a lost acknowledgement are absorbed by the run itself (retried).
     expect(verdict("pg connect × transient-error × first")).toBe("completed-identical");
+    // So is a pooler turning a login away (08P01 'server login has been failing'): a connection exception, the next connection may be served.
+    expect(verdict("pg connect × pooler-error × first")).toBe("completed-identical");
     expect(verdict("pg COMMIT × commit-ack-lost × middle")).toBe("completed-identical");
     // A reset at the migration's BEGIN is retried; it used to crash the process with an unhandled 'error' event.
     expect(verdict("pg BEGIN × reset × first")).toBe("completed-identical");

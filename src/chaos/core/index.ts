@@ -23,7 +23,7 @@ export type {
   SystemSnapshot,
   SystemUnderTest,
 } from "./system-under-test.ts";
-export type { PipelineExit, PipelineLaunchRequest, PipelineProcess, PipelineProgress } from "./pipeline-process.ts";
+export type { PipelineExit, PipelineLaunchRequest, PipelineProcess, PipelineProgress, PipelineShard } from "./pipeline-process.ts";
 export { UnsupportedFaultError, type FaultLibrary } from "./fault-library.ts";
 export { ENVIRONMENT_FAILURE_PREFIX, EnvironmentFailureError, environmentFailureIn } from "./environment-failure-error.ts";
 export type { ConnectionExhaustionOptions, CpuPressureOptions, DownOptions, MemoryPressureOptions, PauseOptions } from "./fault-options.ts";

@@ -16,6 +16,20 @@ export interface PipelineLaunchRequest {
   queryTimeoutMs?: number;
   /** Attempts of one S3 request or Postgres write before the run fails (default 12, about 18-36 s of backoff); a few make an outage outlast the budget quickly. */
   retryAttempts?: number;
+  /** Run one stage, and only this shard's part of it (default: every stage over all of the input, one process). */
+  shard?: PipelineShard;
+}
+
+/**
+ * One process of a sharded stage, as one pod of a Kubernetes Indexed Job: the
+ * stage it runs (one of the system's `shardedStages`), its index and
+ * how many shards the stage has.
+ */
+export interface PipelineShard {
+  stage: string;
+  /** From 0 to `count - 1`. */
+  index: number;
+  count: number;
 }
 
 /** The pipeline's cumulative counters, read from its Prometheus metrics. */

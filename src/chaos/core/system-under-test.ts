@@ -105,6 +105,12 @@ export interface SystemUnderTest {
   readonly dependencies: readonly SystemDependency[];
   /** Progress' 100 %: the units of work a complete run of `corpus` commits (Scale: one per object). */
   workUnits(corpus: readonly SeedObject[]): number;
+  /**
+   * The stages a sharded run starts one after the other, each as several processes at once that split its input
+   * among them (Kubernetes Indexed Jobs), each told its part in its launch request (`shard`). The first stage commits
+   * the work units: once all its shards exited 0, every unit is done. Absent: the system runs as one process only.
+   */
+  readonly shardedStages?: readonly string[];
   /** Identifies the system's code and configuration: golden runs are reused only while it is unchanged. */
   fingerprint(): Promise<string>;
   /** Prepares `env` for this system once per experiment (proxies in front of its own dependencies); the runner disposes the result. */

@@ -29,11 +29,15 @@ export async function launchLocalPipeline(config: PipelineConfigInput, request: 
     ["--retry-attempts", request.retryAttempts],
   ];
   for (const [flag, value] of flags) if (value !== undefined) args.push(flag, String(value));
+  const { shard } = request;
+  if (shard) args.push("--stages", shard.stage, "--shard-index", String(shard.index), "--shard-count", String(shard.count));
+  // The shard comes from the request only: an Indexed Job's variables in this process' environment must not split a run.
+  const { JOB_COMPLETION_INDEX: _index, SHARD_COUNT: _count, ...inherited } = process.env;
   const credentials = resolved.s3.credentials;
   const child = spawn(process.execPath, args, {
     stdio: ["ignore", "pipe", "pipe"],
     env: {
-      ...process.env,
+      ...inherited,
       CI: "1",
       // The SDK's Node-version notice is the parent's to give once, not every pipeline child's.
       AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",

@@ -28,8 +28,8 @@ export interface ExperimentDefinition {
    * after that run. Default: one run, which must succeed.
    */
   rerun?: RerunPolicy;
-  /** How the pipeline runs (batch sizes, timeouts, retry attempts). */
-  pipeline?: Omit<PipelineLaunchRequest, "prefix" | "database">;
+  /** How the pipeline runs (batch sizes, timeouts, retry attempts), and in how many shards. */
+  pipeline?: ExperimentPipeline;
   /** Safety: the whole method stops and rolls back after this long (default 120 s). */
   timeLimitMs?: number;
   /**
@@ -45,4 +45,14 @@ export interface ExperimentDefinition {
   sampleEveryMs?: number;
   /** The steady state counts as back once it held this long (default 1 s). */
   stableForMs?: number;
+}
+
+/** How the experiment's pipeline runs. */
+export interface ExperimentPipeline extends Omit<PipelineLaunchRequest, "prefix" | "database" | "shard"> {
+  /**
+   * Runs each of the system's sharded stages (Scale: extract, then similarity) as this many processes at once, one
+   * stage after the other, as Kubernetes Indexed Jobs run them (default 1: one process runs everything). The golden
+   * run is one process whatever this says: a sharded run must write what a single one does.
+   */
+  shards?: number;
 }

@@ -34,29 +34,6 @@ describe("ProgressTracker", () => {
     expect(tracker.rate("objectsDone", 1_000)).toBe(0);
   });
 
-  it("carries what earlier processes committed across newProcess()", () => {
-    const tracker = new ProgressTracker(100);
-    tracker.newProcess();
-    tracker.record(0, progress(10, 1));
-    tracker.record(100, progress(30, 2));
-    tracker.newProcess();
-    tracker.record(200, progress(0));
-    expect(tracker.latest).toMatchObject({ objectsDone: 30, pairsWritten: 60, retries: 2, quarantined: 0 });
-    tracker.record(300, progress(5, 1));
-    expect(tracker.latest.objectsDone).toBe(35);
-    expect(tracker.latest.retries).toBe(3);
-    expect(tracker.rate("objectsDone", 200)).toBe(25);
-  });
-
-  it("does not carry twice when a process is replaced before it was ever scraped", () => {
-    const tracker = new ProgressTracker(100);
-    tracker.record(0, progress(10));
-    tracker.newProcess();
-    tracker.newProcess();
-    tracker.record(100, progress(1));
-    expect(tracker.latest.objectsDone).toBe(11);
-  });
-
   it("counts unreachable scrapes as no progress, so the rate falls to 0", () => {
     const tracker = new ProgressTracker(100);
     tracker.record(0, progress(0));
@@ -89,14 +66,6 @@ describe("ProgressTracker", () => {
     tracker.record(100, progress(10));
     tracker.record(200, progress(10));
     expect(tracker.extractionComplete).toBe(true);
-    expect(tracker.completedAt).toBe(100);
-  });
-
-  it("completes across processes, counting what earlier ones committed", () => {
-    const tracker = new ProgressTracker(10);
-    tracker.record(0, progress(6));
-    tracker.newProcess();
-    tracker.record(100, progress(4));
     expect(tracker.completedAt).toBe(100);
   });
 });

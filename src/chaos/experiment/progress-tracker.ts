@@ -7,35 +7,37 @@ interface ProgressPoint extends PipelineProgress {
 const ZERO: PipelineProgress = { objectsDone: 0, pairsWritten: 0, retries: 0, quarantined: 0 };
 
 /**
- * The pipeline's counters over time, summed across its processes (a killed
- * and restarted pipeline starts counting from zero again), so rates over a
- * sliding window stay meaningful through restarts.
+ * The pipeline's counters over time, summed across its processes by the
+ * supervisor (a killed and restarted process starts counting from zero
+ * again, shards count at once), so rates over a sliding window stay
+ * meaningful through restarts.
  */
 export class ProgressTracker {
   private readonly points: ProgressPoint[] = [];
-  private carried: PipelineProgress = { ...ZERO };
-  private lastOfProcess: PipelineProgress = { ...ZERO };
+  private allDone = false;
   private firstProgressAt: number | undefined;
   private doneAtFirstProgress = 0;
   private completeAt: number | undefined;
 
   constructor(readonly inputObjects: number) {}
 
-  /** Call when a new pipeline process starts: what the previous ones committed is carried over. */
-  newProcess(): void {
-    this.carried = add(this.carried, this.lastOfProcess);
-    this.lastOfProcess = { ...ZERO };
-  }
-
-  /** Records a scrape of the current process's counters at monotonic time `at`. */
+  /** Records the counters of every process of the run, summed, at monotonic time `at`. */
   record(at: number, progress: PipelineProgress): void {
-    this.lastOfProcess = progress;
-    this.points.push({ at, ...add(this.carried, progress) });
+    this.points.push({ at, ...progress, objectsDone: this.allDone ? Math.max(progress.objectsDone, this.inputObjects) : progress.objectsDone });
     if (this.firstProgressAt === undefined && this.latest.objectsDone > 0) {
       this.firstProgressAt = at;
       this.doneAtFirstProgress = this.latest.objectsDone;
     }
     if (this.completeAt === undefined && this.extractionComplete) this.completeAt = at;
+  }
+
+  /**
+   * Records at `at` that every input object has its outcome committed: the processes that committed them all exited 0
+   * (a sharded stage), some before a scrape saw their last commits.
+   */
+  recordAllDone(at: number): void {
+    this.allDone = true;
+    this.record(at, this.latest);
   }
 
   /** Records that the process could not be scraped at `at`: nothing moved. */
@@ -82,13 +84,4 @@ export class ProgressTracker {
     const span = last.at - first.at;
     return span > 0 ? ((last[counter] - first[counter]) * 1000) / span : 0;
   }
-}
-
-function add(a: PipelineProgress, b: PipelineProgress): PipelineProgress {
-  return {
-    objectsDone: a.objectsDone + b.objectsDone,
-    pairsWritten: a.pairsWritten + b.pairsWritten,
-    retries: a.retries + b.retries,
-    quarantined: a.quarantined + b.quarantined,
-  };
 }

@@ -19,6 +19,7 @@ import type { ExperimentDefinition } from "./experiment-definition.ts";
 import type { FaultAction } from "./fault-action.ts";
 import { ScheduledFault } from "./scheduled-fault.ts";
 import { PipelineSupervisor } from "./pipeline-supervisor.ts";
+import { pipelineLayout } from "./pipeline-layout.ts";
 import { THROUGHPUT_PROBE, type Probe, type ProbeContext } from "./probe.ts";
 import { corpusPrefix, goldenKey, type GoldenOutputCache } from "./golden-output.ts";
 import { goldenRun, type GoldenRun } from "./golden-run.ts";
@@ -129,14 +130,17 @@ class ExperimentRun {
     const definedSystem = this.definition.system ?? scaleSystem;
     try {
       checkBlastRadius(this.env, this.definition.method, this.timeLimitMs);
-      const key = await goldenKey(this.definition.corpus, this.definition.pipeline, this.env.kind, definedSystem);
+      // The golden run is one process, sharded or not: a sharded run must write what a single one does.
+      const { shards, ...launch } = this.definition.pipeline ?? {};
+      const layout = pipelineLayout(definedSystem, shards);
+      const key = await goldenKey(this.definition.corpus, launch, this.env.kind, definedSystem);
       const prefix = corpusPrefix(key);
       inputKeys = this.definition.corpus.map((object) => prefix + object.key);
       const workUnits = definedSystem.workUnits(this.definition.corpus);
       await this.env.seed(this.definition.corpus.map((object) => ({ key: prefix + object.key, body: object.body })));
       this.system = await definedSystem.attach(this.env);
       const system = this.system;
-      golden = await goldenRun(this.env, system, { ...this.definition.pipeline, prefix }, key, workUnits, this.stop.signal, this.goldenCache);
+      golden = await goldenRun(this.env, system, { ...launch, prefix }, key, workUnits, this.stop.signal, this.goldenCache);
       const baseline = golden.baseline;
       this.baselineThroughput = baseline.throughput;
 
@@ -155,11 +159,11 @@ class ExperimentRun {
       if (this.stop.signal.aborted) throw this.stop.signal.reason;
 
       this.faultLibrary = this.env.createFaults();
-      this.pipeline = new PipelineSupervisor(system, { ...this.definition.pipeline, prefix, database: experiment.name }, tracker);
+      this.pipeline = new PipelineSupervisor(system, { ...launch, prefix, database: experiment.name }, tracker, layout);
       this.pipelineStartedAt = performance.now();
       await this.pipeline.start();
       const sampling = this.sampleUntilStopped(context);
-      const method = Promise.all(this.definition.method.map((action) => this.perform(action, prefix, experiment!.url, tracker!)));
+      const method = Promise.all(this.definition.method.map((action) => this.perform(action, prefix, experiment!, tracker!)));
       // Awaited only once the pipeline has ended: a fault failing before that must not be an unhandled rejection (it crashes Node).
       method.catch(() => undefined);
       let exit = await Promise.race([this.pipeline.finished, this.stopped()]);
@@ -209,7 +213,7 @@ class ExperimentRun {
   }
 
   /** Schedules `action`; an unsupported fault stops the experiment with a reason scenarios turn into a skip. */
-  private async perform(action: FaultAction, prefix: string, databaseUrl: string, progress: ProgressTracker): Promise<void> {
+  private async perform(action: FaultAction, prefix: string, database: PipelineDatabase, progress: ProgressTracker): Promise<void> {
     const fault = new ScheduledFault(action, {
       experimentId: this.definition.id,
       cause: this.definition.cause,
@@ -225,7 +229,7 @@ class ExperimentRun {
     });
     this.faults.push(fault);
     try {
-      await fault.perform(progress, databaseUrl);
+      await fault.perform(progress, database);
     } catch (error) {
       if (error instanceof UnsupportedFaultError) this.halt(new ExperimentStop("aborted", `${UNSUPPORTED_PREFIX}${error.message}`));
       throw error;

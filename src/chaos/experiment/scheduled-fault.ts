@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from "node:timers/promises";
-import type { AttachedSystem, ChaosEnvironment, DowntimeCause, FaultHandle, FaultLibrary, FaultRecord } from "../core/index.ts";
+import type { AttachedSystem, ChaosEnvironment, DowntimeCause, FaultHandle, FaultLibrary, FaultRecord, PipelineDatabase } from "../core/index.ts";
 import type { FaultAction } from "./fault-action.ts";
 import { markFaultActive } from "./fault-activity.ts";
 import type { PipelineSupervisor } from "./pipeline-supervisor.ts";
@@ -53,11 +53,11 @@ export class ScheduledFault {
   }
 
   /** Waits for the trigger, injects the fault, and removes it after its duration. Failures are recorded and thrown, unless the method was stopped. */
-  async perform(progress: ProgressTracker, databaseUrl: string): Promise<void> {
+  async perform(progress: ProgressTracker, database: PipelineDatabase): Promise<void> {
     const { action, record, run } = this;
     try {
       const evidence = await Promise.race([
-        action.trigger.wait({ launchedAt: run.launchedAt, progress, databaseUrl, signal: run.signal }),
+        action.trigger.wait({ launchedAt: run.launchedAt, progress, pipeline: run.pipeline, databaseUrl: database.url, signal: run.signal }),
         run.pipeline.finished.then(() => {
           throw new Error(`the pipeline finished before the trigger (${action.trigger.description}) fired`);
         }),
@@ -67,6 +67,7 @@ export class ScheduledFault {
         env: run.env,
         dependencies: run.system.dependencies,
         pipeline: run.pipeline,
+        database,
         objectKey: (key) => run.prefix + key,
       });
       this.handle = handle;

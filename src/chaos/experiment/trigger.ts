@@ -1,5 +1,8 @@
 import pg from "pg";
 import { setTimeout as sleep } from "node:timers/promises";
+import type { PipelineProgress } from "../core/index.ts";
+import type { ShardTarget } from "./pipeline-layout.ts";
+import type { PipelineSupervisor } from "./pipeline-supervisor.ts";
 import type { ProgressTracker } from "./progress-tracker.ts";
 
 /** What a trigger can watch while it waits for its moment. */
@@ -7,6 +10,8 @@ export interface TriggerContext {
   /** Monotonic time (performance.now()) the experiment's pipeline was launched. */
   launchedAt: number;
   progress: ProgressTracker;
+  /** The experiment's pipeline, whose processes can be read one by one (a sharded run's). */
+  pipeline: Pick<PipelineSupervisor, "progressOf">;
   /** Direct connection string of the experiment's database. */
   databaseUrl: string;
   signal: AbortSignal;
@@ -39,6 +44,30 @@ export function afterProgress(fraction: number): Trigger {
       const needed = Math.ceil(fraction * progress.inputObjects);
       while (progress.latest.objectsDone < needed) await sleep(20, undefined, { signal });
       return { objectsDoneAtTrigger: progress.latest.objectsDone };
+    },
+  };
+}
+
+/** How often {@link afterShardProgress} reads its shard's counters: a stage of a small corpus lasts well under a second. */
+const SHARD_POLL_MS = 5;
+
+/**
+ * Once the running process of one shard has committed at least `atLeast` of
+ * its own counters (read from it every few ms), e.g. `afterShardProgress({
+ * stage: "similarity", shard: 1 }, { pairsWritten: 10 })`: its first batches
+ * are in. Waits for the shard's stage to begin.
+ */
+export function afterShardProgress(target: ShardTarget, atLeast: Partial<PipelineProgress>): Trigger {
+  const wanted = Object.entries(atLeast) as [keyof PipelineProgress, number][];
+  const counts = wanted.map(([counter, value]) => `${value} ${counter}`).join(", ");
+  return {
+    description: `once ${target.stage} shard ${target.shard} has committed ${counts}`,
+    async wait({ pipeline, signal }) {
+      for (;;) {
+        const progress = await pipeline.progressOf(target);
+        if (progress && wanted.every(([counter, value]) => progress[counter] >= value)) return { shardProgressAtTrigger: progress };
+        await sleep(SHARD_POLL_MS, undefined, { signal });
+      }
     },
   };
 }

@@ -41,6 +41,16 @@ export const TRANSIENT_CONNECT_SQLSTATE = "53300";
 export const PERMANENT_SQLSTATE = "42501";
 /** unique_violation: what a write meets when a concurrent writer committed the same rows first; a retry re-reads and skips them. */
 export const WRITE_CONFLICT_SQLSTATE = "23505";
+/**
+ * protocol_violation, class 08 (connection exception): the one SQLSTATE PgBouncer answers its own refusals with,
+ * as a FATAL ErrorResponse before it closes the client's connection. A new connection may well be served.
+ */
+export const POOLER_SQLSTATE = "08P01";
+/**
+ * PgBouncer's words: at a login while its logins to the server keep failing (server_login_retry), and at a
+ * transaction's first statement that waited longer than query_wait_timeout for a server connection.
+ */
+export const POOLER_MESSAGE = { connect: "server login has been failing, try again later (server_login_retry)", statement: "query_wait_timeout" } as const;
 /** How long a SIGKILL cell holds the call: far longer than any cell, the kill ends it. */
 const HELD_FOR_KILL_MS = 120_000;
 /**
@@ -131,6 +141,10 @@ function postgresRule(cell: ExplorationCell, match: StatementMatch, deadlines: P
       return { type: "commitAckLost", match, occurrence };
     case "write-conflict":
       return { type: "error", match, occurrence, sqlstate: WRITE_CONFLICT_SQLSTATE };
+    case "pooler-error": {
+      const message = match.kind === "connect" ? POOLER_MESSAGE.connect : POOLER_MESSAGE.statement;
+      return { type: "error", match, occurrence, sqlstate: POOLER_SQLSTATE, severity: "FATAL", message };
+    }
     default:
       throw new Error(`exploration: fault kind ${cell.kind} does not apply to Postgres (${cell.name})`);
   }

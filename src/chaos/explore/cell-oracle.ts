@@ -87,6 +87,7 @@ export const NAMES_THE_FAILURE: Readonly<Record<FaultKind, RegExp>> = {
   reset: /ECONNRESET|reset|Connection terminated|connection (?:was )?(?:closed|ended|lost)/i,
   "commit-ack-lost": /ECONNRESET|Connection terminated|connection (?:was )?(?:closed|ended|lost)|commit/i,
   "write-conflict": /23505|duplicate key|unique|concurrent/i,
+  "pooler-error": /08P01|server login has been failing|query_wait_timeout|server_login_retry/i,
   "truncated-body": /truncated|aborted|ECONNRESET|premature|Content-Length/i,
   "corrupted-body": /checksum|MD5|mismatch|corrupt/i,
   sigkill: /./,

@@ -23,6 +23,7 @@ export const KIND_COLUMNS: Readonly<Record<FaultKind, string>> = {
   reset: "reset",
   "commit-ack-lost": "ack-lost",
   "write-conflict": "conflict",
+  "pooler-error": "pooler",
   "truncated-body": "truncated",
   "corrupted-body": "corrupted",
   sigkill: "sigkill",

@@ -46,12 +46,14 @@ describe("faultPoints", () => {
 
 describe("applicableKinds", () => {
   const [list, get, connect, begin, lookup, copy, commit] = faultPoints(RECORDING);
-  it("gives a lost acknowledgement to COMMIT only, a write conflict to COPY only, body faults to GetObject only, resets to every point", () => {
+  it("gives a lost acknowledgement to COMMIT only, a write conflict to COPY only, a pooler's refusal to connect and BEGIN only, body faults to GetObject only, resets to every point", () => {
     expect(applicableKinds(commit!)).toEqual(["transient-error", "permanent-error", "hang", "reset", "commit-ack-lost", "sigkill"]);
     expect(applicableKinds(get!)).toEqual(["transient-error", "permanent-error", "hang", "reset", "truncated-body", "corrupted-body", "sigkill"]);
     expect(applicableKinds(list!)).toEqual(["transient-error", "permanent-error", "hang", "reset", "sigkill"]);
     expect(applicableKinds(copy!)).toEqual(["transient-error", "permanent-error", "hang", "reset", "write-conflict", "sigkill"]);
-    for (const point of [connect!, begin!, lookup!]) expect(applicableKinds(point)).toEqual(["transient-error", "permanent-error", "hang", "reset", "sigkill"]);
+    for (const point of [connect!, begin!])
+      expect(applicableKinds(point)).toEqual(["transient-error", "permanent-error", "hang", "reset", "pooler-error", "sigkill"]);
+    expect(applicableKinds(lookup!)).toEqual(["transient-error", "permanent-error", "hang", "reset", "sigkill"]);
   });
 });
 
@@ -72,9 +74,14 @@ describe("planExploration and selectCells", () => {
   const plan = planExploration(RECORDING);
 
   it("crosses every point with its kinds and occurrences, one cell each, named point × kind × occurrence", () => {
-    // ListObjectsV2 5×1, GetObject 7×3, connect 5×1 (its first reach only: see sureReaches), BEGIN 5×3, lookup 5×2, COPY 6×3, COMMIT 6×3
-    expect(plan).toHaveLength(5 + 21 + 5 + 15 + 10 + 18 + 18);
-    expect(plan.filter((cell) => cell.point.name === "pg connect").map((cell) => cell.occurrence)).toEqual(Array(5).fill("first"));
+    // ListObjectsV2 5×1, GetObject 7×3, connect 6×1 (its first reach only: see sureReaches), BEGIN 5×3 + a pooler's refusal at the first,
+    // lookup 5×2, COPY 6×3, COMMIT 6×3
+    expect(plan).toHaveLength(5 + 21 + 6 + 16 + 10 + 18 + 18);
+    expect(plan.filter((cell) => cell.point.name === "pg connect").map((cell) => cell.occurrence)).toEqual(Array(6).fill("first"));
+    expect(plan.filter((cell) => cell.kind === "pooler-error").map((cell) => [cell.name, cell.nth])).toEqual([
+      ["pg connect × pooler-error × first", 1],
+      ["pg BEGIN × pooler-error × first", 1],
+    ]);
     expect(new Set(plan.map((cell) => cell.name)).size).toBe(plan.length);
     expect(plan).toContainEqual(expect.objectContaining({ name: "pg COMMIT × commit-ack-lost × middle", nth: 2, kind: "commit-ack-lost" }));
     expect(plan).toContainEqual(expect.objectContaining({ name: "s3 GetObject × corrupted-body × last", nth: 5 }));
@@ -94,6 +101,7 @@ describe("planExploration and selectCells", () => {
       "pg BEGIN × permanent-error × middle",
       "pg BEGIN × hang × middle",
       "pg BEGIN × reset × middle",
+      "pg BEGIN × pooler-error × first",
       "pg BEGIN × sigkill × middle",
       "pg COPY filename_instrument × write-conflict × middle",
       "pg COMMIT × commit-ack-lost × middle",

@@ -44,6 +44,9 @@ export function applicableKinds(point: FaultPoint): FaultKind[] {
         return target.service === "postgres" && target.call === "commit";
       case "write-conflict":
         return target.service === "postgres" && target.call === "copy";
+      case "pooler-error":
+        // A pooler refuses a session at its login, or a transaction's first statement it could find no server for.
+        return target.service === "postgres" && (target.call === "connect" || target.call === "begin");
       case "truncated-body":
       case "corrupted-body":
         return target.service === "s3" && target.operation === "GetObject";
@@ -72,11 +75,20 @@ export function sureReaches(point: FaultPoint): number {
   return point.target.service === "postgres" && point.target.call === "connect" ? Math.min(point.count, 1) : point.count;
 }
 
+/**
+ * The reaches of `point` planned for `kind`. A pooler's refusal is planned at the first reach only: what the pipeline
+ * must do with it (retry a connection exception) depends on its SQLSTATE, not on which BEGIN it meets, and the
+ * matrix has room for few cells (its BEGIN's other reaches are covered by the reset and transient-error cells).
+ */
+export function plannedReaches(point: FaultPoint, kind: FaultKind): number {
+  return kind === "pooler-error" ? Math.min(sureReaches(point), 1) : sureReaches(point);
+}
+
 /** Every cell of the full matrix, point by point. */
 export function planExploration(recording: ExplorationRecording): ExplorationCell[] {
   return faultPoints(recording).flatMap((point) =>
     applicableKinds(point).flatMap((kind) =>
-      occurrences(sureReaches(point)).map(({ label, nth }) => ({ name: cellName(point, kind, label), point, kind, occurrence: label, nth })),
+      occurrences(plannedReaches(point, kind)).map(({ label, nth }) => ({ name: cellName(point, kind, label), point, kind, occurrence: label, nth })),
     ),
   );
 }

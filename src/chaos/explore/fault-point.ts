@@ -29,6 +29,7 @@ export const FAULT_KINDS = [
   "reset",
   "commit-ack-lost",
   "write-conflict",
+  "pooler-error",
   "truncated-body",
   "corrupted-body",
   "sigkill",
@@ -39,7 +40,9 @@ export const FAULT_KINDS = [
  * not, a call held past the pipeline's deadline, a connection reset, a
  * COMMIT whose acknowledgement is lost, a GetObject body cut short or with
  * a flipped byte, a COPY refused with a unique violation (23505) as when a
- * concurrent writer committed the same rows first, or the pipeline killed (SIGKILL) while the call is in
+ * concurrent writer committed the same rows first, a connection pooler's
+ * refusal (PgBouncer's FATAL 08P01, a connection exception, and the
+ * connection closed), or the pipeline killed (SIGKILL) while the call is in
  * flight and then started again.
  */
 export type FaultKind = (typeof FAULT_KINDS)[number];

@@ -108,7 +108,7 @@ describe("parseSchedule and checkScheduleAgainst: errors name the field", () => 
     expect(problem("[]")).toMatch(/^schedule: must be an array of 1 to 3 faults/);
     expect(problem(JSON.stringify(Array(4).fill({ point: "pg COMMIT", kind: "reset", nth: 1 })))).toMatch(/^schedule: must be an array of 1 to 3/);
     expect(problem('[{"point":"pg COMMIT","kind":"melt","nth":1}]')).toBe(
-      'faults[0].kind: must be one of transient-error, permanent-error, hang, reset, commit-ack-lost, write-conflict, truncated-body, corrupted-body, sigkill, got "melt"',
+      'faults[0].kind: must be one of transient-error, permanent-error, hang, reset, commit-ack-lost, write-conflict, pooler-error, truncated-body, corrupted-body, sigkill, got "melt"',
     );
     expect(problem('[{"point":"pg COMMIT","kind":"reset","nth":0}]')).toMatch(/^faults\[0\]\.nth: must be an integer 1\.\., got 0/);
     expect(problem('[{"point":"pg COMMIT","kind":"reset","nth":1,"when":3}]')).toMatch(/^faults\[0\]\.when: is not a field here/);

@@ -52,6 +52,7 @@ export function pipelineJobObjects(
     ...option("--request-timeout-ms", request.requestTimeoutMs),
     ...option("--query-timeout-ms", request.queryTimeoutMs),
     ...option("--retry-attempts", request.retryAttempts),
+    ...(request.shard ? [`--stages=${request.shard.stage}`, `--shard-index=${request.shard.index}`, `--shard-count=${request.shard.count}`] : []),
     "--json",
   ];
   const job: V1Job = {

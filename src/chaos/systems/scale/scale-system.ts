@@ -23,6 +23,8 @@ export const scaleSystem: SystemUnderTest = {
     { name: "s3", protocol: "s3", env: "S3_ENDPOINT" },
   ],
   workUnits: (corpus) => corpus.length,
+  // Similarity compares the songs of every extraction shard: it runs once all of them are done.
+  shardedStages: ["extract", "similarity"],
   fingerprint: () => (pipelineCodeHash ??= sourceFingerprint([PIPELINE_SOURCES])),
   attach: async (env) => attachScale(env),
 };
