@@ -15,9 +15,9 @@ import {
  * A few fixed seeds of random fault schedules (issue 12 §2): each draws one
  * schedule of up to three faults over the points the recording run reached,
  * runs it on a fresh database and judges it by the explore cells' oracle.
- * Seed 25: s3 slowed from 20 % and a reset at a COPY into filename_instrument
- * (absorbed by the run); 8: a permanent error at a LOCK TABLE (failed naming
- * it, then repaired by the rerun). Then one search against a broken golden
+ * Seed 25: s3 slowed from 20 % and the pipeline killed (SIGKILL) at its 4th
+ * COPY into filename_instrument, then started again; 8: a permanent error at
+ * a LOCK TABLE (failed naming it, then repaired by the rerun). Then one search against a broken golden
  * output proves a red schedule is shrunk, printed and replayed: five schedule
  * runs in all. `npm run explore -- --schedules --seeds N` draws many.
  */
