@@ -32,7 +32,8 @@ export async function initdb(binaries: PostgresBinaries, identity: OsIdentity | 
 /**
  * Copies a stopped cluster's data directory to `to` (which must not exist),
  * keeping owners and modes: as root, the files stay the postgres OS user's.
- * `cp -a` takes a fraction of initdb's CPU (it bootstraps three databases).
+ * `cp -a` does without initdb's bootstrap of three databases (its user CPU);
+ * measured against a tar pipe and `cp -r` keeping mode and owner only, it was no slower.
  */
 export async function copyCluster(from: string, to: string): Promise<void> {
   await runTool("cp", "cp", ["-a", "--", from, to]);
