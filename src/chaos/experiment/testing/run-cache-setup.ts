@@ -1,9 +1,10 @@
 /**
  * Vitest global setup: the caches that live as long as one test run, so
  * scenarios and exploration runs of the same input share work — golden
- * outputs (see golden-output.ts: one fault-free run per input) and seeded
+ * outputs (see golden-output.ts: one fault-free run per input), seeded
  * buckets (see the embedded environment's SeededBucketCache: one upload per
- * corpus). Removed when the run ends; a directory already given in the
+ * corpus) and Postgres template clusters (see its PostgresTemplates: one
+ * initdb per run). Removed when the run ends; a directory already given in the
  * variable is used as it is and kept. It also starts compiling the CLI the
  * pipeline's child processes run (see env-kit's compiled-cli.ts), in the
  * background: children started before it is ready use the sources through tsx.
@@ -11,11 +12,15 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { SEEDED_BUCKET_CACHE_VARIABLE } from "../../embedded/index.ts";
+import { POSTGRES_TEMPLATE_VARIABLE, SEEDED_BUCKET_CACHE_VARIABLE } from "../../embedded/index.ts";
 import { useCompiledPipelineCli } from "../../env-kit/index.ts";
 import { GOLDEN_CACHE_VARIABLE } from "../golden-output.ts";
 
-const CACHES = { [GOLDEN_CACHE_VARIABLE]: "golden", [SEEDED_BUCKET_CACHE_VARIABLE]: "seeded-buckets" };
+const CACHES = {
+  [GOLDEN_CACHE_VARIABLE]: "golden",
+  [SEEDED_BUCKET_CACHE_VARIABLE]: "seeded-buckets",
+  [POSTGRES_TEMPLATE_VARIABLE]: "postgres-templates",
+};
 
 export default async function setup(): Promise<() => Promise<void>> {
   // Named before any worker starts, so every one of them finds it.
