@@ -8,6 +8,7 @@
  * variable is used as it is and kept. It also starts compiling the CLI the
  * pipeline's child processes run (see env-kit's compiled-cli.ts), in the
  * background: children started before it is ready use the sources through tsx.
+ * And it moves the run's temporary files to memory (memory-temp-dir.ts).
  */
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -15,6 +16,7 @@ import { join } from "node:path";
 import { POSTGRES_TEMPLATE_VARIABLE, SEEDED_BUCKET_CACHE_VARIABLE } from "../../embedded/index.ts";
 import { useCompiledPipelineCli } from "../../env-kit/index.ts";
 import { GOLDEN_CACHE_VARIABLE } from "../golden-output.ts";
+import { useMemoryTempDir } from "./memory-temp-dir.ts";
 
 const CACHES = {
   [GOLDEN_CACHE_VARIABLE]: "golden",
@@ -23,15 +25,22 @@ const CACHES = {
 };
 
 export default async function setup(): Promise<() => Promise<void>> {
+  // First: the caches below and everything the tests create go under TMPDIR.
+  const undoTempDir = await useMemoryTempDir();
   // Named before any worker starts, so every one of them finds it.
   const { done: compiled } = await useCompiledPipelineCli();
   const missing = Object.entries(CACHES).filter(([variable]) => !process.env[variable]?.trim());
-  if (missing.length === 0) return () => compiled;
+  if (missing.length === 0)
+    return async () => {
+      await compiled;
+      await undoTempDir();
+    };
   const directory = await mkdtemp(join(tmpdir(), "chaos-run-cache-"));
   for (const [variable, name] of missing) process.env[variable] = join(directory, name);
   return async () => {
     await compiled;
     for (const [variable] of missing) delete process.env[variable];
     await rm(directory, { recursive: true, force: true });
+    await undoTempDir();
   };
 }
