@@ -50,10 +50,11 @@ function compareAll(inputs: readonly ParityInput[], record: ReadonlyMap<string, 
 }
 
 describe.skipIf(unavailable !== undefined)(title, () => {
-  const scratch = mkdtempSync(join(tmpdir(), "midi-parity-"));
-  afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+  // Made in beforeAll, not while collecting: a skipped suite runs no afterAll to remove it.
+  let scratch = "";
   let record: ReadonlyMap<string, RecordedResult> = new Map();
   beforeAll(() => {
+    scratch = mkdtempSync(join(tmpdir(), "midi-parity-"));
     const stored = readReferenceRecord();
     const identity = referenceIdentity();
     if (stored === undefined) console.warn("no pretty_midi reference record (npm run parity:record): every file runs live");
@@ -62,6 +63,7 @@ describe.skipIf(unavailable !== undefined)(title, () => {
       console.warn(`pretty_midi reference record is for ${was}, this reference is ${is} (npm run parity:record): every file runs live`);
     } else record = stored.results;
   });
+  afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
   it("agrees on every file of the real corpus", { timeout: REFERENCE_TIMEOUT_MS }, () => {
     const corpus = realCorpus();
