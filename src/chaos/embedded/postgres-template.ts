@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
-import { mkdir, realpath, rename, rm, stat } from "node:fs/promises";
+import { realpath, stat } from "node:fs/promises";
 import { join } from "node:path";
+import { isKept, keepDirectory } from "./kept-directory.ts";
 import type { OsIdentity, PostgresBinaries } from "./postgres-binaries.ts";
 import { copyCluster, INITDB_OPTIONS, initdb } from "./postgres-cluster.ts";
 
@@ -36,22 +37,12 @@ export class PostgresTemplates {
    */
   async createCluster(binaries: PostgresBinaries, identity: OsIdentity | undefined, dataDir: string): Promise<"template" | "initdb"> {
     const kept = join(this.directory, await templateKey(binaries, identity));
-    if (await isDirectory(kept)) {
+    if (await isKept(kept)) {
       await copyCluster(kept, dataDir);
       return "template";
     }
     await initdb(binaries, identity, dataDir);
-    await mkdir(this.directory, { recursive: true });
-    const temporary = `${kept}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
-    try {
-      await copyCluster(dataDir, temporary);
-      await rename(temporary, kept);
-    } catch (error) {
-      // Another server kept its cluster first (rename onto a non-empty directory fails): theirs is as good.
-      if (!(await isDirectory(kept))) throw error;
-    } finally {
-      await rm(temporary, { recursive: true, force: true });
-    }
+    await keepDirectory(kept, (destination) => copyCluster(dataDir, destination));
     return "initdb";
   }
 }
@@ -74,13 +65,4 @@ export async function templateKey(binaries: PostgresBinaries, identity: OsIdenti
     .update(JSON.stringify({ made, options: INITDB_OPTIONS, owner }))
     .digest("hex")
     .slice(0, 32);
-}
-
-async function isDirectory(path: string): Promise<boolean> {
-  try {
-    return (await stat(path)).isDirectory();
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ENOENT") return false;
-    throw error;
-  }
 }

@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
-import { cp, mkdir, readdir, rename, rm, stat } from "node:fs/promises";
+import { cp, readdir } from "node:fs/promises";
 import { join } from "node:path";
+import { isKept, keepDirectory } from "./kept-directory.ts";
 import type { SeedObject } from "../core/index.ts";
 
 /** Set by the test run (vitest's global setup): where seeded buckets are kept for the length of the run. */
@@ -36,22 +37,12 @@ export class SeededBucketCache {
   async seed(bucketDirectory: string, objects: readonly SeedObject[], upload: () => Promise<number>): Promise<number> {
     if (objects.length < MIN_OBJECTS || !(await isEmptyDirectory(bucketDirectory))) return upload();
     const kept = join(this.directory, contentKey(objects));
-    if (await isDirectory(kept)) {
+    if (await isKept(kept)) {
       await cp(kept, bucketDirectory, { recursive: true });
       return objects.length;
     }
     const uploaded = await upload();
-    await mkdir(this.directory, { recursive: true });
-    const temporary = `${kept}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
-    try {
-      await cp(bucketDirectory, temporary, { recursive: true });
-      await rename(temporary, kept);
-    } catch (error) {
-      // Another environment kept the same corpus first (rename onto a non-empty directory fails): theirs is as good.
-      if (!(await isDirectory(kept))) throw error;
-    } finally {
-      await rm(temporary, { recursive: true, force: true });
-    }
+    await keepDirectory(kept, (destination) => cp(bucketDirectory, destination, { recursive: true }));
     return uploaded;
   }
 }
@@ -69,15 +60,6 @@ export function contentKey(objects: readonly SeedObject[]): string {
 async function isEmptyDirectory(path: string): Promise<boolean> {
   try {
     return (await readdir(path)).length === 0;
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ENOENT") return false;
-    throw error;
-  }
-}
-
-async function isDirectory(path: string): Promise<boolean> {
-  try {
-    return (await stat(path)).isDirectory();
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === "ENOENT") return false;
     throw error;

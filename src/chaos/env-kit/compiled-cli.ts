@@ -6,6 +6,7 @@ import { createRequire } from "node:module";
 import { setPriority } from "node:os";
 import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
+import { isAlive } from "./process-tree.ts";
 import { setTimeout as delay } from "node:timers/promises";
 
 /**
@@ -124,10 +125,9 @@ async function takeLock(lock: string): Promise<boolean> {
 
 function holderAlive(lock: string): boolean {
   try {
-    process.kill(Number(readFileSync(lock, "utf8")), 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "EPERM";
+    return isAlive(Number(readFileSync(lock, "utf8")));
+  } catch {
+    return false; // the lock is gone: nobody holds it
   }
 }
 

@@ -30,17 +30,12 @@ export default async function setup(): Promise<() => Promise<void>> {
   // Named before any worker starts, so every one of them finds it.
   const { done: compiled } = await useCompiledPipelineCli();
   const missing = Object.entries(CACHES).filter(([variable]) => !process.env[variable]?.trim());
-  if (missing.length === 0)
-    return async () => {
-      await compiled;
-      await undoTempDir();
-    };
-  const directory = await mkdtemp(join(tmpdir(), "chaos-run-cache-"));
-  for (const [variable, name] of missing) process.env[variable] = join(directory, name);
+  const directory = missing.length > 0 ? await mkdtemp(join(tmpdir(), "chaos-run-cache-")) : undefined;
+  for (const [variable, name] of missing) process.env[variable] = join(directory!, name);
   return async () => {
     await compiled;
     for (const [variable] of missing) delete process.env[variable];
-    await rm(directory, { recursive: true, force: true });
+    if (directory) await rm(directory, { recursive: true, force: true });
     await undoTempDir();
   };
 }
