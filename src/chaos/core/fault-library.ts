@@ -45,6 +45,18 @@ export interface FaultLibrary extends AsyncDisposable {
   memoryPressure(options: MemoryPressureOptions): Promise<FaultHandle>;
   /** Removes every fault still in effect; all are attempted even if some fail. */
   removeAll(): Promise<void>;
+  /**
+   * The refusal this library gives `request` whatever the moment and the state of the stack, or undefined. Asked
+   * before anything runs, so an experiment whose method needs a fault the environment cannot produce stops before
+   * its fault-free baseline run. A library without it is asked nothing; its refusals come when the fault is due.
+   */
+  refusal?(request: FaultRequest): UnsupportedFaultError | undefined;
+}
+
+/** A call of one of a {@link FaultLibrary}'s fault methods: the method's name and its arguments. */
+export interface FaultRequest {
+  readonly method: string;
+  readonly args: readonly unknown[];
 }
 
 /** A fault this environment cannot produce (e.g. SIGSTOP on a managed database); scenarios skip with its message. */

@@ -24,7 +24,7 @@ export type {
   SystemUnderTest,
 } from "./system-under-test.ts";
 export type { PipelineExit, PipelineLaunchRequest, PipelineProcess, PipelineProgress, PipelineShard } from "./pipeline-process.ts";
-export { UnsupportedFaultError, type FaultLibrary } from "./fault-library.ts";
+export { UnsupportedFaultError, type FaultLibrary, type FaultRequest } from "./fault-library.ts";
 export { ENVIRONMENT_FAILURE_PREFIX, EnvironmentFailureError, environmentFailureIn } from "./environment-failure-error.ts";
 export type { ConnectionExhaustionOptions, CpuPressureOptions, DownOptions, MemoryPressureOptions, PauseOptions } from "./fault-options.ts";
 export {

@@ -203,6 +203,17 @@ describe("runExperiment on a fake environment", () => {
     expect(journal.durationMs).toBeLessThan(1_500);
   });
 
+  it("stops before the baseline run when the environment refuses a fault up front: no pipeline launched, nothing injected", async () => {
+    const env = new FakeEnvironment({ pipelines: NEVER_ENDS, faults: { unsupported: ["pause"], refusesUpFront: true } });
+    const journal = await runCatchingUnhandled(env, fakeDefinition({ method: [slowS3.for(60_000), freezePostgres.for(100)] }));
+
+    expect(journal.status).toBe("aborted");
+    expect(journal.reason).toBe(`${UNSUPPORTED_PREFIX}pause postgres is not available on the fake environment: the fake environment cannot do that`);
+    expect(env.launched).toEqual([]);
+    expect(env.injected).toEqual([]);
+    expect(journal.faults).toEqual([]);
+  });
+
   it("fails with the fault's error when injecting it throws mid-run", async () => {
     const env = new FakeEnvironment({ pipelines: { experiment: { objectsPerSecond: 50 } } });
     const broken = fault("kill Postgres", async () => {

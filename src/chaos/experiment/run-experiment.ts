@@ -18,6 +18,7 @@ import { BlastRadiusError, checkBlastRadius } from "./blast-radius.ts";
 import type { ExperimentDefinition } from "./experiment-definition.ts";
 import type { FaultAction } from "./fault-action.ts";
 import { ScheduledFault } from "./scheduled-fault.ts";
+import { refusalBeforeRunning } from "./method-rehearsal.ts";
 import { PipelineSupervisor } from "./pipeline-supervisor.ts";
 import { pipelineLayout } from "./pipeline-layout.ts";
 import { THROUGHPUT_PROBE, type Probe, type ProbeContext } from "./probe.ts";
@@ -130,6 +131,10 @@ class ExperimentRun {
     const definedSystem = this.definition.system ?? scaleSystem;
     try {
       checkBlastRadius(this.env, this.definition.method, this.timeLimitMs);
+      // A fault this environment refuses stops the experiment now, not after a fault-free run of the whole corpus.
+      this.faultLibrary = this.env.createFaults();
+      const refused = await refusalBeforeRunning(this.definition.method, this.faultLibrary);
+      if (refused) throw refused;
       // The golden run is one process, sharded or not: a sharded run must write what a single one does.
       const { shards, ...launch } = this.definition.pipeline ?? {};
       const layout = pipelineLayout(definedSystem, shards);
@@ -158,7 +163,6 @@ class ExperimentRun {
       await this.checkSafetyProbes("before", context());
       if (this.stop.signal.aborted) throw this.stop.signal.reason;
 
-      this.faultLibrary = this.env.createFaults();
       this.pipeline = new PipelineSupervisor(system, { ...launch, prefix, database: experiment.name }, tracker, layout);
       this.pipelineStartedAt = performance.now();
       await this.pipeline.start();

@@ -3,6 +3,7 @@ import {
   type ConnectionExhaustionOptions,
   type DownOptions,
   type FaultHandle,
+  type FaultRequest,
   type PauseOptions,
   type ServiceName,
 } from "../core/index.ts";
@@ -33,27 +34,44 @@ export class ExternalFaultLibrary extends ProxiedFaultLibrary {
     });
   }
 
-  kill(target: ServiceName, _options?: DownOptions): Promise<FaultHandle> {
-    return Promise.reject(new UnsupportedFaultError(`kill of ${target}`, ENVIRONMENT, NOT_OURS));
+  /** Refuses, before anything runs, the faults on the user's services themselves (see the class comment). */
+  refusal({ method, args }: FaultRequest): UnsupportedFaultError | undefined {
+    const reasons: Record<string, () => UnsupportedFaultError> = {
+      kill: () => new UnsupportedFaultError(`kill of ${String(args[0])}`, ENVIRONMENT, NOT_OURS),
+      stop: () => new UnsupportedFaultError(`stop of ${String(args[0])}`, ENVIRONMENT, NOT_OURS),
+      pause: () => new UnsupportedFaultError(`pause of ${String(args[0])}`, ENVIRONMENT, NOT_OURS),
+      exhaustConnections: () => new UnsupportedFaultError("connection exhaustion of postgres", ENVIRONMENT, SHARED_SERVER),
+      slowQueries: () => new UnsupportedFaultError("slow queries on postgres", ENVIRONMENT, SHARED_SERVER),
+      lockTable: () => new UnsupportedFaultError("a table lock", ENVIRONMENT, USER_DATABASE),
+    };
+    return Object.hasOwn(reasons, method) ? reasons[method]!() : undefined;
   }
 
-  stop(target: ServiceName, _options?: DownOptions): Promise<FaultHandle> {
-    return Promise.reject(new UnsupportedFaultError(`stop of ${target}`, ENVIRONMENT, NOT_OURS));
+  kill(target: ServiceName, options?: DownOptions): Promise<FaultHandle> {
+    return this.refuse("kill", [target, options]);
   }
 
-  pause(target: ServiceName, _options?: PauseOptions): Promise<FaultHandle> {
-    return Promise.reject(new UnsupportedFaultError(`pause of ${target}`, ENVIRONMENT, NOT_OURS));
+  stop(target: ServiceName, options?: DownOptions): Promise<FaultHandle> {
+    return this.refuse("stop", [target, options]);
   }
 
-  override exhaustConnections(_options?: Omit<ConnectionExhaustionOptions, "connectionUri">): Promise<FaultHandle> {
-    return Promise.reject(new UnsupportedFaultError("connection exhaustion of postgres", ENVIRONMENT, SHARED_SERVER));
+  pause(target: ServiceName, options?: PauseOptions): Promise<FaultHandle> {
+    return this.refuse("pause", [target, options]);
   }
 
-  override slowQueries(_options: Omit<SlowQueriesOptions, "connectionUri">): Promise<FaultHandle> {
-    return Promise.reject(new UnsupportedFaultError("slow queries on postgres", ENVIRONMENT, SHARED_SERVER));
+  override exhaustConnections(options?: Omit<ConnectionExhaustionOptions, "connectionUri">): Promise<FaultHandle> {
+    return this.refuse("exhaustConnections", [options]);
   }
 
-  override lockTable(_options: Omit<TableLockOptions, "connectionUri">): Promise<FaultHandle> {
-    return Promise.reject(new UnsupportedFaultError("a table lock", ENVIRONMENT, USER_DATABASE));
+  override slowQueries(options: Omit<SlowQueriesOptions, "connectionUri">): Promise<FaultHandle> {
+    return this.refuse("slowQueries", [options]);
+  }
+
+  override lockTable(options: Omit<TableLockOptions, "connectionUri">): Promise<FaultHandle> {
+    return this.refuse("lockTable", [options]);
+  }
+
+  private refuse(method: string, args: readonly unknown[]): Promise<FaultHandle> {
+    return Promise.reject(this.refusal({ method, args })!);
   }
 }

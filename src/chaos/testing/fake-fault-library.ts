@@ -1,4 +1,13 @@
-import { type ServiceName, createFaultHandle, effectSeen, removeAll, type FaultHandle, UnsupportedFaultError, type FaultLibrary } from "../core/index.ts";
+import {
+  type ServiceName,
+  createFaultHandle,
+  effectSeen,
+  removeAll,
+  type FaultHandle,
+  UnsupportedFaultError,
+  type FaultLibrary,
+  type FaultRequest,
+} from "../core/index.ts";
 
 /** How the fake fault library behaves. */
 export interface FakeFaultOptions {
@@ -6,6 +15,8 @@ export interface FakeFaultOptions {
   failRemoval?: readonly string[];
   /** Fault methods that throw {@link UnsupportedFaultError}. */
   unsupported?: readonly string[];
+  /** The library also says so before anything runs (its `refusal`), as the external environment's does. */
+  refusesUpFront?: boolean;
   /** Called when a fault is undone, e.g. to leave a marker another process can see. */
   onUndo?: (fault: string) => void;
 }
@@ -16,7 +27,11 @@ export class FakeFaultLibrary implements FaultLibrary {
   /** Faults undone, as `<method> <target>`, in order. */
   readonly undone: string[] = [];
 
-  constructor(private readonly options: FakeFaultOptions) {}
+  readonly refusal?: (request: FaultRequest) => UnsupportedFaultError | undefined;
+
+  constructor(private readonly options: FakeFaultOptions) {
+    if (options.refusesUpFront) this.refusal = ({ method, args }) => this.unsupported(method, String(args[0] ?? method));
+  }
 
   kill(target: ServiceName): Promise<FaultHandle> {
     return this.inject("kill", target);
@@ -66,9 +81,15 @@ export class FakeFaultLibrary implements FaultLibrary {
     await this.removeAll();
   }
 
+  private unsupported(method: string, target: string): UnsupportedFaultError | undefined {
+    if (!this.options.unsupported?.includes(method)) return undefined;
+    return new UnsupportedFaultError(`${method} ${target}`, "fake", "the fake environment cannot do that");
+  }
+
   private async inject(method: string, target: string, parameters: Record<string, unknown> = {}): Promise<FaultHandle> {
     const name = `${method} ${target}`;
-    if (this.options.unsupported?.includes(method)) throw new UnsupportedFaultError(name, "fake", "the fake environment cannot do that");
+    const unsupported = this.unsupported(method, target);
+    if (unsupported) throw unsupported;
     const handle = createFaultHandle(
       { kind: `fake/${method}`, cause: "equipment-failure", target, parameters },
       { fake: true },
