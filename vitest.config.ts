@@ -1,4 +1,5 @@
 import { defineConfig } from "vitest/config";
+import DurationSequencer from "./src/test-order/duration-sequencer.ts";
 
 /**
  * Three projects, one after the other: fast tests in parallel, then the chaos
@@ -26,6 +27,8 @@ export default defineConfig({
     pool: "forks",
     // One cache per test run: every scenario of the same corpus reuses one fault-free run and one upload of the corpus.
     globalSetup: ["./src/chaos/experiment/testing/run-cache-setup.ts"],
+    // Longest files first within each project, also on a clone without Vitest's cache of the last run's durations.
+    sequence: { sequencer: DurationSequencer },
     maxWorkers: 2,
     testTimeout: 60_000,
     hookTimeout: 60_000,
