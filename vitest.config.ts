@@ -33,9 +33,6 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     retry: 0,
-    // Transformed modules are kept on disk (node_modules/.experimental-vitest-cache, keyed by each file's content):
-    // the Vitest runs the suite starts itself (`chaos-control run`, soak, the external scenarios) reuse them.
-    experimental: { fsModuleCache: true },
     projects: [
       {
         extends: true,
