@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import { freePort } from "../env-kit/index.ts";
 import { startToxiproxyServer, ToxiproxyApi, type StartedToxiproxyServer } from "../toxiproxy/index.ts";
 
 /** The services whose traffic goes through a proxy that network faults can break. */
@@ -41,7 +42,10 @@ export class NetworkLayer implements AsyncDisposable {
     const name = `${service.replace(/[^A-Za-z0-9_.-]/g, "-")}-${this.suffix}`;
     // Exposed again (another experiment of the same system in this environment): the new upstream replaces the old.
     if (this.names.has(service)) await this.api.deleteProxy(name);
-    const state = await this.api.createProxy({ name, listen: "127.0.0.1:0", upstream: `${upstreamHost}:${upstreamPort}` });
+    // In this process, a port below the ephemeral range (see freePort): a partition closes the listener and opens it
+    // again on the same port, which an outgoing connection could have taken meanwhile were it one listen(0) gave.
+    const listen = this.external ? "127.0.0.1:0" : `127.0.0.1:${await freePort()}`;
+    const state = await this.api.createProxy({ name, listen, upstream: `${upstreamHost}:${upstreamPort}` });
     const port = Number(state.listen.slice(state.listen.lastIndexOf(":") + 1));
     this.names.set(service, name);
     this.ports.set(service, port);
