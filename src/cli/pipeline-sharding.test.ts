@@ -54,20 +54,18 @@ describe("similarity shards across layouts", () => {
   });
 
   function runCli(databaseUrl: string, args: string[], extraEnv: Record<string, string> = {}): CliRun {
-    const child = spawn(
-      process.execPath,
-      [CLI, "pipeline", "--database-url", databaseUrl, "--s3-endpoint", env.s3.endpoint, "--bucket", env.bucket, "--prefix", PREFIX, "--json", ...args],
-      {
-        stdio: ["ignore", "pipe", "pipe"],
-        env: {
-          ...withoutShardVariables(process.env),
-          AWS_ACCESS_KEY_ID: S3RVER_CREDENTIALS.accessKeyId,
-          AWS_SECRET_ACCESS_KEY: S3RVER_CREDENTIALS.secretAccessKey,
-          CI: "1",
-          ...extraEnv,
-        },
+    const child = spawn(process.execPath, [CLI, "pipeline", "--s3-endpoint", env.s3.endpoint, "--bucket", env.bucket, "--prefix", PREFIX, "--json", ...args], {
+      stdio: ["ignore", "pipe", "pipe"],
+      env: {
+        ...withoutShardVariables(process.env),
+        // The URL holds the server's password: through the environment, never on the command line.
+        DATABASE_URL: databaseUrl,
+        AWS_ACCESS_KEY_ID: S3RVER_CREDENTIALS.accessKeyId,
+        AWS_SECRET_ACCESS_KEY: S3RVER_CREDENTIALS.secretAccessKey,
+        CI: "1",
+        ...extraEnv,
       },
-    );
+    });
     children.add(child);
     let stdout = "";
     let stderr = "";

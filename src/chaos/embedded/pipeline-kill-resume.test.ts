@@ -39,8 +39,6 @@ describe("a pipeline killed with SIGKILL mid-run", () => {
       [
         pipelineCli(),
         "pipeline",
-        "--database-url",
-        databaseUrl,
         "--s3-endpoint",
         env.s3.endpoint,
         "--bucket",
@@ -54,7 +52,14 @@ describe("a pipeline killed with SIGKILL mid-run", () => {
       ],
       {
         stdio: ["ignore", "pipe", "pipe"],
-        env: { ...process.env, AWS_ACCESS_KEY_ID: S3RVER_CREDENTIALS.accessKeyId, AWS_SECRET_ACCESS_KEY: S3RVER_CREDENTIALS.secretAccessKey, CI: "1" },
+        // The URL holds the server's password: through the environment, never on the command line.
+        env: {
+          ...process.env,
+          DATABASE_URL: databaseUrl,
+          AWS_ACCESS_KEY_ID: S3RVER_CREDENTIALS.accessKeyId,
+          AWS_SECRET_ACCESS_KEY: S3RVER_CREDENTIALS.secretAccessKey,
+          CI: "1",
+        },
       },
     );
     children.add(child);
