@@ -85,7 +85,7 @@ if (refusal) {
   process.exit(2);
 }
 const estimatedMs = estimateRunMs({ songs, pairs: count.pairs, shardCounts });
-log(`time needed (rates measured on this machine while loaded and niced): about ${(estimatedMs / 60_000).toFixed(1)} min`);
+log(`time needed (rates measured on this machine, quiet): about ${(estimatedMs / 60_000).toFixed(1)} min`);
 if (values["estimate-only"]) process.exit(0);
 
 const runs: ShardedRunFigures[] = [];
