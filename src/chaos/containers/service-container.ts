@@ -85,6 +85,23 @@ export class ServiceContainer {
     };
   }
 
+  /** A tar archive of `path` in the container (the engine's archive API, `docker cp` out), whose top entry is the path's last part. */
+  async archiveOf(path: string): Promise<NodeJS.ReadableStream> {
+    return this.engine.getArchive({ path }).catch((error: unknown) => {
+      throw new EnvironmentFailureError(`could not copy ${path} out of the ${this.name} container ${this.shortId}`, error);
+    });
+  }
+
+  /** Unpacks the tar `archive` into the directory `path` in the container (`docker cp` in); resolves once the engine has done so. */
+  async extractInto(path: string, archive: NodeJS.ReadableStream): Promise<void> {
+    try {
+      // The engine answers once it has unpacked the whole archive.
+      await this.engine.putArchive(archive, { path });
+    } catch (error) {
+      throw new EnvironmentFailureError(`could not copy into ${path} of the ${this.name} container ${this.shortId}`, error);
+    }
+  }
+
   /** SIGKILL to the container's main process (`docker kill`), resolving once the engine reports it exited. */
   async kill(): Promise<ContainerDownOutcome> {
     const { pid } = await this.state();

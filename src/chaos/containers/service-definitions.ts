@@ -47,6 +47,9 @@ export function postgresContainer(image: string, database: string, credentials: 
     .withStartupTimeout(SERVICE_STARTUP_TIMEOUT_MS);
 }
 
+/** Where the S3 container keeps its buckets (the last argument of `server`). */
+export const MINIO_DATA_DIRECTORY = "/data";
+
 /** What MinIO (and the local image) logs once its API listens. */
 export const MINIO_API_LINE = /^API: /;
 
@@ -60,7 +63,7 @@ export const MINIO_API_LINE = /^API: /;
 export function minioContainer(image: string, credentials: ServiceCredentials): NetworkOnlyContainer {
   return new NetworkOnlyContainer(image)
     .withEnvironment({ MINIO_ROOT_USER: credentials.user, MINIO_ROOT_PASSWORD: credentials.password })
-    .withCommand(["server", "--console-address", `:${MINIO_CONSOLE_PORT}`, "/data"])
+    .withCommand(["server", "--console-address", `:${MINIO_CONSOLE_PORT}`, MINIO_DATA_DIRECTORY])
     .withWaitStrategy(Wait.forLogMessage(MINIO_API_LINE))
     .withStartupTimeout(SERVICE_STARTUP_TIMEOUT_MS);
 }

@@ -2,7 +2,7 @@ import type { S3Client } from "@aws-sdk/client-s3";
 import pg from "pg";
 import { getContainerRuntimeClient, type ContainerRuntimeClient } from "testcontainers";
 import { createS3Client, type PipelineConfigInput, type S3SourceConfig } from "../../pipeline/index.ts";
-import { seedBucket, DependencyPinger, launchLocalPipeline, pipelineDatabaseName } from "../env-kit/index.ts";
+import { seedBucket, DependencyPinger, launchLocalPipeline, pipelineDatabaseName, SeededBucketCache } from "../env-kit/index.ts";
 import {
   type ChaosEnvironment,
   type PipelineDatabase,
@@ -18,9 +18,10 @@ import type { S3FaultProxy } from "../faults/index.ts";
 import type { PostgresProxy } from "../postgres-proxy/index.ts";
 import { ContainerFaultLibrary } from "./container-fault-library.ts";
 import { displayHost, type ContainerEngine } from "./container-engine.ts";
-import type { ContainerImages } from "./images.ts";
+import { LOCAL_IMAGES, type ContainerImages } from "./images.ts";
+import { S3rverContainerBucket } from "./s3rver-container-bucket.ts";
 import type { ServiceContainer } from "./service-container.ts";
-import type { ServiceCredentials } from "./service-definitions.ts";
+import { MINIO_DATA_DIRECTORY, type ServiceCredentials } from "./service-definitions.ts";
 import type { ToxiproxyService } from "./toxiproxy-container.ts";
 
 type EngineNetwork = Awaited<ReturnType<ContainerRuntimeClient["network"]["create"]>>;
@@ -68,6 +69,7 @@ export class StartedContainersEnvironment implements ChaosEnvironment {
   private stopping: Promise<void> | undefined;
   private client: { endpoint: string; s3: S3Client } | undefined;
   private pinger: DependencyPinger | undefined;
+  private readonly seededBuckets = SeededBucketCache.fromEnvironment();
 
   constructor(parts: ContainersEnvironmentParts) {
     this.parts = parts;
@@ -140,9 +142,19 @@ export class StartedContainersEnvironment implements ChaosEnvironment {
     return { name, url: this.parts.postgresUrl(name) };
   }
 
-  /** Uploads `objects` on the direct path; a failure is an {@link EnvironmentFailureError}. */
+  /**
+   * Uploads `objects` on the direct path; within a test run, a corpus already
+   * uploaded once into the local S3 image is copied in instead (see
+   * SeededBucketCache). A failure is an {@link EnvironmentFailureError}.
+   */
   seed(objects: Iterable<SeedObject>): Promise<number> {
-    return seedBucket(this.s3Client(), this.bucket, objects).catch((error: unknown) => {
+    const list = [...objects];
+    const upload = () => seedBucket(this.s3Client(), this.bucket, list);
+    const stored =
+      this.seededBuckets && this.images.minio === LOCAL_IMAGES.minio
+        ? new S3rverContainerBucket(this.minio, this.s3Client(), this.images.minio, MINIO_DATA_DIRECTORY, this.bucket)
+        : undefined;
+    return (stored ? this.seededBuckets!.seed(stored, list, upload) : upload()).catch((error: unknown) => {
       throw new EnvironmentFailureError(`could not seed bucket ${this.bucket}`, error);
     });
   }

@@ -12,13 +12,13 @@ import {
   type SeedObject,
   type DependencyNetwork,
 } from "../core/index.ts";
-import { DependencyPinger, launchLocalPipeline, seedBucket, pipelineDatabaseName } from "../env-kit/index.ts";
+import { DependencyPinger, launchLocalPipeline, seedBucket, pipelineDatabaseName, SeededBucketCache } from "../env-kit/index.ts";
 import { injectToxic, partition, S3FaultProxy } from "../faults/index.ts";
 import { PostgresProxy } from "../postgres-proxy/index.ts";
 import { NetworkLayer } from "./network-layer.ts";
 import { PostgresServer } from "./postgres-server.ts";
 import { S3Server, S3RVER_CREDENTIALS } from "./s3-server.ts";
-import { SeededBucketCache } from "./seeded-bucket-cache.ts";
+import { S3rverBucketDirectory } from "./s3rver-bucket-directory.ts";
 
 /**
  * A disposable environment of real local processes: PostgreSQL (from
@@ -199,7 +199,7 @@ export class StartedEmbeddedEnvironment implements ChaosEnvironment {
   seed(objects: Iterable<SeedObject>): Promise<number> {
     const list = [...objects];
     const upload = () => seedBucket(this.s3Client(), this.bucket, list);
-    return this.seededBuckets?.seed(this.s3.bucketDirectory(this.bucket), list, upload) ?? upload();
+    return this.seededBuckets?.seed(new S3rverBucketDirectory(this.s3.bucketDirectory(this.bucket)), list, upload) ?? upload();
   }
 
   /** Stops every process and deletes every temporary directory. Idempotent. */

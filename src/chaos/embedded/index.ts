@@ -8,5 +8,5 @@ export { FaultInjector, type ProcessTarget } from "./fault-injector.ts";
 export { PostgresServer } from "./postgres-server.ts";
 export { PostgresTemplates, POSTGRES_TEMPLATE_VARIABLE } from "./postgres-template.ts";
 export { S3Server, S3RVER_CREDENTIALS } from "./s3-server.ts";
-export { SeededBucketCache, SEEDED_BUCKET_CACHE_VARIABLE } from "./seeded-bucket-cache.ts";
+export { S3rverBucketDirectory } from "./s3rver-bucket-directory.ts";
 export { NetworkLayer, type ProxiedService } from "./network-layer.ts";

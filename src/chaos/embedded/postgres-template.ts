@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { realpath, stat } from "node:fs/promises";
 import { join } from "node:path";
-import { isKept, keepDirectory } from "./kept-directory.ts";
+import { isKept, keepDirectory } from "../env-kit/index.ts";
 import type { OsIdentity, PostgresBinaries } from "./postgres-binaries.ts";
 import { copyCluster, INITDB_OPTIONS, initdb } from "./postgres-cluster.ts";
 

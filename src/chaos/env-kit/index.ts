@@ -13,3 +13,5 @@ export { freePort } from "./free-port.ts";
 export { descendantPids, signalEach, isAlive, waitForAllGone } from "./process-tree.ts";
 export { ServerProcess, type ProcessOutcome, type StartOutcome, type ShutdownPolicy } from "./server-process.ts";
 export { pipelineDatabaseName, POSTGRES_IDENTIFIER_MAX_LENGTH } from "./database-name.ts";
+export { keepDirectory, isKept } from "./kept-directory.ts";
+export { SeededBucketCache, SEEDED_BUCKET_CACHE_VARIABLE, type StoredBucket } from "./seeded-bucket-cache.ts";

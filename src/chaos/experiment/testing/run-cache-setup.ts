@@ -2,8 +2,8 @@
  * Vitest global setup: the caches that live as long as one test run, so
  * scenarios and exploration runs of the same input share work — golden
  * outputs (see golden-output.ts: one fault-free run per input), seeded
- * buckets (see the embedded environment's SeededBucketCache: one upload per
- * corpus) and Postgres template clusters (see its PostgresTemplates: one
+ * buckets (see env-kit's SeededBucketCache: one upload per corpus, on the
+ * embedded and the containers environments) and Postgres template clusters (see its PostgresTemplates: one
  * initdb per run). Removed when the run ends; a directory already given in the
  * variable is used as it is and kept. It also starts compiling the CLI the
  * pipeline's child processes run (see env-kit's compiled-cli.ts), in the
@@ -13,8 +13,8 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { POSTGRES_TEMPLATE_VARIABLE, SEEDED_BUCKET_CACHE_VARIABLE } from "../../embedded/index.ts";
-import { useCompiledPipelineCli } from "../../env-kit/index.ts";
+import { POSTGRES_TEMPLATE_VARIABLE } from "../../embedded/index.ts";
+import { SEEDED_BUCKET_CACHE_VARIABLE, useCompiledPipelineCli } from "../../env-kit/index.ts";
 import { GOLDEN_CACHE_VARIABLE } from "../golden-output.ts";
 import { useMemoryTempDir } from "./memory-temp-dir.ts";
 

@@ -5,9 +5,9 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createS3Client } from "../../pipeline/index.ts";
 import type { SeedObject } from "../core/index.ts";
-import { seedBucket } from "../env-kit/index.ts";
+import { SeededBucketCache, seedBucket } from "../env-kit/index.ts";
 import { S3Server, S3RVER_CREDENTIALS } from "./s3-server.ts";
-import { SeededBucketCache } from "./seeded-bucket-cache.ts";
+import { S3rverBucketDirectory } from "./s3rver-bucket-directory.ts";
 
 const BUCKET = "midi";
 
@@ -36,7 +36,7 @@ async function served(client: S3Client): Promise<{ key: string; etag: string; bo
   return objects;
 }
 
-describe("seeded buckets kept for the test run", () => {
+describe("seeded s3rver buckets kept for the test run as directories", () => {
   const servers: S3Server[] = [];
   const clients: S3Client[] = [];
   let cacheDirectory: string;
@@ -53,7 +53,12 @@ describe("seeded buckets kept for the test run", () => {
       server,
       client,
       uploads: () => uploads,
-      seed: (objects) => cache.seed(server.bucketDirectory(BUCKET), objects, () => ((uploads += objects.length), seedBucket(client, BUCKET, objects))),
+      seed: (objects) =>
+        cache.seed(
+          new S3rverBucketDirectory(server.bucketDirectory(BUCKET)),
+          objects,
+          () => ((uploads += objects.length), seedBucket(client, BUCKET, objects)),
+        ),
     };
   }
 
