@@ -73,6 +73,7 @@ async function isOrphaned(root: string): Promise<boolean> {
   return info !== undefined && Date.now() - info.mtimeMs > UNOWNED_MAX_AGE_MS;
 }
 
+/** Whether any process has this PID: one of another user (EPERM) counts, so a directory it may own is kept. */
 function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);

@@ -54,7 +54,12 @@ export function signalEach(pids: readonly number[], signal: NodeJS.Signals): voi
   }
 }
 
-/** Whether `pid` is a live process (a zombie awaiting its reaper counts as gone). */
+/**
+ * Whether `pid`, a process this user started, is still live (a zombie awaiting
+ * its reaper counts as gone). A PID this user may not signal (EPERM) belongs to
+ * another user's process now, so ours is gone too; the orphan sweeper asks the
+ * opposite question (may anyone still own this directory?) and counts it live.
+ */
 export function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
