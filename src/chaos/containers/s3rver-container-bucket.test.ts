@@ -1,10 +1,11 @@
-import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
+import { GetObjectCommand, PutObjectCommand } from "@aws-sdk/client-s3";
 import { mkdtemp, readdir, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { SeedObject } from "../core/index.ts";
 import { SeededBucketCache, seedBucket } from "../env-kit/index.ts";
+import { servedObjects } from "../testing/index.ts";
 import { containerEngineAvailable } from "./container-engine.ts";
 import { ContainersEnvironment } from "./containers-env.ts";
 import { LOCAL_IMAGES, resolveContainerImages } from "./images.ts";
@@ -32,17 +33,6 @@ const corpus: SeedObject[] = Array.from({ length: 60 }, (_, index) => ({
   key: `corpus-c/song-${index}.mid`,
   body: new TextEncoder().encode(`MThd ${index} `.repeat(index + 1)),
 }));
-
-/** Every object of the bucket as the S3 API serves it: key, ETag and bytes. */
-async function served(client: S3Client, bucket: string): Promise<{ key: string; etag: string; body: string }[]> {
-  const listed = await client.send(new ListObjectsV2Command({ Bucket: bucket, MaxKeys: 1_000 }));
-  const objects = [];
-  for (const entry of listed.Contents ?? []) {
-    const object = await client.send(new GetObjectCommand({ Bucket: bucket, Key: entry.Key }));
-    objects.push({ key: entry.Key!, etag: entry.ETag!, body: await object.Body!.transformToString() });
-  }
-  return objects;
-}
 
 describe.skipIf(unavailable !== undefined)(title("seeded s3rver buckets kept for the test run as container archives"), () => {
   const envs: StartedContainersEnvironment[] = [];
@@ -75,9 +65,9 @@ describe.skipIf(unavailable !== undefined)(title("seeded s3rver buckets kept for
     const secondSeeder = seeder(second);
     expect(await secondSeeder.seed()).toBe(60);
     expect(secondSeeder.uploads()).toBe(0);
-    const original = await served(first.s3Client(), first.bucket);
+    const original = await servedObjects(first.s3Client(), first.bucket);
     expect(original).toHaveLength(60);
-    expect(await served(second.s3Client(), second.bucket)).toEqual(original);
+    expect(await servedObjects(second.s3Client(), second.bucket)).toEqual(original);
   });
 
   it("the copied bucket takes writes: an object replaced after the copy is served with its new bytes", async () => {

@@ -150,11 +150,10 @@ export class StartedContainersEnvironment implements ChaosEnvironment {
   seed(objects: Iterable<SeedObject>): Promise<number> {
     const list = [...objects];
     const upload = () => seedBucket(this.s3Client(), this.bucket, list);
-    const stored =
-      this.seededBuckets && this.images.minio === LOCAL_IMAGES.minio
-        ? new S3rverContainerBucket(this.minio, this.s3Client(), this.images.minio, MINIO_DATA_DIRECTORY, this.bucket)
-        : undefined;
-    return (stored ? this.seededBuckets!.seed(stored, list, upload) : upload()).catch((error: unknown) => {
+    // Only the local image stores buckets in s3rver's format; MinIO's own uploads every time.
+    const cache = this.images.minio === LOCAL_IMAGES.minio ? this.seededBuckets : undefined;
+    const stored = () => new S3rverContainerBucket(this.minio, this.s3Client(), this.images.minio, MINIO_DATA_DIRECTORY, this.bucket);
+    return (cache?.seed(stored(), list, upload) ?? upload()).catch((error: unknown) => {
       throw new EnvironmentFailureError(`could not seed bucket ${this.bucket}`, error);
     });
   }

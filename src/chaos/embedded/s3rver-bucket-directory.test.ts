@@ -1,4 +1,4 @@
-import { GetObjectCommand, ListObjectsV2Command, type S3Client } from "@aws-sdk/client-s3";
+import type { S3Client } from "@aws-sdk/client-s3";
 import { mkdtemp, readdir, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createS3Client } from "../../pipeline/index.ts";
 import type { SeedObject } from "../core/index.ts";
 import { SeededBucketCache, seedBucket } from "../env-kit/index.ts";
+import { servedObjects } from "../testing/index.ts";
 import { S3Server, S3RVER_CREDENTIALS } from "./s3-server.ts";
 import { S3rverBucketDirectory } from "./s3rver-bucket-directory.ts";
 
@@ -23,17 +24,6 @@ function clientFor(server: S3Server): S3Client {
     { endpoint: server.endpoint, region: "us-east-1", bucket: BUCKET, prefix: "", forcePathStyle: true, credentials: { ...S3RVER_CREDENTIALS } },
     10_000,
   );
-}
-
-/** Every object of the bucket as the S3 API serves it: key, ETag and bytes. */
-async function served(client: S3Client): Promise<{ key: string; etag: string; body: string }[]> {
-  const listed = await client.send(new ListObjectsV2Command({ Bucket: BUCKET, MaxKeys: 1_000 }));
-  const objects = [];
-  for (const entry of listed.Contents ?? []) {
-    const object = await client.send(new GetObjectCommand({ Bucket: BUCKET, Key: entry.Key }));
-    objects.push({ key: entry.Key!, etag: entry.ETag!, body: await object.Body!.transformToString() });
-  }
-  return objects;
 }
 
 describe("seeded s3rver buckets kept for the test run as directories", () => {
@@ -82,9 +72,9 @@ describe("seeded s3rver buckets kept for the test run as directories", () => {
     const second = await freshServer();
     expect(await second.seed(objects)).toBe(60);
     expect(second.uploads()).toBe(0);
-    const original = await served(first.client);
+    const original = await servedObjects(first.client, BUCKET);
     expect(original).toHaveLength(60);
-    expect(await served(second.client)).toEqual(original);
+    expect(await servedObjects(second.client, BUCKET)).toEqual(original);
   });
 
   it("uploads into a bucket that already holds objects, and a different corpus, without touching the kept copy", async () => {

@@ -39,15 +39,19 @@ function listenOnce(host: string, port: number): Promise<number | undefined> {
   });
 }
 
-/** [lowest, highest] port below the ephemeral range (Linux: /proc/sys/net/ipv4/ip_local_port_range; elsewhere IANA's 49152). */
+let belowEphemeralRange: [number, number] | undefined;
+
+/** [lowest, highest] port below the ephemeral range (Linux: /proc/sys/net/ipv4/ip_local_port_range; elsewhere IANA's 49152), read once. */
 function portsBelowEphemeralRange(): [number, number] {
+  if (belowEphemeralRange) return belowEphemeralRange;
   let ephemeralStart = 49_152;
   try {
     ephemeralStart = Number(readFileSync("/proc/sys/net/ipv4/ip_local_port_range", "utf8").trim().split(/\s+/)[0]) || ephemeralStart;
   } catch {
     // Not Linux: the IANA range.
   }
-  return [LOWEST_PORT, ephemeralStart - 1];
+  belowEphemeralRange = [LOWEST_PORT, ephemeralStart - 1];
+  return belowEphemeralRange;
 }
 
 function remember(port: number): number {

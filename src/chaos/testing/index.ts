@@ -3,3 +3,4 @@ export { FakeEnvironment, FakePipelineProcess, snapshotOfFakeDatabase, type Fake
 export { FakeFaultLibrary, type FakeFaultOptions } from "./fake-fault-library.ts";
 export { InterruptibleChild, type ChildExit } from "./interruptible-child.ts";
 export { bruteForcePairs } from "./expected-pairs.ts";
+export { servedObjects, type ServedObject } from "./served-objects.ts";
